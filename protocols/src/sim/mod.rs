@@ -1,0 +1,14 @@
+//! The deterministic simulator: virtual time, a seeded network, faults, a trace.
+//!
+//! One module per concern: [`time`] and [`queue`] (the clock and the event
+//! queue), [`rng`] (seeded random streams), [`net`] (latency, loss,
+//! duplication, partitions), [`fault`] (crash, restart, pause), [`ctx`] (what a
+//! handler may do), [`trace`] (what happened, and its hash), [`workload`] (the
+//! clients), [`protocol`] (the trait every protocol implements), [`engine`]
+//! (the loop, snapshots and seeking), [`scenario`] and [`share`] (runs as data
+//! and as links), [`view`] and [`any`] (what the UI sees).
+
+pub mod any;
+pub mod scenario;
+pub mod time;
+pub mod view;

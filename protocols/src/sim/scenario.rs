@@ -1,0 +1,362 @@
+//! Scenarios: a run described as data (JSON v1), validated before it runs.
+//!
+//! A scenario names the protocol and variant, the node count, the seed, the
+//! network, the client workload, a timeline of interventions at virtual
+//! times, and when to stop. The same scenario always gives the same run.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::time::{NodeId, Time};
+
+/// The only scenario format version so far.
+pub const VERSION: u32 = 1;
+/// Longest run a scenario may ask for (one virtual hour).
+pub const MAX_UNTIL_MS: Time = 3_600_000;
+/// Most timeline entries a scenario may carry.
+pub const MAX_TIMELINE: usize = 2_000;
+/// Slowest one-way link a scenario may ask for.
+pub const MAX_LATENCY_MS: Time = 10_000;
+/// Busiest workload a scenario may ask for.
+pub const MAX_RATE_PER_S: f64 = 50.0;
+/// Largest duplication probability: above this a message storm never ends.
+pub const MAX_DUPLICATE: f64 = 0.5;
+
+/// A run described as data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub protocol: String,
+    #[serde(default = "default_variant")]
+    pub variant: String,
+    pub nodes: usize,
+    pub seed: u64,
+    /// A title shown in the lab, e.g. "Split brain after a partition".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub network: NetworkSettings,
+    #[serde(default)]
+    pub workload: WorkloadSettings,
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    pub until_ms: Time,
+}
+
+fn default_variant() -> String {
+    "correct".into()
+}
+
+/// The network every link starts with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// One-way latency range `[min, max]` in ms: base `min` plus jitter drawn
+    /// uniformly from `[0, max - min]`. Jitter is what reorders messages.
+    pub latency_ms: [Time; 2],
+    /// Probability that a message is lost.
+    #[serde(default)]
+    pub drop: f64,
+    /// Probability that a message is delivered twice (the copy has its own latency).
+    #[serde(default)]
+    pub duplicate: f64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings { latency_ms: [20, 80], drop: 0.0, duplicate: 0.0 }
+    }
+}
+
+/// Clients arriving at random nodes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSettings {
+    /// Mean arrivals per virtual second (Poisson arrivals); 0 for none.
+    pub rate_per_s: f64,
+    /// How long a client waits for an answer before retrying (same request ID,
+    /// another node).
+    #[serde(default = "default_retry_after")]
+    pub retry_after_ms: Time,
+}
+
+fn default_retry_after() -> Time {
+    2_000
+}
+
+impl Default for WorkloadSettings {
+    fn default() -> Self {
+        WorkloadSettings { rate_per_s: 1.0, retry_after_ms: default_retry_after() }
+    }
+}
+
+/// One intervention at a virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
+pub struct TimelineEntry {
+    pub at_ms: Time,
+    pub action: Action,
+}
+
+/// Something done to the run: a fault, a repair, or a client's request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Fault(Fault),
+    Client(ClientAction),
+}
+
+/// Faults and repairs, the same for every protocol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// Split the nodes into groups that cannot reach each other. Nodes not
+    /// named in any group form one more group together.
+    Partition { groups: Vec<Vec<NodeId>> },
+    /// Remove every partition and cut.
+    Heal,
+    /// Stop a node: it loses everything but its durable state; its timers die;
+    /// messages to it are lost.
+    Crash { node: NodeId },
+    /// Start a crashed node again from its durable state.
+    Restart { node: NodeId },
+    /// Stop the world on a node (a long GC pause): state kept, nothing processed.
+    Pause { node: NodeId },
+    /// End a pause: everything that queued up arrives at once.
+    Resume { node: NodeId },
+    /// Cut one direction of a link: messages from `from` to `to` are lost.
+    Cut { from: NodeId, to: NodeId },
+    /// Change the network for every link; fields left out keep their value.
+    SetNetwork {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_ms: Option<[Time; 2]>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        drop: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duplicate: Option<f64>,
+    },
+}
+
+const FAULT_NAMES: [&str; 8] =
+    ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_network"];
+
+/// A protocol-specific client action, e.g. `{"action":"register","node":2}`
+/// for the office. The protocol checks the name and parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientAction {
+    pub name: String,
+    pub node: NodeId,
+    pub params: Map<String, Value>,
+}
+
+impl TryFrom<Map<String, Value>> for TimelineEntry {
+    type Error = String;
+
+    fn try_from(mut map: Map<String, Value>) -> Result<Self, String> {
+        let at_ms = match map.remove("at_ms") {
+            Some(v) => v.as_u64().ok_or("`at_ms` must be a whole number of milliseconds")?,
+            None => return Err("a timeline entry needs `at_ms`".into()),
+        };
+        let name = match map.get("action") {
+            Some(Value::String(s)) => s.clone(),
+            _ => return Err("a timeline entry needs an `action` name".into()),
+        };
+        let action = if FAULT_NAMES.contains(&name.as_str()) {
+            Action::Fault(serde_json::from_value(Value::Object(map)).map_err(|e| format!("`{name}`: {e}"))?)
+        } else {
+            map.remove("action");
+            let node = map
+                .remove("node")
+                .and_then(|v| v.as_u64())
+                .ok_or_else(|| format!("client action `{name}` needs a `node` number"))?;
+            let node = usize::try_from(node).map_err(|_| format!("node {node} is out of range"))?;
+            Action::Client(ClientAction { name, node, params: map })
+        };
+        Ok(TimelineEntry { at_ms, action })
+    }
+}
+
+impl From<TimelineEntry> for Map<String, Value> {
+    fn from(entry: TimelineEntry) -> Self {
+        let mut map = Map::new();
+        map.insert("at_ms".into(), entry.at_ms.into());
+        match entry.action {
+            Action::Fault(fault) => {
+                if let Ok(Value::Object(fields)) = serde_json::to_value(fault) {
+                    map.extend(fields);
+                }
+            }
+            Action::Client(client) => {
+                map.insert("action".into(), client.name.into());
+                map.insert("node".into(), client.node.into());
+                map.extend(client.params);
+            }
+        }
+        map
+    }
+}
+
+/// Why a scenario was refused. The text is written for the person who made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
+    Err(ScenarioError(msg.into()))
+}
+
+impl Scenario {
+    /// Parses scenario JSON, with an error that says what is wrong and where.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError(format!("not a valid scenario: {e}")))?;
+        scenario.validate_common()?;
+        Ok(scenario)
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Checks what every protocol has in common; the protocol checks the rest
+    /// (variant, node count, client actions) when the simulation is built.
+    pub fn validate_common(&self) -> Result<(), ScenarioError> {
+        if self.version != VERSION {
+            return fail(format!(
+                "scenario version {} is not supported (this Quorum reads version {VERSION})",
+                self.version
+            ));
+        }
+        if self.until_ms == 0 || self.until_ms > MAX_UNTIL_MS {
+            return fail(format!("until_ms must be between 1 and {MAX_UNTIL_MS}"));
+        }
+        if self.timeline.len() > MAX_TIMELINE {
+            return fail(format!("the timeline has {} entries; at most {MAX_TIMELINE} are allowed", self.timeline.len()));
+        }
+        if let Some(title) = &self.title
+            && title.chars().count() > 200
+        {
+            return fail("the title is longer than 200 characters");
+        }
+        self.network.validate("network")?;
+        self.workload.validate()?;
+        for (i, entry) in self.timeline.iter().enumerate() {
+            if entry.at_ms > MAX_UNTIL_MS {
+                return fail(format!("timeline[{i}]: at_ms {} is past {MAX_UNTIL_MS}", entry.at_ms));
+            }
+            entry.action.validate(self.nodes).map_err(|e| ScenarioError(format!("timeline[{i}]: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// The timeline in the order it runs: by time, ties in the order written.
+    pub fn sorted_timeline(&self) -> Vec<TimelineEntry> {
+        let mut timeline = self.timeline.clone();
+        timeline.sort_by_key(|e| e.at_ms);
+        timeline
+    }
+}
+
+fn check_probability(what: &str, p: f64, max: f64) -> Result<(), ScenarioError> {
+    if !(0.0..=max).contains(&p) {
+        return fail(format!("{what} must be between 0 and {max}, not {p}"));
+    }
+    Ok(())
+}
+
+fn check_latency(what: &str, [lo, hi]: [Time; 2]) -> Result<(), ScenarioError> {
+    if lo > hi {
+        return fail(format!("{what}.latency_ms: the minimum {lo} is above the maximum {hi}"));
+    }
+    if hi > MAX_LATENCY_MS {
+        return fail(format!("{what}.latency_ms: {hi} ms is above the limit of {MAX_LATENCY_MS} ms"));
+    }
+    Ok(())
+}
+
+impl NetworkSettings {
+    fn validate(&self, what: &str) -> Result<(), ScenarioError> {
+        check_latency(what, self.latency_ms)?;
+        check_probability(&format!("{what}.drop"), self.drop, 1.0)?;
+        check_probability(&format!("{what}.duplicate"), self.duplicate, MAX_DUPLICATE)
+    }
+}
+
+impl WorkloadSettings {
+    fn validate(&self) -> Result<(), ScenarioError> {
+        if !(0.0..=MAX_RATE_PER_S).contains(&self.rate_per_s) {
+            return fail(format!("workload.rate_per_s must be between 0 and {MAX_RATE_PER_S}, not {}", self.rate_per_s));
+        }
+        if !(100..=600_000).contains(&self.retry_after_ms) {
+            return fail("workload.retry_after_ms must be between 100 and 600000");
+        }
+        Ok(())
+    }
+}
+
+fn check_node(node: NodeId, nodes: usize) -> Result<(), String> {
+    if node >= nodes {
+        return Err(format!("node {node} does not exist (nodes are 0..{})", nodes.saturating_sub(1)));
+    }
+    Ok(())
+}
+
+impl Action {
+    /// Checks node numbers and values; client actions are checked by their protocol.
+    pub fn validate(&self, nodes: usize) -> Result<(), String> {
+        match self {
+            Action::Client(c) => check_node(c.node, nodes),
+            Action::Fault(fault) => fault.validate(nodes),
+        }
+    }
+}
+
+impl Fault {
+    fn validate(&self, nodes: usize) -> Result<(), String> {
+        match self {
+            Fault::Crash { node } | Fault::Restart { node } | Fault::Pause { node } | Fault::Resume { node } => {
+                check_node(*node, nodes)
+            }
+            Fault::Cut { from, to } => {
+                check_node(*from, nodes)?;
+                check_node(*to, nodes)?;
+                if from == to {
+                    return Err("a cut needs two different nodes".into());
+                }
+                Ok(())
+            }
+            Fault::Partition { groups } => {
+                let mut seen = BTreeSet::new();
+                for node in groups.iter().flatten() {
+                    check_node(*node, nodes)?;
+                    if !seen.insert(*node) {
+                        return Err(format!("node {node} is in two partition groups"));
+                    }
+                }
+                Ok(())
+            }
+            Fault::SetNetwork { latency_ms, drop, duplicate } => {
+                if let Some(l) = latency_ms {
+                    check_latency("set_network", *l).map_err(|e| e.0)?;
+                }
+                if let Some(p) = drop {
+                    check_probability("set_network.drop", *p, 1.0).map_err(|e| e.0)?;
+                }
+                if let Some(p) = duplicate {
+                    check_probability("set_network.duplicate", *p, MAX_DUPLICATE).map_err(|e| e.0)?;
+                }
+                Ok(())
+            }
+            Fault::Heal => Ok(()),
+        }
+    }
+}
