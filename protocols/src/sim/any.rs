@@ -46,6 +46,8 @@ pub struct ProtocolInfo {
     pub title: &'static str,
     /// What the protocol calls its nodes ("branch").
     pub node_noun: &'static str,
+    /// What the protocol calls its clients ("parent").
+    pub client_noun: &'static str,
     pub variants: &'static [VariantInfo],
     pub properties: &'static [PropertyInfo],
     pub client_actions: &'static [ClientActionInfo],

@@ -9,6 +9,16 @@
 //! and as links), [`view`] and [`any`] (what the UI sees).
 
 pub mod any;
+pub mod ctx;
+pub mod engine;
+pub mod fault;
+pub mod net;
+pub mod protocol;
+pub mod queue;
+pub mod rng;
 pub mod scenario;
+pub mod share;
 pub mod time;
+pub mod trace;
 pub mod view;
+pub mod workload;

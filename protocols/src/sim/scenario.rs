@@ -139,8 +139,7 @@ pub enum Fault {
     },
 }
 
-const FAULT_NAMES: [&str; 8] =
-    ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_network"];
+const FAULT_NAMES: [&str; 8] = ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_network"];
 
 /// A protocol-specific client action, e.g. `{"action":"register","node":2}`
 /// for the office. The protocol checks the name and parameters.
@@ -240,7 +239,10 @@ impl Scenario {
             return fail(format!("until_ms must be between 1 and {MAX_UNTIL_MS}"));
         }
         if self.timeline.len() > MAX_TIMELINE {
-            return fail(format!("the timeline has {} entries; at most {MAX_TIMELINE} are allowed", self.timeline.len()));
+            return fail(format!(
+                "the timeline has {} entries; at most {MAX_TIMELINE} are allowed",
+                self.timeline.len()
+            ));
         }
         if let Some(title) = &self.title
             && title.chars().count() > 200
@@ -294,7 +296,10 @@ impl NetworkSettings {
 impl WorkloadSettings {
     fn validate(&self) -> Result<(), ScenarioError> {
         if !(0.0..=MAX_RATE_PER_S).contains(&self.rate_per_s) {
-            return fail(format!("workload.rate_per_s must be between 0 and {MAX_RATE_PER_S}, not {}", self.rate_per_s));
+            return fail(format!(
+                "workload.rate_per_s must be between 0 and {MAX_RATE_PER_S}, not {}",
+                self.rate_per_s
+            ));
         }
         if !(100..=600_000).contains(&self.retry_after_ms) {
             return fail("workload.retry_after_ms must be between 100 and 600000");

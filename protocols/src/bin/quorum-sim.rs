@@ -1,0 +1,101 @@
+//! `quorum-sim`: runs scenarios without a browser, and packs them into links.
+//!
+//! ```text
+//! quorum-sim run FILE_OR_URL [--until MS]   one JSON object: outcome, violations, metrics, trace_hash
+//! quorum-sim trace FILE_OR_URL [--until MS] the trace, one line per entry
+//! quorum-sim encode FILE                    the share-link fragment (s=1.…)
+//! quorum-sim decode URL                     the scenario JSON inside a link
+//! ```
+//! Bad input ends with exit status 2 and one line on stderr.
+
+use std::process::ExitCode;
+
+use quorum_protocols::sim::scenario::MAX_UNTIL_MS;
+use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
+use quorum_protocols::{AnySim, Scenario, build};
+use serde_json::json;
+
+const USAGE: &str =
+    "usage: quorum-sim run FILE_OR_URL [--until MS] | trace FILE_OR_URL [--until MS] | encode FILE | decode URL";
+/// Largest scenario file read.
+const MAX_FILE: u64 = 1024 * 1024;
+
+fn read_file(path: &str) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    if meta.len() > MAX_FILE {
+        return Err(format!("{path} is {} bytes; a scenario file may have at most {MAX_FILE}", meta.len()));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+/// A scenario from a share link (anything with `s=`) or a JSON file.
+fn load(source: &str) -> Result<Scenario, String> {
+    if source.contains("s=") && !std::path::Path::new(source).exists() {
+        return decode_fragment(source).map_err(|e| e.0);
+    }
+    Scenario::from_json(&read_file(source)?).map_err(|e| format!("{source}: {e}"))
+}
+
+/// Loads the scenario named by `args` and runs it to `--until` or its own end.
+fn simulate(args: &[String]) -> Result<(Scenario, Box<dyn AnySim>, u64), String> {
+    let (source, rest) = args.split_first().ok_or(USAGE)?;
+    let scenario = load(source)?;
+    let until = match rest {
+        [] => scenario.until_ms,
+        [flag, ms] if flag == "--until" => {
+            let ms: u64 = ms.parse().map_err(|_| format!("--until takes a whole number of ms, not {ms:?}"))?;
+            if ms > MAX_UNTIL_MS {
+                return Err(format!("--until may be at most {MAX_UNTIL_MS}"));
+            }
+            ms
+        }
+        _ => return Err(USAGE.into()),
+    };
+    let mut sim = build(&scenario).map_err(|e| e.0)?;
+    sim.run_until(until, u64::MAX);
+    Ok((scenario, sim, until))
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let (scenario, sim, until) = simulate(args)?;
+    let mut violations = sim.violations().to_vec();
+    violations.extend(sim.judge_end());
+    let out = json!({
+        "protocol": scenario.protocol,
+        "variant": scenario.variant,
+        "seed": scenario.seed,
+        "events": sim.step_index(),
+        "end_time_ms": until,
+        "violations": violations,
+        "metrics": sim.metrics(),
+        "trace_hash": format!("{:016x}", sim.trace_hash()),
+    });
+    Ok(serde_json::to_string_pretty(&out).expect("plain JSON"))
+}
+
+fn trace(args: &[String]) -> Result<String, String> {
+    let (_, sim, _) = simulate(args)?;
+    let rows = sim.trace_rows(0, sim.trace_len());
+    Ok(rows.iter().map(|r| format!("{:>8} ms  #{:<6} {}", r.time_ms, r.step, r.text)).collect::<Vec<_>>().join("\n"))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.split_first() {
+        Some((cmd, rest)) if cmd == "run" => run(rest),
+        Some((cmd, rest)) if cmd == "trace" => trace(rest),
+        Some((cmd, [file])) if cmd == "encode" => load(file).map(|s| encode_fragment(&s)),
+        Some((cmd, [url])) if cmd == "decode" => decode_fragment(url).map(|s| s.to_json_pretty()).map_err(|e| e.0),
+        _ => Err(USAGE.into()),
+    };
+    match result {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("quorum-sim: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! A branch of the office: its book, its role, and the rules it follows.
+//!
+//! Every handler below is one rule of the office, named in its doc comment.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::sim::ctx::Delay;
+use crate::sim::time::{NodeId, RequestId, Time, node_name};
+
+use super::msg::{Entry, Mandate, Msg, Record, Support};
+use super::{Office, Timer, Variant};
+
+/// What a branch is doing in the current mandate.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Role {
+    /// Serving parents and copying the Main Office's book.
+    Branch {
+        /// The Main Office this branch last heard from in its mandate.
+        main: Option<NodeId>,
+        heard_at: Time,
+    },
+    /// Asking the others to elect it Main Office.
+    Candidate {
+        votes: BTreeSet<NodeId>,
+        /// The most complete book offered so far, with the mandate that confirmed it.
+        best: (Mandate, Vec<Entry>),
+    },
+    /// The Main Office: the one place numbers are given out.
+    MainOffice {
+        /// How much of the book each branch is known to hold (this mandate).
+        matched: Vec<usize>,
+        /// When each branch last confirmed it is listening (the lease).
+        heard_at: Vec<Time>,
+        /// Branches waiting to hear the number of a request.
+        answer_to: BTreeMap<RequestId, BTreeSet<NodeId>>,
+    },
+}
+
+/// What a branch keeps in its vault: it survives a fire (crash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vault {
+    pub mandate: Mandate,
+    pub voted_for: Option<NodeId>,
+    pub book: Vec<Entry>,
+    /// The mandate whose Main Office last confirmed this book.
+    pub book_mandate: Mandate,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub id: NodeId,
+    pub vault: Vault,
+    pub role: Role,
+    /// How many numbers this branch knows to be issued (a prefix of its book).
+    pub issued: usize,
+    /// Parents waiting at this branch for their number.
+    pub waiting: BTreeSet<RequestId>,
+}
+
+type Ctx<'a> = crate::sim::ctx::Ctx<'a, Office>;
+
+impl Branch {
+    pub fn new(id: NodeId, vault: Vault) -> Branch {
+        Branch { id, vault, role: Role::Branch { main: None, heard_at: 0 }, issued: 0, waiting: BTreeSet::new() }
+    }
+
+    /// Where a request stands in this branch's book (its number is position + 1).
+    fn position(&self, request: RequestId) -> Option<usize> {
+        self.vault.book.iter().position(|e| e.request == request)
+    }
+
+    fn arm_election(&self, office: &Office, ctx: &mut Ctx) {
+        let [lo, hi] = office.timing.election_ms;
+        ctx.set_timer(Timer::Election, Delay::Between(lo, hi));
+    }
+
+    /// Start (and restart): no Main Office known yet; wait one election timeout.
+    pub fn on_start(&mut self, office: &Office, ctx: &mut Ctx) {
+        self.role = Role::Branch { main: None, heard_at: ctx.now() };
+        self.arm_election(office, ctx);
+    }
+
+    // ----- elections ---------------------------------------------------------
+
+    /// Rule *campaign*: a branch that has heard nothing from a Main Office for a
+    /// whole election timeout asks to be elected for the next mandate, and
+    /// votes for itself.
+    pub fn on_election_timeout(&mut self, office: &Office, ctx: &mut Ctx) {
+        if matches!(self.role, Role::MainOffice { .. }) {
+            return;
+        }
+        self.vault.mandate += 1;
+        self.vault.voted_for = Some(self.id);
+        let best = (self.vault.book_mandate, self.vault.book.clone());
+        self.role = Role::Candidate { votes: BTreeSet::from([self.id]), best };
+        ctx.note(format!("campaigns for mandate {}", self.vault.mandate));
+        ctx.broadcast(Msg::Campaign { mandate: self.vault.mandate });
+        self.arm_election(office, ctx);
+    }
+
+    /// Rule *newer mandate*: a newer mandate overrides everything; a Main
+    /// Office or candidate of an older one steps down.
+    fn adopt_mandate(&mut self, mandate: Mandate, office: &Office, ctx: &mut Ctx) {
+        self.vault.mandate = mandate;
+        self.vault.voted_for = None;
+        if matches!(self.role, Role::MainOffice { .. }) {
+            ctx.note(format!("steps down: mandate {mandate} is newer"));
+            ctx.cancel_timer(Timer::Heartbeat);
+            self.arm_election(office, ctx);
+        }
+        self.role = Role::Branch { main: None, heard_at: ctx.now() };
+    }
+
+    /// Rule *vote*: support at most one candidate per mandate, never for an
+    /// old mandate; the vote carries this branch's book.
+    pub fn on_campaign(&mut self, office: &Office, ctx: &mut Ctx, from: NodeId, mandate: Mandate) {
+        if mandate < self.vault.mandate {
+            ctx.send(from, Msg::Newer { mandate: self.vault.mandate });
+            return;
+        }
+        if mandate > self.vault.mandate {
+            self.adopt_mandate(mandate, office, ctx);
+        }
+        if self.vault.voted_for.is_none_or(|v| v == from) {
+            self.vault.voted_for = Some(from);
+            ctx.note(format!("supports {} for mandate {mandate}", node_name(from)));
+            let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.clone() };
+            ctx.send(from, Msg::Support(vote));
+            self.arm_election(office, ctx);
+        }
+    }
+
+    /// Rule *appointment*: with a majority's support the candidate opens the
+    /// Main Office, starting from the most complete book among its supporters
+    /// (confirmed by the latest mandate, then longest). Every issued number is
+    /// in that book: a majority recorded it, and every majority shares a branch
+    /// with this one.
+    pub fn on_support(&mut self, office: &Office, ctx: &mut Ctx, from: NodeId, vote: Support) {
+        let Role::Candidate { votes, best } = &mut self.role else { return };
+        if vote.mandate != self.vault.mandate {
+            return;
+        }
+        votes.insert(from);
+        if (vote.book_mandate, vote.book.len()) > (best.0, best.1.len()) {
+            *best = (vote.book_mandate, vote.book);
+        }
+        if votes.len() < ctx.majority() {
+            return;
+        }
+        let best = std::mem::take(&mut best.1);
+        self.open_main_office(best, office, ctx);
+    }
+
+    fn open_main_office(&mut self, book: Vec<Entry>, office: &Office, ctx: &mut Ctx) {
+        let n = ctx.nodes();
+        self.vault.book = book;
+        self.vault.book_mandate = self.vault.mandate;
+        let mut matched = vec![0; n];
+        matched[self.id] = self.vault.book.len();
+        self.role = Role::MainOffice { matched, heard_at: vec![ctx.now(); n], answer_to: BTreeMap::new() };
+        ctx.note(format!(
+            "opens the Main Office for mandate {} with {} numbers in its book",
+            self.vault.mandate,
+            self.vault.book.len()
+        ));
+        ctx.cancel_timer(Timer::Election);
+        ctx.set_timer(Timer::Heartbeat, Delay::Fixed(office.timing.heartbeat_ms));
+        for request in self.waiting.clone() {
+            self.take_request(office, ctx, request, self.id);
+        }
+        self.send_records(ctx);
+    }
+
+    // ----- the Main Office -----------------------------------------------------
+
+    /// Rule *lease*: the Main Office holds office only while it keeps hearing
+    /// from a majority; otherwise it closes and lets the others elect anew.
+    /// While it holds office, it sends every branch what it is missing (or a
+    /// heartbeat).
+    pub fn on_heartbeat(&mut self, office: &Office, ctx: &mut Ctx) {
+        let Role::MainOffice { heard_at, .. } = &self.role else { return };
+        let now = ctx.now();
+        let me = self.id;
+        let listening = heard_at
+            .iter()
+            .enumerate()
+            .filter(|&(b, &t)| b == me || now.saturating_sub(t) <= office.timing.lease_ms)
+            .count();
+        if listening < ctx.majority() {
+            ctx.note("lost touch with the majority: closes the Main Office");
+            self.role = Role::Branch { main: None, heard_at: now };
+            self.arm_election(office, ctx);
+            return;
+        }
+        self.send_records(ctx);
+        ctx.set_timer(Timer::Heartbeat, Delay::Fixed(office.timing.heartbeat_ms));
+    }
+
+    fn send_records(&self, ctx: &mut Ctx) {
+        let Role::MainOffice { matched, .. } = &self.role else { return };
+        let book = &self.vault.book;
+        for to in ctx.peers().collect::<Vec<_>>() {
+            let from = matched[to].min(book.len());
+            let record =
+                Record { mandate: self.vault.mandate, from, entries: book[from..].to_vec(), issued: self.issued };
+            ctx.send(to, Msg::Record(record));
+        }
+    }
+
+    /// Rule *request IDs*: the Main Office looks a request ID up in its book
+    /// first, so a retry is given the number it already has, never a new one.
+    /// A new request is entered at the end of the book and copied to every branch.
+    fn take_request(&mut self, office: &Office, ctx: &mut Ctx, request: RequestId, origin: NodeId) {
+        let known = if office.variant == Variant::NoRequestId { None } else { self.position(request) };
+        if let Some(at) = known
+            && at < self.issued
+        {
+            self.tell(ctx, origin, request, at as u64 + 1);
+            return;
+        }
+        let Role::MainOffice { matched, answer_to, .. } = &mut self.role else { return };
+        answer_to.entry(request).or_default().insert(origin);
+        if known.is_some() {
+            return;
+        }
+        self.vault.book.push(Entry { request, taken_at: origin });
+        matched[self.id] = self.vault.book.len();
+        ctx.note(format!("enters r{request} as #{} (not yet issued)", self.vault.book.len()));
+        self.send_records(ctx);
+    }
+
+    /// Gives a parent its number: directly if it waits here, else through its branch.
+    fn tell(&mut self, ctx: &mut Ctx, branch: NodeId, request: RequestId, number: u64) {
+        if branch != self.id {
+            ctx.send(branch, Msg::Answer { request, number });
+        } else if self.waiting.remove(&request) {
+            ctx.reply(request, number);
+        }
+    }
+
+    /// Rule *issue*: a number is issued once a majority of branches hold it in
+    /// their books for this mandate; the Main Office then answers every branch
+    /// waiting for it.
+    pub fn on_recorded(&mut self, ctx: &mut Ctx, from: NodeId, len: usize, ok: bool) {
+        let Role::MainOffice { matched, heard_at, .. } = &mut self.role else { return };
+        heard_at[from] = ctx.now();
+        if ok {
+            matched[from] = matched[from].max(len);
+        } else {
+            matched[from] = 0;
+        }
+        let mut sorted = matched.clone();
+        sorted.sort_unstable_by(|a, b| b.cmp(a));
+        let on_majority = sorted[ctx.majority() - 1];
+        if on_majority > self.issued {
+            self.issue_up_to(on_majority, ctx);
+        }
+    }
+
+    fn issue_up_to(&mut self, count: usize, ctx: &mut Ctx) {
+        let first = self.issued + 1;
+        let range = if first == count { format!("#{count}") } else { format!("#{first}–{count}") };
+        ctx.note(format!("issues {range}: a majority holds it"));
+        for at in self.issued..count {
+            let request = self.vault.book[at].request;
+            let waiting = match &mut self.role {
+                Role::MainOffice { answer_to, .. } => answer_to.remove(&request).unwrap_or_default(),
+                _ => BTreeSet::new(),
+            };
+            for branch in waiting {
+                self.tell(ctx, branch, request, at as u64 + 1);
+            }
+        }
+        self.issued = count;
+    }
+
+    // ----- branches ---------------------------------------------------------------
+
+    /// Rule *copy*: a branch copies the Main Office's entries into its book,
+    /// never shortening what this mandate already gave it (messages can arrive
+    /// out of order), and learns how many numbers are issued. A book from an
+    /// older mandate is replaced whole.
+    pub fn on_record(&mut self, office: &Office, ctx: &mut Ctx, from: NodeId, record: Record) {
+        let Record { mandate, from: start, entries, issued } = record;
+        if mandate < self.vault.mandate {
+            ctx.send(from, Msg::Newer { mandate: self.vault.mandate });
+            return;
+        }
+        if mandate > self.vault.mandate {
+            self.adopt_mandate(mandate, office, ctx);
+        }
+        if matches!(self.role, Role::MainOffice { .. }) {
+            return; // one Main Office per mandate: cannot happen, but never obey oneself
+        }
+        self.role = Role::Branch { main: Some(from), heard_at: ctx.now() };
+        self.arm_election(office, ctx);
+        let book = &mut self.vault.book;
+        let ok = if self.vault.book_mandate != mandate {
+            if start == 0 {
+                *book = entries;
+                self.vault.book_mandate = mandate;
+            }
+            start == 0
+        } else if start <= book.len() {
+            let new = &entries[(book.len() - start).min(entries.len())..];
+            if !new.is_empty() {
+                book.extend_from_slice(new);
+                ctx.note(format!("copies up to #{} into its book", book.len()));
+            }
+            true
+        } else {
+            false
+        };
+        if ok {
+            self.learn_issued(issued.min(self.vault.book.len()), ctx);
+        }
+        ctx.send(from, Msg::Recorded { mandate, len: self.vault.book.len(), ok });
+    }
+
+    /// Answers parents waiting here whose numbers are now known to be issued.
+    fn learn_issued(&mut self, issued: usize, ctx: &mut Ctx) {
+        for at in self.issued..issued {
+            let request = self.vault.book[at].request;
+            if self.waiting.remove(&request) {
+                ctx.reply(request, at as u64 + 1);
+            }
+        }
+        self.issued = self.issued.max(issued);
+    }
+
+    /// Rule *front desk*: a parent whose number was issued long ago is answered
+    /// from the book; otherwise the request goes to the Main Office; with no
+    /// Main Office within reach the office is closed (consistency over
+    /// availability) — unless the `no-quorum` variant issues a number on its own.
+    pub fn on_request(&mut self, office: &Office, ctx: &mut Ctx, request: RequestId) {
+        if office.variant != Variant::NoRequestId
+            && let Some(at) = self.position(request)
+            && at < self.issued
+        {
+            ctx.note(format!("r{request} already has #{}: answered from the book", at + 1));
+            ctx.reply(request, at as u64 + 1);
+            return;
+        }
+        let now = ctx.now();
+        match self.role {
+            Role::MainOffice { .. } => {
+                self.waiting.insert(request);
+                self.take_request(office, ctx, request, self.id);
+            }
+            Role::Branch { main: Some(main), heard_at } if now.saturating_sub(heard_at) <= office.timing.lease_ms => {
+                self.waiting.insert(request);
+                ctx.send(main, Msg::Forward { request });
+            }
+            _ if office.variant == Variant::NoQuorum => {
+                self.vault.book.push(Entry { request, taken_at: self.id });
+                self.issued = self.vault.book.len();
+                ctx.note(format!("issues #{} to r{request} on its own authority", self.issued));
+                ctx.reply(request, self.issued as u64);
+            }
+            _ => ctx.refuse(request, "office closed until further notice"),
+        }
+    }
+
+    /// A branch passes a request on to the Main Office (ignored by anyone else:
+    /// the parent will retry).
+    pub fn on_forward(&mut self, office: &Office, ctx: &mut Ctx, from: NodeId, request: RequestId) {
+        if matches!(self.role, Role::MainOffice { .. }) {
+            self.take_request(office, ctx, request, from);
+        }
+    }
+
+    /// The Main Office's answer for a parent waiting here.
+    pub fn on_answer(&mut self, ctx: &mut Ctx, request: RequestId, number: u64) {
+        if self.waiting.remove(&request) {
+            ctx.reply(request, number);
+        }
+    }
+
+    pub fn on_newer(&mut self, office: &Office, ctx: &mut Ctx, mandate: Mandate) {
+        if mandate > self.vault.mandate {
+            self.adopt_mandate(mandate, office, ctx);
+        }
+    }
+}

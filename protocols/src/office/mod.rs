@@ -1,0 +1,245 @@
+//! # The birth-number issuing office
+//!
+//! A country gives every newborn The Very Next Number: 1, 2, 3, … with no
+//! number given twice and none skipped. One officer at one table keeps that
+//! promise trivially. This office has five branches (any odd number from 3 to
+//! 9), so it keeps the promise the way replicated systems do:
+//!
+//! - **One Main Office at a time.** A branch that stops hearing from the Main
+//!   Office *campaigns* for a new *mandate*; a branch supports one candidate
+//!   per mandate; a candidate with a majority's support opens the Main Office.
+//!   Two majorities always share a branch, so no two Main Offices share a mandate.
+//! - **A number is issued only when a majority has it in their books.** The
+//!   Main Office enters a request at the end of its book and sends the entry
+//!   to every branch; once a majority hold it (in books confirmed by the same
+//!   mandate), it is issued, and the branch where the parent waits answers.
+//! - **The new Main Office starts from the most complete book** among those
+//!   that elected it (the one confirmed by the latest mandate, then the
+//!   longest), which is why no issued number is ever lost or changed. (This is
+//!   the view change of Viewstamped Replication in the office's own words.)
+//! - **Request IDs make retries safe.** A parent whose answer does not come
+//!   asks again, perhaps at another branch, with the same request ID; the
+//!   book is searched for it first, so the retry gets the same number.
+//! - **A lease keeps the office honest about availability.** The Main Office
+//!   holds office only while it keeps hearing from a majority; a branch cut
+//!   off from a majority says "office closed until further notice" instead of
+//!   guessing (consistency and partition tolerance over availability).
+//!
+//! Variants that break a rule on purpose: `no-quorum` (a branch cut off from
+//! the Main Office issues numbers on its own: split brain) and
+//! `no-request-id` (retries are treated as new requests: one parent, two numbers).
+
+pub mod branch;
+pub mod msg;
+pub mod props;
+
+use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
+use crate::sim::ctx::Ctx;
+use crate::sim::protocol::{Protocol, Request};
+use crate::sim::scenario::{Action, ClientAction, Fault, Scenario, ScenarioError};
+use crate::sim::time::{NodeId, RequestId, Time};
+use crate::sim::view::{Accent, Item, ItemState, NodeView};
+
+use branch::{Branch, Role, Vault};
+use msg::Msg;
+use props::{Ledger, PROPERTIES};
+
+/// Which rules the office follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Correct,
+    /// A branch without a Main Office issues numbers on its own authority.
+    NoQuorum,
+    /// Requests are never looked up by ID: every retry is a new registration.
+    NoRequestId,
+}
+
+static VARIANTS: [VariantInfo; 3] = [
+    VariantInfo { name: "correct", summary: "Majority quorum, elected Main Office, request IDs" },
+    VariantInfo {
+        name: "no-quorum",
+        summary: "A branch cut off from the Main Office issues numbers on its own (split brain)",
+    },
+    VariantInfo { name: "no-request-id", summary: "Retries are treated as new requests and get fresh numbers" },
+];
+
+static INFO: ProtocolInfo = ProtocolInfo {
+    name: "office",
+    title: "The birth-number office",
+    node_noun: "branch",
+    client_noun: "parent",
+    variants: &VARIANTS,
+    properties: &PROPERTIES,
+    client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here" }],
+    min_nodes: 3,
+    max_nodes: 9,
+    default_nodes: 5,
+};
+
+/// The office's clocks, in virtual ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// How often the Main Office sends each branch its records (or a heartbeat).
+    pub heartbeat_ms: Time,
+    /// How long a silence the Main Office (and a branch forwarding to it) tolerates.
+    pub lease_ms: Time,
+    /// A branch campaigns after a silence drawn from this range.
+    pub election_ms: [Time; 2],
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing { heartbeat_ms: 150, lease_ms: 1_000, election_ms: [1_000, 2_000] }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// A branch's patience with a silent Main Office.
+    Election,
+    /// The Main Office's beat: copy entries, renew the lease.
+    Heartbeat,
+}
+
+/// The office's configuration for one run.
+#[derive(Clone, Debug)]
+pub struct Office {
+    pub nodes: usize,
+    pub variant: Variant,
+    pub timing: Timing,
+    /// How long a healthy majority needs to serve a retrying parent (for the
+    /// liveness judgement): elections, retries and a few slow round trips.
+    pub settle_ms: Time,
+}
+
+impl Protocol for Office {
+    type Node = Branch;
+    type Msg = Msg;
+    type Timer = Timer;
+    type Durable = Vault;
+    type Op = ();
+    /// The number a parent is told.
+    type Reply = u64;
+    type Monitor = Ledger;
+
+    fn info() -> &'static ProtocolInfo {
+        &INFO
+    }
+
+    fn configure(scenario: &Scenario) -> Result<Office, ScenarioError> {
+        let variant = match scenario.variant.as_str() {
+            "correct" => Variant::Correct,
+            "no-quorum" => Variant::NoQuorum,
+            "no-request-id" => Variant::NoRequestId,
+            other => {
+                let known: Vec<&str> = VARIANTS.iter().map(|v| v.name).collect();
+                return Err(ScenarioError(format!(
+                    "the office has no variant `{other}` (choose one of: {})",
+                    known.join(", ")
+                )));
+            }
+        };
+        let n = scenario.nodes;
+        if !(INFO.min_nodes..=INFO.max_nodes).contains(&n) || n % 2 == 0 {
+            return Err(ScenarioError(format!("the office needs an odd number of branches from 3 to 9, not {n}")));
+        }
+        let timing = Timing::default();
+        let slowest = scenario
+            .timeline
+            .iter()
+            .filter_map(|e| match &e.action {
+                Action::Fault(Fault::SetNetwork { latency_ms: Some([_, hi]), .. }) => Some(*hi),
+                _ => None,
+            })
+            .fold(scenario.network.latency_ms[1], Time::max);
+        let settle_ms = 2 * timing.election_ms[1] + 2 * scenario.workload.retry_after_ms + 20 * slowest;
+        Ok(Office { nodes: n, variant, timing, settle_ms })
+    }
+
+    fn parse_op(&self, action: &ClientAction) -> Result<(), String> {
+        if action.name != "register" {
+            return Err(format!("the office has no client action `{}` (it has `register`)", action.name));
+        }
+        if let Some(extra) = action.params.keys().next() {
+            return Err(format!("`register` takes only a `node`, not `{extra}`"));
+        }
+        Ok(())
+    }
+
+    fn workload_op(&self, _: RequestId) {}
+
+    fn init(&self, id: NodeId) -> Branch {
+        Branch::new(id, Vault { mandate: 0, voted_for: None, book: Vec::new(), book_mandate: 0 })
+    }
+
+    fn on_start(&self, node: &mut Branch, ctx: &mut Ctx<Self>) {
+        node.on_start(self, ctx);
+    }
+
+    fn on_message(&self, node: &mut Branch, ctx: &mut Ctx<Self>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Campaign { mandate } => node.on_campaign(self, ctx, from, mandate),
+            Msg::Support(vote) => node.on_support(self, ctx, from, vote),
+            Msg::Record(record) => node.on_record(self, ctx, from, record),
+            Msg::Recorded { mandate, len, ok } => {
+                if mandate > node.vault.mandate {
+                    node.on_newer(self, ctx, mandate);
+                } else if mandate == node.vault.mandate {
+                    node.on_recorded(ctx, from, len, ok);
+                }
+            }
+            Msg::Forward { request } => node.on_forward(self, ctx, from, request),
+            Msg::Answer { request, number } => node.on_answer(ctx, request, number),
+            Msg::Newer { mandate } => node.on_newer(self, ctx, mandate),
+        }
+    }
+
+    fn on_timer(&self, node: &mut Branch, ctx: &mut Ctx<Self>, timer: Timer) {
+        match timer {
+            Timer::Election => node.on_election_timeout(self, ctx),
+            Timer::Heartbeat => node.on_heartbeat(self, ctx),
+        }
+    }
+
+    fn on_request(&self, node: &mut Branch, ctx: &mut Ctx<Self>, request: Request<()>) {
+        node.on_request(self, ctx, request.id);
+    }
+
+    fn durable(&self, node: &Branch) -> Vault {
+        node.vault.clone()
+    }
+
+    fn recover(&self, id: NodeId, vault: Vault) -> Branch {
+        Branch::new(id, vault)
+    }
+
+    fn view(&self, node: &Branch) -> NodeView {
+        let (role, accent) = match &node.role {
+            Role::MainOffice { .. } => ("Main Office", Accent::Leader),
+            Role::Candidate { .. } => ("Candidate", Accent::Candidate),
+            Role::Branch { main: Some(_), .. } => ("Branch", Accent::Follower),
+            Role::Branch { main: None, .. } => ("Branch (no Main Office)", Accent::Idle),
+        };
+        let mut facts = vec![format!("mandate {}", node.vault.mandate), format!("issued {}", node.issued)];
+        if !node.waiting.is_empty() {
+            facts.push(format!("{} parent(s) waiting", node.waiting.len()));
+        }
+        const SHOWN: usize = 8;
+        let book = &node.vault.book;
+        let items = (book.len().saturating_sub(SHOWN)..book.len())
+            .map(|at| Item {
+                text: format!("#{} r{}", at + 1, book[at].request),
+                state: if at < node.issued { ItemState::Settled } else { ItemState::Tentative },
+            })
+            .collect();
+        NodeView { role: role.into(), accent, facts, items }
+    }
+
+    fn label(&self, msg: &Msg) -> String {
+        msg.label()
+    }
+
+    fn describe_reply(&self, number: &u64) -> String {
+        format!("your number is #{number}")
+    }
+}

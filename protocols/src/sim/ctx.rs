@@ -1,0 +1,115 @@
+//! What a handler may do: the outbox it writes its effects into.
+//!
+//! Handlers see the world only through this context: the node's own clock
+//! (so per-node skew can be added here without touching a protocol), its
+//! peers, and a random stream for protocol choices. Everything a handler
+//! does (send, arm a timer, log, answer a client) is recorded as an effect
+//! and carried out by the engine after the handler returns.
+
+use super::protocol::Protocol;
+use super::rng::Stream;
+use super::time::{NodeId, RequestId, Time};
+
+/// How long until a timer fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delay {
+    Fixed(Time),
+    /// Uniform in `[lo, hi]`, drawn by the simulator from its timer stream.
+    Between(Time, Time),
+}
+
+/// One thing a handler asked for.
+#[derive(Clone, Debug)]
+pub enum Effect<P: Protocol> {
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { timer: P::Timer, delay: Delay },
+    CancelTimer { timer: P::Timer },
+    Note(String),
+    Reply { request: RequestId, reply: P::Reply },
+    Refuse { request: RequestId, reason: String },
+}
+
+/// The handler's view of the world and its outbox.
+pub struct Ctx<'a, P: Protocol> {
+    id: NodeId,
+    now: Time,
+    nodes: usize,
+    rng: &'a mut Stream,
+    effects: Vec<Effect<P>>,
+}
+
+impl<'a, P: Protocol> Ctx<'a, P> {
+    pub(crate) fn new(id: NodeId, now: Time, nodes: usize, rng: &'a mut Stream) -> Self {
+        Ctx { id, now, nodes, rng, effects: Vec::new() }
+    }
+
+    pub(crate) fn into_effects(self) -> Vec<Effect<P>> {
+        self.effects
+    }
+
+    /// The node this handler runs on.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// The node's own clock, in virtual ms.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// How many nodes take part.
+    pub fn nodes(&self) -> usize {
+        self.nodes
+    }
+
+    /// The smallest number of nodes that is more than half: (n + 1) / 2 for odd n.
+    pub fn majority(&self) -> usize {
+        self.nodes / 2 + 1
+    }
+
+    /// Every node but this one.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + use<P> {
+        let me = self.id;
+        (0..self.nodes).filter(move |&n| n != me)
+    }
+
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    /// Sends a copy to every peer.
+    pub fn broadcast(&mut self, msg: P::Msg) {
+        for to in self.peers() {
+            self.effects.push(Effect::Send { to, msg: msg.clone() });
+        }
+    }
+
+    /// Arms `timer`, replacing it if it is already armed.
+    pub fn set_timer(&mut self, timer: P::Timer, delay: Delay) {
+        self.effects.push(Effect::SetTimer { timer, delay });
+    }
+
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.effects.push(Effect::CancelTimer { timer });
+    }
+
+    /// A line for the node's log and the trace, in the protocol's own words.
+    pub fn note(&mut self, line: impl Into<String>) {
+        self.effects.push(Effect::Note(line.into()));
+    }
+
+    /// Answers a client waiting at this node (recorded in the client-visible history).
+    pub fn reply(&mut self, request: RequestId, reply: P::Reply) {
+        self.effects.push(Effect::Reply { request, reply });
+    }
+
+    /// Tells a client waiting here that its request cannot be served now.
+    pub fn refuse(&mut self, request: RequestId, reason: impl Into<String>) {
+        self.effects.push(Effect::Refuse { request, reason: reason.into() });
+    }
+
+    /// A uniform choice in `[0, n)` from the protocol's own random stream.
+    pub fn choose(&mut self, n: u64) -> u64 {
+        self.rng.below(n)
+    }
+}

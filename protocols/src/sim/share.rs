@@ -1,0 +1,116 @@
+//! Share links: a scenario packed into a URL fragment, `#s=1.<data>`.
+//!
+//! `1` is the link format version; the data is the scenario's compact JSON,
+//! deflated and base64url-encoded (no padding), so links stay short and
+//! survive any chat tool. Links are untrusted input: sizes are bounded before
+//! and after inflating, and every failure says what is wrong.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::scenario::{Scenario, ScenarioError};
+
+/// The link format this Quorum writes.
+pub const LINK_VERSION: &str = "1";
+/// Longest fragment accepted (characters of encoded data).
+pub const MAX_FRAGMENT: usize = 16 * 1024;
+/// Largest scenario JSON a link may inflate to.
+pub const MAX_JSON: usize = 256 * 1024;
+
+fn bad(msg: impl Into<String>) -> ScenarioError {
+    ScenarioError(msg.into())
+}
+
+/// `s=1.<data>` for a scenario (without the leading `#`).
+pub fn encode_fragment(scenario: &Scenario) -> String {
+    let json = serde_json::to_vec(scenario).expect("a scenario always serializes");
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Reads a scenario from a full URL, `#s=…` or `s=…`.
+pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
+    let input = input.trim();
+    let fragment = input.rsplit_once('#').map_or(input, |(_, f)| f);
+    let value = fragment
+        .split('&')
+        .find_map(|part| part.strip_prefix("s="))
+        .ok_or_else(|| bad("the link has no scenario in it (expected `#s=…`)"))?;
+    if value.len() > MAX_FRAGMENT {
+        return Err(bad(format!(
+            "the link's scenario is too long ({} characters; at most {MAX_FRAGMENT})",
+            value.len()
+        )));
+    }
+    let (version, data) =
+        value.split_once('.').ok_or_else(|| bad("the link's scenario has no version (expected `s=1.…`)"))?;
+    if version != LINK_VERSION {
+        return Err(bad(format!(
+            "the link uses scenario link format {version:?}, which this Quorum cannot read (it reads format {LINK_VERSION})"
+        )));
+    }
+    let packed =
+        URL_SAFE_NO_PAD.decode(data).map_err(|_| bad("the link's scenario is damaged (not valid base64url)"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
+        .map_err(|_| bad("the link's scenario is damaged or too large (it does not unpack)"))?;
+    let text = std::str::from_utf8(&json).map_err(|_| bad("the link's scenario is damaged (not text)"))?;
+    Scenario::from_json(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"version":1,"protocol":"office","variant":"correct","nodes":5,"seed":42,
+        "network":{"latency_ms":[20,80],"drop":0.0,"duplicate":0.0},"workload":{"rate_per_s":2.0},
+        "timeline":[{"at_ms":3000,"action":"partition","groups":[[0,1],[2,3,4]]},{"at_ms":9000,"action":"heal"}],
+        "until_ms":30000}"#;
+
+    #[test]
+    fn round_trips_through_a_link() {
+        let scenario = Scenario::from_json(SAMPLE).unwrap();
+        let fragment = encode_fragment(&scenario);
+        assert!(fragment.starts_with("s=1."));
+        assert!(fragment.chars().all(|c| c.is_ascii_alphanumeric() || "=._-".contains(c)), "{fragment}");
+        assert_eq!(decode_fragment(&fragment).unwrap(), scenario);
+        let url = format!("http://127.0.0.1:8080/#{fragment}");
+        assert_eq!(decode_fragment(&url).unwrap(), scenario);
+    }
+
+    #[test]
+    fn links_are_compact() {
+        let fragment = encode_fragment(&Scenario::from_json(SAMPLE).unwrap());
+        assert!(fragment.len() < 300, "{} characters", fragment.len());
+    }
+
+    fn error_of(input: &str) -> String {
+        decode_fragment(input).unwrap_err().0
+    }
+
+    #[test]
+    fn damaged_links_say_what_is_wrong() {
+        assert!(error_of("http://x/#nothing").contains("no scenario"));
+        assert!(error_of("#s=garbage").contains("no version"));
+        assert!(error_of("#s=2.abc").contains("format \"2\""));
+        assert!(error_of("#s=1.!!!").contains("base64url"));
+        assert!(error_of("#s=1.aGVsbG8").contains("does not unpack"));
+        let long = format!("#s=1.{}", "A".repeat(MAX_FRAGMENT + 1));
+        assert!(error_of(&long).contains("too long"));
+    }
+
+    #[test]
+    fn a_valid_link_with_a_bad_scenario_is_refused() {
+        let json = br#"{"version":1,"protocol":"office","nodes":5,"seed":1,"until_ms":0}"#;
+        let packed = miniz_oxide::deflate::compress_to_vec(json, 9);
+        let err = error_of(&format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed)));
+        assert!(err.contains("until_ms"), "{err}");
+    }
+
+    #[test]
+    fn zip_bombs_are_refused() {
+        let huge = vec![b' '; MAX_JSON * 4];
+        let packed = miniz_oxide::deflate::compress_to_vec(&huge, 9);
+        let err = error_of(&format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed)));
+        assert!(err.contains("too large"), "{err}");
+    }
+}

@@ -1,0 +1,169 @@
+//! The clients: arrivals at random nodes, retries with the same request ID,
+//! and the client-visible history the safety properties are judged on.
+
+use std::collections::BTreeMap;
+
+use super::any::{Latency, Metrics};
+use super::protocol::{Protocol, Request};
+use super::rng::Stream;
+use super::scenario::WorkloadSettings;
+use super::time::{NodeId, RequestId, Time};
+
+/// Something a client saw: the history properties are judged on.
+#[derive(Clone, Debug)]
+pub struct ClientEvent<P: Protocol> {
+    pub at: Time,
+    pub request: RequestId,
+    pub node: NodeId,
+    pub kind: ClientEventKind<P>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ClientEventKind<P: Protocol> {
+    /// The client asked (attempt 1) or asked again (attempt > 1).
+    Invoked { attempt: u32, op: P::Op },
+    /// The client got its answer.
+    Replied { reply: P::Reply },
+    /// The node said it cannot serve the request now.
+    Refused { reason: String },
+}
+
+/// A request still waiting for its answer.
+#[derive(Clone, Debug)]
+pub struct Pending<Op> {
+    pub op: Op,
+    pub first_at: Time,
+    pub attempts: u32,
+    pub node: NodeId,
+}
+
+/// The population of clients.
+#[derive(Clone, Debug)]
+pub struct Workload<Op> {
+    pub settings: WorkloadSettings,
+    next_id: RequestId,
+    outstanding: BTreeMap<RequestId, Pending<Op>>,
+}
+
+impl<Op: Clone> Workload<Op> {
+    pub fn new(settings: WorkloadSettings) -> Self {
+        Workload { settings, next_id: 1, outstanding: BTreeMap::new() }
+    }
+
+    /// How long until the next client arrives (Poisson arrivals), if any come at all.
+    pub fn next_arrival(&self, rng: &mut Stream) -> Option<Time> {
+        (self.settings.rate_per_s > 0.0).then(|| rng.exponential_ms(1000.0 / self.settings.rate_per_s))
+    }
+
+    /// The next request's ID, without opening it (the protocol may need it to build the op).
+    pub fn peek_id(&self) -> RequestId {
+        self.next_id
+    }
+
+    /// A new client with a new request ID walks up to `node`.
+    pub fn open(&mut self, op: Op, node: NodeId, now: Time) -> Request<Op> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.outstanding.insert(id, Pending { op: op.clone(), first_at: now, attempts: 1, node });
+        Request { id, attempt: 1, op }
+    }
+
+    /// A client whose answer did not come tries again, at another node when
+    /// there is one, with the same request ID. `None` if it was answered.
+    pub fn retry(&mut self, id: RequestId, nodes: usize, rng: &mut Stream) -> Option<(NodeId, Request<Op>)> {
+        let pending = self.outstanding.get_mut(&id)?;
+        let others = nodes.saturating_sub(1) as u64;
+        if others > 0 {
+            pending.node = (pending.node + 1 + rng.below(others) as usize) % nodes;
+        }
+        pending.attempts += 1;
+        Some((pending.node, Request { id, attempt: pending.attempts, op: pending.op.clone() }))
+    }
+
+    /// The client got its answer and stops retrying.
+    pub fn answered(&mut self, id: RequestId) {
+        self.outstanding.remove(&id);
+    }
+
+    /// Requests still waiting, with the time of their first attempt.
+    pub fn outstanding(&self) -> Vec<(RequestId, Time)> {
+        self.outstanding.iter().map(|(id, p)| (*id, p.first_at)).collect()
+    }
+}
+
+/// The `q`-quantile (0..=1) of sorted values, nearest-rank.
+fn quantile(sorted: &[Time], q: f64) -> Option<Time> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// Client-side numbers for a history.
+pub fn metrics<P: Protocol>(history: &[ClientEvent<P>], messages: u64) -> Metrics {
+    let mut first_at: BTreeMap<RequestId, Time> = BTreeMap::new();
+    let mut answered = std::collections::BTreeSet::new();
+    let mut latencies = Vec::new();
+    let (mut retries, mut refused) = (0, 0);
+    for e in history {
+        match &e.kind {
+            ClientEventKind::Invoked { attempt, .. } => {
+                first_at.entry(e.request).or_insert(e.at);
+                if *attempt > 1 {
+                    retries += 1;
+                }
+            }
+            // A client that retried elsewhere may be answered twice; it takes the first.
+            ClientEventKind::Replied { .. } => {
+                if answered.insert(e.request)
+                    && let Some(start) = first_at.get(&e.request)
+                {
+                    latencies.push(e.at - start);
+                }
+            }
+            ClientEventKind::Refused { .. } => refused += 1,
+        }
+    }
+    latencies.sort_unstable();
+    let confirmed = latencies.len() as u64;
+    Metrics {
+        requests: first_at.len() as u64,
+        confirmed,
+        retries,
+        refused,
+        latency_ms: Latency { p50: quantile(&latencies, 0.5), p99: quantile(&latencies, 0.99) },
+        messages,
+        messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_use_nearest_rank() {
+        let v: Vec<Time> = (1..=100).collect();
+        assert_eq!(quantile(&v, 0.5), Some(50));
+        assert_eq!(quantile(&v, 0.99), Some(99));
+        assert_eq!(quantile(&[7], 0.99), Some(7));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn retries_keep_the_id_and_move_to_another_node() {
+        let mut w = Workload::new(WorkloadSettings::default());
+        let mut rng = Stream::new(1, "w");
+        let r = w.open((), 2, 0);
+        for attempt in 2..20 {
+            let (node, again) = w.retry(r.id, 5, &mut rng).unwrap();
+            assert_eq!(again.id, r.id);
+            assert_eq!(again.attempt, attempt);
+            assert!(node < 5);
+        }
+        w.answered(r.id);
+        assert!(w.retry(r.id, 5, &mut rng).is_none());
+        assert!(w.outstanding().is_empty());
+    }
+}
