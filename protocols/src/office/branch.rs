@@ -351,7 +351,9 @@ impl Branch {
                 self.waiting.insert(request);
                 ctx.send(main, Msg::Forward { request });
             }
-            _ if office.variant == Variant::NoQuorum => {
+            // Only a branch that has served under a Main Office and lost touch
+            // with it acts alone; at a cold start it waits like everyone else.
+            _ if office.variant == Variant::NoQuorum && self.vault.book_mandate > 0 => {
                 self.vault.book.push(Entry { request, taken_at: self.id });
                 self.issued = self.vault.book.len();
                 ctx.note(format!("issues #{} to r{request} on its own authority", self.issued));

@@ -36,7 +36,7 @@ pub mod props;
 use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
 use crate::sim::ctx::Ctx;
 use crate::sim::protocol::{Protocol, Request};
-use crate::sim::scenario::{Action, ClientAction, Fault, Scenario, ScenarioError};
+use crate::sim::scenario::{ClientAction, Scenario, ScenarioError};
 use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::view::{Accent, Item, ItemState, NodeView};
 
@@ -87,9 +87,14 @@ pub struct Timing {
     pub election_ms: [Time; 2],
 }
 
-impl Default for Timing {
-    fn default() -> Self {
-        Timing { heartbeat_ms: 150, lease_ms: 1_000, election_ms: [1_000, 2_000] }
+impl Timing {
+    /// Clocks tuned to the slowest link the scenario starts with, as operators
+    /// tune timeouts to round-trip times: pigeon mail makes the office slow,
+    /// not leaderless. (Only the starting network counts, so a run replays
+    /// the same however the user changes the network later.)
+    pub fn for_latency(slowest_ms: Time) -> Timing {
+        let lease_ms = (5 * slowest_ms).max(1_000);
+        Timing { heartbeat_ms: 100 + slowest_ms, lease_ms, election_ms: [lease_ms, 2 * lease_ms] }
     }
 }
 
@@ -108,7 +113,7 @@ pub struct Office {
     pub variant: Variant,
     pub timing: Timing,
     /// How long a healthy majority needs to serve a retrying parent (for the
-    /// liveness judgement): elections, retries and a few slow round trips.
+    /// liveness judgement), before adding a few round trips: elections and retries.
     pub settle_ms: Time,
 }
 
@@ -143,16 +148,8 @@ impl Protocol for Office {
         if !(INFO.min_nodes..=INFO.max_nodes).contains(&n) || n % 2 == 0 {
             return Err(ScenarioError(format!("the office needs an odd number of branches from 3 to 9, not {n}")));
         }
-        let timing = Timing::default();
-        let slowest = scenario
-            .timeline
-            .iter()
-            .filter_map(|e| match &e.action {
-                Action::Fault(Fault::SetNetwork { latency_ms: Some([_, hi]), .. }) => Some(*hi),
-                _ => None,
-            })
-            .fold(scenario.network.latency_ms[1], Time::max);
-        let settle_ms = 2 * timing.election_ms[1] + 2 * scenario.workload.retry_after_ms + 20 * slowest;
+        let timing = Timing::for_latency(scenario.network.latency_ms[1]);
+        let settle_ms = 2 * timing.election_ms[1] + 2 * scenario.workload.retry_after_ms;
         Ok(Office { nodes: n, variant, timing, settle_ms })
     }
 

@@ -168,7 +168,7 @@ impl Monitor<Office> for Ledger {
             .outstanding
             .iter()
             .copied()
-            .filter(|&(_, first_at)| first_at.max(since) + self.settle_ms <= end.now)
+            .filter(|&(_, first_at)| first_at.max(since) + self.settle_ms + 20 * end.slowest_ms <= end.now)
             .collect();
         starving
             .iter()

@@ -75,6 +75,8 @@ struct World<P: Protocol> {
     messages_sent: u64,
     /// When the last fault or repair happened (for liveness judgements).
     faults_changed_at: Time,
+    /// The slowest one-way latency the network has had.
+    slowest_ms: Time,
 }
 
 /// Where the append-only logs stood when a snapshot was taken.
@@ -140,6 +142,7 @@ impl<P: Protocol> Sim<P> {
             next_generation: 0,
             messages_sent: 0,
             faults_changed_at: 0,
+            slowest_ms: scenario.network.latency_ms[1],
         };
         let mut sim = Sim {
             protocol,
@@ -280,19 +283,14 @@ impl<P: Protocol> Sim<P> {
 
     // ----- the loop ----------------------------------------------------------
 
-    /// Processes the next event or timeline action. False when nothing is left.
-    fn advance(&mut self) -> bool {
+    /// Processes the next event or timeline action if it happens no later
+    /// than `limit`. False when nothing is left before then.
+    fn advance(&mut self, limit: Time) -> bool {
         loop {
-            let action_at = self.scenario.timeline.get(self.world.next_action).map(|e| e.at_ms);
-            let event_at = self.world.queue.peek_time();
+            let Some(next) = self.next_time().filter(|&t| t <= limit) else { return false };
             // Timeline actions run before any other event at the same millisecond,
             // so a recorded user action replays at exactly the point it was taken.
-            let take_action = match (action_at, event_at) {
-                (None, None) => return false,
-                (Some(a), Some(e)) => a <= e,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-            };
+            let take_action = self.scenario.timeline.get(self.world.next_action).is_some_and(|e| e.at_ms == next);
             let history_before = self.history.len();
             if take_action {
                 let entry = self.scenario.timeline[self.world.next_action].clone();
@@ -301,7 +299,7 @@ impl<P: Protocol> Sim<P> {
                 self.world.step += 1;
                 self.apply_action(entry.action);
             } else {
-                let (at, event) = self.world.queue.pop().expect("peeked");
+                let (at, event) = self.world.queue.pop().expect("the queue holds the next event");
                 if self.is_stale(&event) {
                     continue;
                 }
@@ -434,7 +432,10 @@ impl<P: Protocol> Sim<P> {
             Fault::Partition { groups } => self.world.network.partition(&groups),
             Fault::Heal => self.world.network.heal(),
             Fault::Cut { from, to } => self.world.network.cut(from, to),
-            Fault::SetNetwork { latency_ms, drop, duplicate } => self.world.network.set(latency_ms, drop, duplicate),
+            Fault::SetNetwork { latency_ms, drop, duplicate } => {
+                self.world.network.set(latency_ms, drop, duplicate);
+                self.world.slowest_ms = self.world.slowest_ms.max(self.world.network.settings.latency_ms[1]);
+            }
             Fault::Crash { node } => {
                 if self.world.slots[node].liveness == Liveness::Crashed {
                     return;
@@ -546,29 +547,35 @@ impl<P: Protocol> Sim<P> {
         self.violations.truncate(m.violations);
     }
 
-    /// Restores the latest snapshot at or before `step` unless the current
-    /// state is already between it and `step`.
+    /// Going back in time: restores the latest snapshot that `keep` accepts.
+    /// Going forward never restores: the logs past the current step were
+    /// truncated by an earlier rewind, so only a replay can rebuild them.
     fn rewind_to(&mut self, keep: impl Fn(&World<P>) -> bool) {
-        let Some(index) = self.snapshots.iter().rposition(|s| keep(&s.world)) else { return };
-        let snap_step = self.snapshots[index].world.step;
-        if !keep(&self.world) || snap_step > self.world.step {
+        if keep(&self.world) {
+            return;
+        }
+        if let Some(index) = self.snapshots.iter().rposition(|s| keep(&s.world)) {
             self.restore(index);
         }
     }
 
+    /// The time of the next thing to happen, if anything is left.
+    fn next_time(&self) -> Option<Time> {
+        let action = self.scenario.timeline.get(self.world.next_action).map(|e| e.at_ms);
+        match (action, self.world.queue.peek_time()) {
+            (Some(a), Some(e)) => Some(a.min(e)),
+            (a, e) => a.or(e),
+        }
+    }
+
+    /// Processes events up to and including `t`, at most `max_events`; false if capped.
     fn run_to(&mut self, t: Time, max_events: u64) -> bool {
         for _ in 0..max_events {
-            let next = match (self.scenario.timeline.get(self.world.next_action), self.world.queue.peek_time()) {
-                (Some(a), Some(e)) => a.at_ms.min(e),
-                (Some(a), None) => a.at_ms,
-                (None, Some(e)) => e,
-                (None, None) => return true,
-            };
-            if next > t || !self.advance() {
+            if !self.advance(t) {
                 return true;
             }
         }
-        false
+        self.next_time().is_none_or(|next| next > t)
     }
 }
 
@@ -684,7 +691,7 @@ impl<P: Protocol> AnySim for Sim<P> {
     }
 
     fn step(&mut self) -> bool {
-        self.advance()
+        self.advance(Time::MAX)
     }
 
     fn run_until(&mut self, t: Time, max_events: u64) -> bool {
@@ -693,7 +700,7 @@ impl<P: Protocol> AnySim for Sim<P> {
 
     fn seek_step(&mut self, step: u64) {
         self.rewind_to(|w| w.step <= step);
-        while self.world.step < step && self.advance() {}
+        while self.world.step < step && self.advance(Time::MAX) {}
     }
 
     fn seek_time(&mut self, t: Time) {
@@ -776,6 +783,7 @@ impl<P: Protocol> AnySim for Sim<P> {
         let end = EndState {
             now: self.world.now,
             healthy_since: self.majority_healthy().then_some(self.world.faults_changed_at),
+            slowest_ms: self.world.slowest_ms,
             outstanding: self.world.workload.outstanding(),
         };
         self.world

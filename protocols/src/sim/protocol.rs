@@ -73,6 +73,8 @@ pub struct EndState {
     /// Since when a majority of nodes has been up, unpaused and connected to
     /// each other (`None` if that is not the case now).
     pub healthy_since: Option<Time>,
+    /// The slowest one-way latency the network has had in this run.
+    pub slowest_ms: Time,
     /// Requests still waiting for an answer, with the time of their first attempt.
     pub outstanding: Vec<(RequestId, Time)>,
 }

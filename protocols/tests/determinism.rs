@@ -1,0 +1,141 @@
+//! Same scenario, same run: twice, after seeking, and after a round trip
+//! through a share link with the user's actions in it.
+
+use quorum_protocols::sim::scenario::{Action, ClientAction, Fault};
+use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
+use quorum_protocols::{AnySim, Scenario, build, presets};
+
+fn sample() -> Scenario {
+    Scenario::from_json(include_str!("../scenarios/office-sample.json")).unwrap()
+}
+
+fn run_to(scenario: &Scenario, t: u64) -> Box<dyn AnySim> {
+    let mut sim = build(scenario).unwrap();
+    assert!(sim.run_until(t, u64::MAX));
+    sim
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_trace() {
+    for preset in presets() {
+        let a = run_to(&preset.scenario, preset.scenario.until_ms);
+        let b = run_to(&preset.scenario, preset.scenario.until_ms);
+        assert_eq!(a.trace_hash(), b.trace_hash(), "{}", preset.id);
+        assert_eq!(a.trace_len(), b.trace_len(), "{}", preset.id);
+        assert!(a.step_index() > 500, "{} ran only {} events", preset.id, a.step_index());
+    }
+}
+
+#[test]
+fn different_seeds_give_different_traces() {
+    let mut other = sample();
+    other.seed += 1;
+    assert_ne!(run_to(&sample(), 10_000).trace_hash(), run_to(&other, 10_000).trace_hash());
+}
+
+/// Pinned in `sample-10s.trace-hash`, which the browser test reads too: the
+/// same scenario must hash the same natively and in wasm. (A deliberate
+/// change to a protocol or the simulator changes this file.)
+#[test]
+fn the_sample_trace_hash_is_pinned() {
+    let sim = run_to(&sample(), 10_000);
+    let pinned = include_str!("sample-10s.trace-hash").trim();
+    assert_eq!(format!("{:016x}", sim.trace_hash()), pinned, "steps {}", sim.step_index());
+}
+
+#[test]
+fn stepping_back_and_forward_again_reproduces_the_run() {
+    let mut sim = run_to(&sample(), 20_000);
+    let (hash, steps, rows) = (sim.trace_hash(), sim.step_index(), sim.trace_len());
+    for target in [steps - 1, steps / 2, 1, 0, steps - 300] {
+        sim.seek_step(target);
+        assert_eq!(sim.step_index(), target);
+        sim.seek_step(steps);
+        assert_eq!((sim.trace_hash(), sim.trace_len()), (hash, rows), "after visiting step {target}");
+    }
+}
+
+#[test]
+fn one_step_back_shows_the_previous_state() {
+    let mut sim = run_to(&sample(), 5_000);
+    let steps = sim.step_index();
+    let before_last = {
+        let mut fresh = build(&sample()).unwrap();
+        for _ in 0..steps - 1 {
+            assert!(fresh.step());
+        }
+        (fresh.trace_hash(), fresh.frame(0.0))
+    };
+    sim.seek_step(steps - 1);
+    assert_eq!((sim.trace_hash(), sim.frame(0.0)), before_last);
+}
+
+#[test]
+fn seeking_by_time_lands_after_every_event_up_to_that_time() {
+    let mut sim = run_to(&sample(), 20_000);
+    sim.seek_time(7_000);
+    let direct = run_to(&sample(), 7_000);
+    assert_eq!(sim.trace_hash(), direct.trace_hash());
+    assert_eq!(sim.now(), direct.now());
+    assert!(sim.now() <= 7_000);
+    assert_eq!(sim.horizon(), 20_000.min(sim.horizon()), "the horizon is kept for the scrubber");
+}
+
+fn crash(node: usize) -> Action {
+    Action::Fault(Fault::Crash { node })
+}
+
+#[test]
+fn user_actions_are_recorded_and_a_shared_link_replays_them_exactly() {
+    let mut sim = run_to(&sample(), 4_000);
+    let at = sim.apply(crash(3), 4_001).unwrap();
+    assert_eq!(at, 4_001);
+    sim.run_until(6_000, u64::MAX);
+    let register = ClientAction { name: "register".into(), node: 1, params: Default::default() };
+    sim.apply(Action::Client(register), 6_000).unwrap();
+    sim.run_until(8_000, u64::MAX);
+
+    let shared = decode_fragment(&encode_fragment(&sim.scenario())).unwrap();
+    let replay = run_to(&shared, 8_000);
+    assert_eq!(replay.trace_hash(), sim.trace_hash());
+    assert_eq!(replay.frame(8_000.0), sim.frame(8_000.0));
+}
+
+#[test]
+fn acting_in_the_past_forks_the_run() {
+    let mut sim = run_to(&sample(), 14_000);
+    sim.seek_time(5_000);
+    let now = sim.now();
+    sim.apply(crash(4), 5_000).unwrap();
+    let timeline = sim.scenario().timeline;
+    // Everything planned after the fork point is gone; the new action is last.
+    assert!(timeline.iter().all(|e| e.at_ms <= 5_000), "{timeline:?}");
+    assert_eq!(timeline.last().unwrap().action, crash(4));
+    assert!(sim.now() >= now);
+    assert_eq!(sim.horizon(), sim.now(), "the old future is no longer on the scrubber");
+}
+
+#[test]
+fn an_action_never_lands_before_an_event_already_shown() {
+    let mut sim = run_to(&sample(), 3_000);
+    let last_event = sim.now();
+    let at = sim.apply(crash(1), 0).unwrap();
+    assert_eq!(at, last_event + 1);
+}
+
+#[test]
+fn bad_actions_are_refused_and_change_nothing() {
+    let mut sim = run_to(&sample(), 3_000);
+    let before = (sim.trace_hash(), sim.scenario());
+    assert!(sim.apply(crash(9), 3_001).unwrap_err().contains("does not exist"));
+    let unknown = ClientAction { name: "divorce".into(), node: 0, params: Default::default() };
+    assert!(sim.apply(Action::Client(unknown), 3_001).unwrap_err().contains("no client action"));
+    assert_eq!((sim.trace_hash(), sim.scenario()), before);
+}
+
+#[test]
+fn run_until_stops_at_the_event_cap() {
+    let mut sim = build(&sample()).unwrap();
+    assert!(!sim.run_until(30_000, 100));
+    assert_eq!(sim.step_index(), 100);
+}
