@@ -240,3 +240,6 @@ impl Protocol for Office {
         format!("your number is #{number}")
     }
 }
+
+#[cfg(test)]
+mod tests;
