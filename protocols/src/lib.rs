@@ -31,11 +31,18 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn AnySim>, ScenarioError> {
 
 /// A ready-made scenario for the lab's picker (and for `quorum-sim`: the same
 /// JSON files live in `protocols/scenarios/`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Preset {
     pub id: &'static str,
     pub summary: &'static str,
     pub scenario: Scenario,
+}
+
+impl Preset {
+    /// The scenario's own title (every preset has one; a shared scenario may too).
+    pub fn title(&self) -> &str {
+        self.scenario.title.as_deref().unwrap_or(self.id)
+    }
 }
 
 /// The presets, the lab's opening scenario first.
