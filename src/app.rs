@@ -1,0 +1,485 @@
+//! The lab: owns the session, drives the animation clock, routes every
+//! user action to the simulator, and lays out the panels.
+
+use std::rc::Rc;
+
+use crate::presets_stand_in::{Preset, presets};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{AnimationFrame, request_animation_frame};
+use quorum_protocols::sim::any::Violation;
+use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
+use quorum_protocols::sim::time::{NodeId, Time};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::components::canvas::NetworkCanvas;
+use crate::components::inspector::Inspector;
+use crate::components::invariants::InvariantBar;
+use crate::components::metrics::MetricsPanel;
+use crate::components::network_panel::NetworkPanel;
+use crate::components::node_list::{NodeList, summaries};
+use crate::components::notices::{Notice, Notices};
+use crate::components::scrubber::{Mark, Scrubber};
+use crate::components::share_box::{ShareBox, ShareLink, ShareState};
+use crate::components::toolbar::Toolbar;
+use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
+use crate::describe;
+use crate::session::{Session, network_at};
+use crate::share::{self, Requested};
+
+/// Everything that can happen to the lab. Panels send these through one callback.
+pub enum Msg {
+    /// An animation frame, with its timestamp in ms.
+    Frame(f64),
+    VisibilityChanged,
+    HashChanged,
+    TogglePlay,
+    Step,
+    StepBack,
+    SetSpeed(f64),
+    SeekTime(f64),
+    SeekStep(u64),
+    Select(Option<NodeId>),
+    Act(Action),
+    SetVariant(String),
+    NewSeed,
+    LoadPreset(usize),
+    Share,
+    Shared(Result<(), String>),
+    CloseShare,
+    Dismiss(u64),
+    /// The trace list was scrolled: the first row shown, and whether it is
+    /// at the bottom (then it follows new rows).
+    TraceScrolled {
+        first: usize,
+        follow: bool,
+    },
+}
+
+pub struct App {
+    session: Option<Session>,
+    /// Why the lab could not start at all (shown instead of the lab).
+    fatal: Option<String>,
+    presets: Rc<Vec<Preset>>,
+    /// The preset on screen, if the run came from one rather than a link.
+    preset: Option<usize>,
+    selected: Option<NodeId>,
+    notices: Vec<Notice>,
+    next_notice: u64,
+    share: Option<ShareLink>,
+    trace_first: usize,
+    trace_follow: bool,
+    /// Bumped whenever a different run is installed, so panels with their
+    /// own editing state start afresh.
+    generation: u64,
+    /// The scenario's timeline as marks on the scrubber.
+    marks: Rc<Vec<Mark>>,
+    /// The fragment this page last showed or wrote, to tell a pasted link
+    /// (a real `hashchange`) from our own address-bar updates.
+    hash: String,
+    hidden: bool,
+    last_frame_ms: Option<f64>,
+    /// Dropping the handle cancels the frame: no frames while paused or hidden.
+    animation: Option<AnimationFrame>,
+    dispatch: Callback<Msg>,
+    _listeners: Vec<EventListener>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let hash = share::current_hash();
+        let mut app = App {
+            session: None,
+            fatal: None,
+            presets: Rc::new(presets()),
+            preset: None,
+            selected: None,
+            notices: Vec::new(),
+            next_notice: 0,
+            share: None,
+            trace_first: 0,
+            trace_follow: true,
+            generation: 0,
+            marks: Rc::default(),
+            hash: hash.clone(),
+            hidden: is_hidden(),
+            last_frame_ms: None,
+            animation: None,
+            dispatch: ctx.link().callback(|m| m),
+            _listeners: listeners(ctx),
+        };
+        app.open_link(&hash);
+        app.sync_clock(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let redraw = self.handle(msg);
+        self.sync_clock(ctx);
+        redraw
+    }
+
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        let notices = html! { <Notices notices={self.notices.clone()} on={self.dispatch.clone()} /> };
+        let Some(session) = &self.session else {
+            let reason = self.fatal.clone().unwrap_or_else(|| "nothing to show".into());
+            return html! {
+                <main class="lab lab--fatal">
+                    {notices}
+                    <section class="fatal" role="alert" data-testid="fatal">
+                        <h1>{"The lab could not start"}</h1>
+                        <p>{reason}</p>
+                        <p>{"Reload the page to try again; if this keeps happening, the simulator in this build is broken."}</p>
+                    </section>
+                </main>
+            };
+        };
+        let sim = session.sim();
+        let info = sim.info();
+        let scenario_title = self
+            .preset
+            .and_then(|i| self.presets.get(i))
+            .map(|p| p.title.to_string())
+            .or_else(|| session.scenario().title.clone())
+            .unwrap_or_else(|| "A shared run".into());
+        let frame = Rc::new(session.frame());
+        let trace_len = sim.trace_len();
+        let first = if self.trace_follow {
+            trace_len.saturating_sub(TRACE_ROWS_SHOWN)
+        } else {
+            self.trace_first.min(trace_len.saturating_sub(TRACE_ROWS_SHOWN))
+        };
+        let rows = Rc::new(sim.trace_rows(first, (first + TRACE_ROWS_SHOWN).min(trace_len)));
+        let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
+        let violations: Rc<Vec<Violation>> = Rc::new(sim.violations().to_vec());
+        let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
+        let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
+        let scenario = session.scenario();
+        let network = network_at(scenario, session.view_time().ceil() as Time);
+        let on = self.dispatch.clone();
+
+        html! {
+            <main class="lab">
+                <Toolbar
+                    info={info}
+                    presets={self.presets.clone()}
+                    preset={self.preset}
+                    variant={scenario.variant.clone()}
+                    seed={scenario.seed}
+                    title={scenario_title}
+                    playing={session.playing()}
+                    speed={session.speed()}
+                    can_step_back={sim.step_index() > 0}
+                    on={on.clone()}
+                />
+                {notices}
+                if let Some(share) = &self.share {
+                    <ShareBox share={share.clone()} on={on.clone()} />
+                }
+                <Scrubber
+                    time={session.view_time()}
+                    horizon={sim.horizon().max(session.view_time().ceil() as Time)}
+                    until={session.until_ms()}
+                    step={sim.step_index()}
+                    marks={self.marks.clone()}
+                    violation={violations.first().map(|v| v.time_ms)}
+                    lagging={session.lagging()}
+                    at_end={session.at_end() && !session.playing()}
+                    on={on.clone()}
+                />
+                <InvariantBar properties={info.properties} violations={violations} end={end} on={on.clone()} />
+                <div class="stage">
+                    <div class="main-column">
+                        <section class="canvas-wrap" aria-label="The network">
+                            <NetworkCanvas
+                                frame={frame.clone()}
+                                selected={self.selected}
+                                noun={info.node_noun}
+                                on={on.clone()}
+                            />
+                        </section>
+                        <TracePanel
+                            rows={rows}
+                            first={first}
+                            len={trace_len}
+                            follow={self.trace_follow}
+                            current_step={sim.step_index()}
+                            names={names.clone()}
+                            on={on.clone()}
+                        />
+                    </div>
+                    <aside class="side">
+                        <NodeList nodes={Rc::new(summaries(&frame))} selected={self.selected} noun={info.node_noun} on={on.clone()} />
+                        <Inspector
+                            info={info}
+                            node={selected_node}
+                            names={names.clone()}
+                            on={on.clone()}
+                        />
+                        <NetworkPanel
+                            key={self.generation}
+                            names={names}
+                            network={network}
+                            partitions={frame.partitions.clone()}
+                            noun={info.node_noun}
+                            on={on}
+                        />
+                        <MetricsPanel metrics={sim.metrics()} />
+                    </aside>
+                </div>
+            </main>
+        }
+    }
+}
+
+impl App {
+    /// Applies one message; true when the page must be drawn again.
+    fn handle(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ms) => {
+                self.animation = None;
+                let elapsed = self.last_frame_ms.map_or(0.0, |last| ms - last);
+                self.last_frame_ms = Some(ms);
+                if let Some(session) = &mut self.session {
+                    session.advance(elapsed);
+                }
+                true
+            }
+            Msg::VisibilityChanged => {
+                self.hidden = is_hidden();
+                false
+            }
+            Msg::HashChanged => {
+                let hash = share::current_hash();
+                if hash == self.hash {
+                    return false;
+                }
+                self.hash = hash.clone();
+                self.open_link(&hash);
+                true
+            }
+            Msg::Dismiss(id) => {
+                self.notices.retain(|n| n.id != id);
+                true
+            }
+            Msg::CloseShare => self.share.take().is_some(),
+            Msg::Shared(result) => {
+                if let Some(share) = &mut self.share {
+                    share.state = match result {
+                        Ok(()) => ShareState::Copied,
+                        Err(reason) => ShareState::CopyByHand(reason),
+                    };
+                }
+                true
+            }
+            Msg::TraceScrolled { first, follow } => {
+                // While following, the list scrolls itself to each new row;
+                // only leaving or rejoining the bottom changes what is shown.
+                let changed = follow != self.trace_follow || (!follow && first != self.trace_first);
+                self.trace_first = first;
+                self.trace_follow = follow;
+                changed
+            }
+            Msg::LoadPreset(index) => {
+                share::clear_hash();
+                self.hash.clear();
+                self.load_preset(index);
+                true
+            }
+            Msg::Select(node) => {
+                self.selected = node;
+                true
+            }
+            msg => {
+                if self.session.is_none() {
+                    return false;
+                }
+                self.handle_run(msg);
+                true
+            }
+        }
+    }
+
+    /// Messages that act on the running simulation.
+    fn handle_run(&mut self, msg: Msg) {
+        let Some(session) = &mut self.session else { return };
+        match msg {
+            Msg::TogglePlay => {
+                let playing = !session.playing();
+                session.set_playing(playing);
+            }
+            Msg::Step => session.step(),
+            Msg::StepBack => session.step_back(),
+            Msg::SetSpeed(speed) => session.set_speed(speed),
+            Msg::SeekTime(t) => session.seek_time(t),
+            Msg::SeekStep(step) => session.seek_step(step),
+            Msg::Act(action) => {
+                let what = describe::action(&action, session.sim().info());
+                match session.apply(action) {
+                    Ok(_) => self.refresh_timeline(),
+                    Err(reason) => self.notify(format!("Could not {what}: {reason}")),
+                }
+            }
+            Msg::SetVariant(variant) => {
+                let mut scenario = session.scenario().clone();
+                scenario.variant = variant;
+                self.rebuild(scenario);
+            }
+            Msg::NewSeed => {
+                let mut scenario = session.scenario().clone();
+                // Math.random has 53 bits of randomness; all of them go into the seed.
+                scenario.seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+                self.rebuild(scenario);
+            }
+            Msg::Share => self.share(),
+            _ => {}
+        }
+    }
+
+    /// Opens what the page's fragment asks for, falling back to the default
+    /// scenario (with a message saying why) when it cannot be opened.
+    fn open_link(&mut self, hash: &str) {
+        let scenario = match share::requested(hash) {
+            Requested::Default => return self.load_preset(0),
+            Requested::Scenario(scenario) => scenario,
+            Requested::Broken(reason) => return self.fall_back(&reason),
+        };
+        match Session::start(&scenario) {
+            Ok(session) => self.install(session, None),
+            Err(reason) => self.fall_back(&reason),
+        }
+    }
+
+    fn fall_back(&mut self, reason: &ScenarioError) {
+        self.notify(share::broken_link_message(reason));
+        self.load_preset(0);
+    }
+
+    fn load_preset(&mut self, index: usize) {
+        let started = match self.presets.get(index) {
+            Some(preset) => Session::start(&preset.scenario).map_err(|e| e.to_string()),
+            None => Err("this build has no scenarios to show".into()),
+        };
+        match started {
+            Ok(session) => self.install(session, Some(index)),
+            Err(reason) if self.session.is_none() => self.fatal = Some(reason),
+            Err(reason) => self.notify(format!("That scenario could not be opened: {reason}")),
+        }
+    }
+
+    fn install(&mut self, session: Session, preset: Option<usize>) {
+        self.session = Some(session);
+        self.preset = preset;
+        self.selected = None;
+        self.share = None;
+        self.trace_follow = true;
+        self.last_frame_ms = None;
+        self.generation += 1;
+        self.refresh_timeline();
+    }
+
+    /// Rebuilds the run from a changed scenario, at the same point in time.
+    fn rebuild(&mut self, scenario: Scenario) {
+        let Some(session) = &mut self.session else { return };
+        match session.rebuild(&scenario) {
+            Ok(()) => {
+                self.generation += 1;
+                self.refresh_timeline();
+            }
+            Err(reason) => self.notify(format!("Could not rebuild the run: {reason}")),
+        }
+    }
+
+    /// Re-reads what depends on the scenario's timeline after it changed.
+    fn refresh_timeline(&mut self) {
+        let Some(session) = &self.session else { return };
+        let info = session.sim().info();
+        self.marks = Rc::new(
+            session
+                .scenario()
+                .sorted_timeline()
+                .iter()
+                .map(|e| Mark { at_ms: e.at_ms, label: describe::action(&e.action, info) })
+                .collect(),
+        );
+    }
+
+    fn share(&mut self) {
+        let Some(session) = &self.session else { return };
+        let scenario = session.shareable_scenario();
+        let fragment = share::fragment(&scenario);
+        let (origin, path) = share::page_base();
+        let link = share::link(&origin, &path, &scenario);
+        share::replace_hash(&fragment);
+        self.hash = fragment;
+        self.share = Some(ShareLink { link: link.clone(), state: ShareState::Copying });
+        let done = self.dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            done.emit(Msg::Shared(share::copy(&link).await));
+        });
+    }
+
+    fn notify(&mut self, text: String) {
+        self.next_notice += 1;
+        self.notices.push(Notice { id: self.next_notice, text });
+    }
+
+    /// Requests the next animation frame only while playing and visible;
+    /// otherwise drops the pending one, which cancels it.
+    fn sync_clock(&mut self, ctx: &Context<Self>) {
+        let running = !self.hidden && self.session.as_ref().is_some_and(Session::playing);
+        if !running {
+            self.animation = None;
+            self.last_frame_ms = None;
+        } else if self.animation.is_none() {
+            let link = ctx.link().clone();
+            self.animation = Some(request_animation_frame(move |ms| link.send_message(Msg::Frame(ms))));
+        }
+    }
+}
+
+fn is_hidden() -> bool {
+    gloo::utils::document().hidden()
+}
+
+/// Page-wide listeners: the tab's visibility, pasted links, and the keyboard.
+fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
+    let document = gloo::utils::document();
+    let window = gloo::utils::window();
+    let link = ctx.link().clone();
+    let visibility = EventListener::new(&document, "visibilitychange", move |_| {
+        link.send_message(Msg::VisibilityChanged);
+    });
+    let link = ctx.link().clone();
+    let hash = EventListener::new(&window, "hashchange", move |_| link.send_message(Msg::HashChanged));
+    let link = ctx.link().clone();
+    // Not passive: space must not also scroll the page.
+    let options = EventListenerOptions::enable_prevent_default();
+    let keys = EventListener::new_with_options(&document, "keydown", options, move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        if event.ctrl_key() || event.alt_key() || event.meta_key() || typing_into_a_control(event) {
+            return;
+        }
+        let msg = match event.key().as_str() {
+            " " => Msg::TogglePlay,
+            "ArrowRight" => Msg::Step,
+            "ArrowLeft" => Msg::StepBack,
+            _ => return,
+        };
+        event.prevent_default();
+        link.send_message(msg);
+    });
+    vec![visibility, hash, keys]
+}
+
+/// Keys pressed in a form control belong to it: space on a focused button
+/// presses it, arrows move a slider.
+fn typing_into_a_control(event: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(target.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A")
+}

@@ -1,0 +1,15 @@
+//! The lab's panels. Each takes plain data and one callback that carries
+//! [`crate::app::Msg`] back to the app; none of them holds the simulator.
+
+pub mod canvas;
+pub mod icons;
+pub mod inspector;
+pub mod invariants;
+pub mod metrics;
+pub mod network_panel;
+pub mod node_list;
+pub mod notices;
+pub mod scrubber;
+pub mod share_box;
+pub mod toolbar;
+pub mod trace;

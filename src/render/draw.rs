@@ -1,0 +1,463 @@
+//! Paints one [`Frame`] onto a 2D canvas. Canvas calls only: where things
+//! go comes from [`Layout`], what they look like from [`Palette`].
+//!
+//! The canvas methods that can fail only do so for non-finite coordinates
+//! or negative radii, which the layout never produces; their errors are
+//! dropped in the small helpers below rather than at every call.
+
+use std::f64::consts::TAU;
+
+use quorum_protocols::sim::time::NodeId;
+use quorum_protocols::sim::view::{Fate, Frame, ItemState, Liveness, MessageFrame, NodeFrame};
+use wasm_bindgen::JsValue;
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect};
+use super::palette::Palette;
+
+/// The last part of a dropped message's flight in which it falls and fades.
+const FALL_FROM: f64 = 0.65;
+/// How far a dropped message falls, in CSS pixels.
+const FALL_DISTANCE: f64 = 28.0;
+/// Partition groups are drawn as a halo this much wider than a node.
+const GROUP_HALO: f64 = NODE_RADIUS + 16.0;
+/// Log lines shown on a card.
+const CARD_LOG_LINES: usize = 3;
+
+/// Everything one drawing needs besides the frame.
+pub struct Scene<'a> {
+    pub layout: &'a Layout,
+    pub palette: &'a Palette,
+    pub selected: Option<NodeId>,
+    /// Device pixels per CSS pixel: the backing store is this much larger.
+    pub pixel_ratio: f64,
+}
+
+/// Clears the canvas and draws the frame.
+pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
+    let layout = scene.layout;
+    let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
+    draw_groups(ctx, scene, frame);
+    draw_links(ctx, scene, frame);
+    draw_cuts(ctx, scene, frame);
+    for m in &frame.messages {
+        draw_message(ctx, scene, frame, m);
+    }
+    for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
+        draw_node(ctx, scene, node, place);
+        draw_card(ctx, scene, node, place);
+    }
+}
+
+/// Which partition group a node is in, if the network is split.
+fn group_of(frame: &Frame, node: NodeId) -> Option<usize> {
+    frame.partitions.iter().position(|g| g.contains(&node))
+}
+
+/// Each partition group as one soft region around its members: a disc per
+/// node, a band per pair of neighbours and the polygon between them, all
+/// in one path filled once, so overlaps do not darken.
+fn draw_groups(ctx: &Ctx, scene: &Scene, frame: &Frame) {
+    for (i, group) in frame.partitions.iter().enumerate() {
+        // Nodes in id order go clockwise round the ellipse, so their polygon is convex and clockwise.
+        let mut members = group.clone();
+        members.sort_unstable();
+        let points: Vec<Point> = members.iter().filter_map(|&n| scene.layout.nodes.get(n)).map(|p| p.center).collect();
+        ctx.begin_path();
+        for p in &points {
+            ctx.move_to(p.x + GROUP_HALO, p.y);
+            let _ = ctx.arc(p.x, p.y, GROUP_HALO, 0.0, TAU);
+        }
+        if points.len() > 1 {
+            for (a, b) in points.iter().zip(points.iter().cycle().skip(1)) {
+                band(ctx, *a, *b, GROUP_HALO);
+            }
+        }
+        if points.len() > 2 {
+            ctx.move_to(points[0].x, points[0].y);
+            for p in &points[1..] {
+                ctx.line_to(p.x, p.y);
+            }
+            ctx.close_path();
+        }
+        ctx.set_fill_style_str(scene.palette.group(i));
+        // Non-zero winding fills the union of every piece, each drawn
+        // clockwise on screen like the arcs.
+        ctx.fill();
+    }
+}
+
+/// A clockwise rectangle of half-width `half` around the segment `a`–`b`.
+fn band(ctx: &Ctx, a: Point, b: Point, half: f64) {
+    let length = a.distance(b);
+    if length == 0.0 {
+        return;
+    }
+    let (nx, ny) = (-(b.y - a.y) / length * half, (b.x - a.x) / length * half);
+    ctx.move_to(a.x - nx, a.y - ny);
+    ctx.line_to(b.x - nx, b.y - ny);
+    ctx.line_to(b.x + nx, b.y + ny);
+    ctx.line_to(a.x + nx, a.y + ny);
+    ctx.close_path();
+}
+
+/// Every pair of nodes is linked; links a partition splits are dashed red.
+fn draw_links(ctx: &Ctx, scene: &Scene, frame: &Frame) {
+    let nodes = &scene.layout.nodes;
+    ctx.save();
+    ctx.set_line_width(1.0);
+    for a in 0..nodes.len() {
+        for b in a + 1..nodes.len() {
+            let split = !frame.partitions.is_empty() && group_of(frame, a) != group_of(frame, b);
+            if split {
+                ctx.set_stroke_style_str(&scene.palette.lost);
+                ctx.set_global_alpha(0.45);
+                set_dash(ctx, &[5.0, 5.0]);
+            } else {
+                ctx.set_stroke_style_str(&scene.palette.link);
+                ctx.set_global_alpha(1.0);
+                set_dash(ctx, &[]);
+            }
+            line(ctx, nodes[a].center, nodes[b].center);
+        }
+    }
+    ctx.restore();
+}
+
+/// A one-way cut: a red arrow along the cut direction, barred before its head.
+fn draw_cuts(ctx: &Ctx, scene: &Scene, frame: &Frame) {
+    ctx.save();
+    ctx.set_stroke_style_str(&scene.palette.lost);
+    ctx.set_fill_style_str(&scene.palette.lost);
+    ctx.set_line_width(2.0);
+    for &(from, to) in &frame.cuts {
+        let Some((start, end)) = scene.layout.lane(from, to) else { continue };
+        set_dash(ctx, &[6.0, 4.0]);
+        line(ctx, start, end);
+        set_dash(ctx, &[]);
+        let length = start.distance(end).max(1.0);
+        let (dx, dy) = ((end.x - start.x) / length, (end.y - start.y) / length);
+        // The bar sits three quarters of the way along: "nothing gets past here".
+        let bar = start.lerp(end, 0.75);
+        ctx.set_line_width(3.0);
+        line(ctx, Point::new(bar.x - dy * 9.0, bar.y + dx * 9.0), Point::new(bar.x + dy * 9.0, bar.y - dx * 9.0));
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(end.x, end.y);
+        ctx.line_to(end.x - dx * 10.0 - dy * 5.0, end.y - dy * 10.0 + dx * 5.0);
+        ctx.line_to(end.x - dx * 10.0 + dy * 5.0, end.y - dy * 10.0 - dx * 5.0);
+        ctx.close_path();
+        ctx.fill();
+    }
+    ctx.restore();
+}
+
+fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame) {
+    let Some((start, end)) = scene.layout.lane(m.from, m.to) else { return };
+    let progress = frame.progress(m);
+    let mut at = start.lerp(end, progress);
+    let dropped = m.fate != Fate::Delivered;
+    let mut alpha = 1.0;
+    if dropped && progress > FALL_FROM {
+        let fall = (progress - FALL_FROM) / (1.0 - FALL_FROM);
+        at.y += fall * fall * FALL_DISTANCE;
+        alpha = 1.0 - 0.8 * fall;
+    }
+    let colour = if dropped {
+        &scene.palette.lost
+    } else if m.duplicate {
+        &scene.palette.duplicate
+    } else {
+        &scene.palette.message
+    };
+    ctx.save();
+    ctx.set_global_alpha(alpha);
+    ctx.set_fill_style_str(colour);
+    ctx.set_stroke_style_str(&scene.palette.surface);
+    ctx.set_line_width(1.5);
+    circle(ctx, at, 5.0);
+    ctx.fill();
+    ctx.stroke();
+    if m.duplicate {
+        // A second ring: "there are two of these".
+        ctx.set_stroke_style_str(colour);
+        circle(ctx, at, 8.5);
+        ctx.stroke();
+    }
+    let mut label = m.label.clone();
+    if dropped {
+        label.push_str(match m.fate {
+            Fate::Lost => " · lost",
+            Fate::Blocked => " · blocked",
+            Fate::NodeDown => " · node down",
+            Fate::Delivered => "",
+        });
+    }
+    if m.duplicate {
+        label.push_str(" · copy");
+    }
+    ctx.set_font(&format!("11px {}", scene.palette.font));
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("middle");
+    halo_text(ctx, scene, &label, Point::new(at.x + 9.0, at.y - 9.0), colour);
+    ctx.restore();
+}
+
+fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
+    let p = scene.palette;
+    let c = place.center;
+    let accent = p.accent(node.view.accent);
+    ctx.save();
+    if scene.selected == Some(node.id) {
+        ctx.set_stroke_style_str(&p.selected);
+        ctx.set_line_width(3.0);
+        circle(ctx, c, NODE_RADIUS + 7.0);
+        ctx.stroke();
+    }
+    circle(ctx, c, NODE_RADIUS);
+    ctx.set_fill_style_str(&p.surface);
+    ctx.fill();
+    match node.liveness {
+        Liveness::Crashed => {
+            ctx.set_fill_style_str(&p.crashed);
+            ctx.set_global_alpha(0.35);
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            ctx.set_stroke_style_str(&p.crashed);
+            set_dash(ctx, &[4.0, 3.0]);
+        }
+        Liveness::Paused => ctx.set_stroke_style_str(&p.paused),
+        Liveness::Up => {
+            ctx.set_fill_style_str(accent);
+            ctx.set_global_alpha(0.14);
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            ctx.set_stroke_style_str(accent);
+        }
+    }
+    ctx.set_line_width(if node.view.accent == quorum_protocols::sim::view::Accent::Leader { 5.0 } else { 3.0 });
+    circle(ctx, c, NODE_RADIUS);
+    ctx.stroke();
+    set_dash(ctx, &[]);
+
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.set_font(&format!("600 20px {}", p.font));
+    ctx.set_fill_style_str(if node.liveness == Liveness::Crashed { &p.crashed } else { &p.text });
+    text(ctx, &node.name, Point::new(c.x, c.y + 1.0));
+
+    // A badge on the upper right says what is unusual about the node.
+    let badge = Point::new(c.x + NODE_RADIUS * 0.75, c.y - NODE_RADIUS * 0.75);
+    match node.liveness {
+        Liveness::Paused => pause_badge(ctx, p, badge),
+        Liveness::Crashed => cross_badge(ctx, p, badge),
+        Liveness::Up => {}
+    }
+    ctx.restore();
+}
+
+fn badge_disc(ctx: &Ctx, p: &Palette, at: Point, colour: &str) {
+    circle(ctx, at, 9.0);
+    ctx.set_fill_style_str(colour);
+    ctx.fill();
+    ctx.set_stroke_style_str(&p.surface);
+    ctx.set_line_width(2.0);
+    ctx.stroke();
+}
+
+/// Two bars, as on a media player's pause button.
+fn pause_badge(ctx: &Ctx, p: &Palette, at: Point) {
+    badge_disc(ctx, p, at, &p.paused);
+    ctx.set_fill_style_str(&p.surface);
+    ctx.fill_rect(at.x - 4.0, at.y - 4.5, 3.0, 9.0);
+    ctx.fill_rect(at.x + 1.0, at.y - 4.5, 3.0, 9.0);
+}
+
+fn cross_badge(ctx: &Ctx, p: &Palette, at: Point) {
+    badge_disc(ctx, p, at, &p.lost);
+    ctx.set_stroke_style_str(&p.surface);
+    ctx.set_line_width(2.0);
+    line(ctx, Point::new(at.x - 3.5, at.y - 3.5), Point::new(at.x + 3.5, at.y + 3.5));
+    line(ctx, Point::new(at.x + 3.5, at.y - 3.5), Point::new(at.x - 3.5, at.y + 3.5));
+}
+
+/// The card beside a node: role, facts, the last items it holds, its last log lines.
+fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
+    let p = scene.palette;
+    let card = place.card;
+    let inner = card.w - 16.0;
+    let left = card.x + 8.0;
+    ctx.save();
+    rounded_rect(ctx, card, 8.0);
+    ctx.set_fill_style_str(&p.card);
+    ctx.fill();
+    let selected = scene.selected == Some(node.id);
+    ctx.set_stroke_style_str(if selected { &p.selected } else { &p.border });
+    ctx.set_line_width(if selected { 2.0 } else { 1.0 });
+    ctx.stroke();
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("alphabetic");
+
+    let mut y = card.y + 17.0;
+    let (role_colour, status) = match node.liveness {
+        Liveness::Up => (p.accent(node.view.accent), ""),
+        Liveness::Paused => (p.paused.as_str(), " · paused"),
+        Liveness::Crashed => (p.crashed.as_str(), " · crashed"),
+    };
+    ctx.set_font(&format!("600 12.5px {}", p.font));
+    ctx.set_fill_style_str(role_colour);
+    let heading = format!("{} — {}{}", node.name, node.view.role, status);
+    text(ctx, &fit(ctx, &heading, inner), Point::new(left, y));
+
+    ctx.set_font(&format!("11.5px {}", p.font));
+    ctx.set_fill_style_str(&p.text);
+    for line in wrap(ctx, &node.view.facts.join(" · "), inner, 2) {
+        y += 15.0;
+        text(ctx, &line, Point::new(left, y));
+    }
+    y += 8.0;
+    draw_items(ctx, scene, node, Rect { x: left, y, w: inner, h: 17.0 });
+    y += 17.0;
+
+    ctx.set_font(&format!("10.5px {}", p.font));
+    ctx.set_fill_style_str(&p.muted);
+    let log_start = node.log.len().saturating_sub(CARD_LOG_LINES);
+    for entry in &node.log[log_start..] {
+        y += 14.0;
+        text(ctx, &fit(ctx, entry, inner), Point::new(left, y));
+    }
+    ctx.restore();
+}
+
+/// The newest items that fit on one row, newest last; settled ones are
+/// filled, tentative ones dashed.
+fn draw_items(ctx: &Ctx, scene: &Scene, node: &NodeFrame, row: Rect) {
+    let p = scene.palette;
+    ctx.set_font(&format!("600 10.5px {}", p.font));
+    let widths: Vec<f64> = node.view.items.iter().map(|i| text_width(ctx, &i.text) + 10.0).collect();
+    let mut used = 0.0;
+    let mut first = widths.len();
+    while first > 0 && used + widths[first - 1] + 4.0 <= row.w - 14.0 {
+        first -= 1;
+        used += widths[first] + 4.0;
+    }
+    let mut x = row.x;
+    if first > 0 {
+        ctx.set_fill_style_str(&p.muted);
+        text(ctx, "…", Point::new(x, row.y + 12.5));
+        x += 12.0;
+    }
+    for (item, w) in node.view.items[first..].iter().zip(&widths[first..]) {
+        let chip = Rect { x, y: row.y, w: *w, h: row.h };
+        rounded_rect(ctx, chip, 4.0);
+        match item.state {
+            ItemState::Settled => {
+                ctx.set_fill_style_str(&p.settled);
+                ctx.fill();
+                ctx.set_fill_style_str(&p.surface);
+            }
+            ItemState::Tentative => {
+                ctx.set_stroke_style_str(&p.tentative);
+                ctx.set_line_width(1.2);
+                set_dash(ctx, &[3.0, 2.0]);
+                ctx.stroke();
+                set_dash(ctx, &[]);
+                ctx.set_fill_style_str(&p.tentative);
+            }
+        }
+        text(ctx, &item.text, Point::new(x + 5.0, row.y + 12.5));
+        x += w + 4.0;
+    }
+    if node.view.items.is_empty() {
+        ctx.set_fill_style_str(&p.muted);
+        ctx.set_font(&format!("italic 10.5px {}", p.font));
+        text(ctx, "holds nothing yet", Point::new(row.x, row.y + 12.5));
+    }
+}
+
+// ---- small helpers -------------------------------------------------------
+
+fn text(ctx: &Ctx, s: &str, at: Point) {
+    let _ = ctx.fill_text(s, at.x, at.y);
+}
+
+/// Text with an outline in the background colour, readable over lines.
+fn halo_text(ctx: &Ctx, scene: &Scene, s: &str, at: Point, colour: &str) {
+    ctx.set_stroke_style_str(&scene.palette.surface);
+    ctx.set_line_width(3.0);
+    ctx.set_line_join("round");
+    let _ = ctx.stroke_text(s, at.x, at.y);
+    ctx.set_fill_style_str(colour);
+    text(ctx, s, at);
+}
+
+fn text_width(ctx: &Ctx, s: &str) -> f64 {
+    ctx.measure_text(s).map(|m| m.width()).unwrap_or(0.0)
+}
+
+/// `s` cut with an ellipsis so it fits in `max` pixels.
+fn fit(ctx: &Ctx, s: &str, max: f64) -> String {
+    if text_width(ctx, s) <= max {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    // Binary search for the longest prefix that fits together with the ellipsis.
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().chain(std::iter::once(&'…')).collect();
+        if text_width(ctx, &candidate) <= max { lo = mid } else { hi = mid - 1 }
+    }
+    chars[..lo].iter().chain(std::iter::once(&'…')).collect()
+}
+
+/// `s` broken at spaces into at most `lines` lines of `max` pixels; the
+/// last line ends in an ellipsis if text is left over.
+fn wrap(ctx: &Ctx, s: &str, max: f64, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut words = s.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let joined = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        if current.is_empty() || text_width(ctx, &joined) <= max {
+            current = joined;
+            continue;
+        }
+        if out.len() + 1 == lines {
+            let rest: Vec<&str> = std::iter::once(word).chain(words).collect();
+            current = format!("{current} {}", rest.join(" "));
+            break;
+        }
+        out.push(std::mem::replace(&mut current, word.to_string()));
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out.into_iter().map(|l| fit(ctx, &l, max)).collect()
+}
+
+fn line(ctx: &Ctx, a: Point, b: Point) {
+    ctx.begin_path();
+    ctx.move_to(a.x, a.y);
+    ctx.line_to(b.x, b.y);
+    ctx.stroke();
+}
+
+fn circle(ctx: &Ctx, c: Point, r: f64) {
+    ctx.begin_path();
+    let _ = ctx.arc(c.x, c.y, r, 0.0, TAU);
+}
+
+fn rounded_rect(ctx: &Ctx, r: Rect, radius: f64) {
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(r.x, r.y, r.w, r.h, radius);
+}
+
+fn set_dash(ctx: &Ctx, segments: &[f64]) {
+    let array = js_sys::Array::new();
+    for s in segments {
+        array.push(&JsValue::from_f64(*s));
+    }
+    let _ = ctx.set_line_dash(&array);
+}

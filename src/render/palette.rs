@@ -1,0 +1,154 @@
+//! The canvas's colours, taken from the page's CSS custom properties so the
+//! canvas follows the same theme (light or dark) as the rest of the page.
+
+use quorum_protocols::sim::view::Accent;
+
+/// Colours as CSS colour strings, ready for `fillStyle` / `strokeStyle`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Palette {
+    pub text: String,
+    pub muted: String,
+    pub surface: String,
+    pub card: String,
+    pub border: String,
+    pub link: String,
+    pub leader: String,
+    pub candidate: String,
+    pub follower: String,
+    pub idle: String,
+    pub crashed: String,
+    pub paused: String,
+    pub message: String,
+    pub lost: String,
+    pub duplicate: String,
+    pub selected: String,
+    pub settled: String,
+    pub tentative: String,
+    /// One tint per partition group, used in turn.
+    pub groups: [String; 4],
+    pub font: String,
+}
+
+/// The custom properties a palette reads, with the colour used when a
+/// property is missing (the light theme in `static/quorum.css`).
+const DEFAULTS: [(&str, &str); 23] = [
+    ("--text", "#1d2330"),
+    ("--muted", "#5b6475"),
+    ("--surface", "#ffffff"),
+    ("--card", "#f7f8fb"),
+    ("--border", "#d5d9e2"),
+    ("--link", "#c3c9d6"),
+    ("--role-leader", "#b45309"),
+    ("--role-candidate", "#7c3aed"),
+    ("--role-follower", "#1d4ed8"),
+    ("--role-idle", "#64748b"),
+    ("--crashed", "#9aa1ad"),
+    ("--paused", "#b7791f"),
+    ("--message", "#1d4ed8"),
+    ("--lost", "#c62828"),
+    ("--duplicate", "#7c3aed"),
+    ("--selected", "#0f766e"),
+    ("--settled", "#15803d"),
+    ("--tentative", "#b45309"),
+    ("--group-1", "rgba(29, 78, 216, 0.10)"),
+    ("--group-2", "rgba(180, 83, 9, 0.12)"),
+    ("--group-3", "rgba(124, 58, 237, 0.11)"),
+    ("--group-4", "rgba(15, 118, 110, 0.12)"),
+    ("--font-ui", "system-ui, sans-serif"),
+];
+
+impl Palette {
+    /// Builds a palette by looking each property up with `read`; empty or
+    /// missing values fall back to the light theme's.
+    pub fn from_lookup(read: impl Fn(&str) -> Option<String>) -> Palette {
+        let [
+            text,
+            muted,
+            surface,
+            card,
+            border,
+            link,
+            leader,
+            candidate,
+            follower,
+            idle,
+            crashed,
+            paused,
+            message,
+            lost,
+            duplicate,
+            selected,
+            settled,
+            tentative,
+            g1,
+            g2,
+            g3,
+            g4,
+            font,
+        ] = DEFAULTS.map(|(name, fallback)| {
+            read(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| fallback.into())
+        });
+        Palette {
+            text,
+            muted,
+            surface,
+            card,
+            border,
+            link,
+            leader,
+            candidate,
+            follower,
+            idle,
+            crashed,
+            paused,
+            message,
+            lost,
+            duplicate,
+            selected,
+            settled,
+            tentative,
+            groups: [g1, g2, g3, g4],
+            font,
+        }
+    }
+
+    pub fn accent(&self, accent: Accent) -> &str {
+        match accent {
+            Accent::Leader => &self.leader,
+            Accent::Candidate => &self.candidate,
+            Accent::Follower => &self.follower,
+            Accent::Idle => &self.idle,
+        }
+    }
+
+    pub fn group(&self, index: usize) -> &str {
+        &self.groups[index % self.groups.len()]
+    }
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette::from_lookup(|_| None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_properties_fall_back_to_the_light_theme() {
+        let p = Palette::from_lookup(|name| (name == "--role-leader").then(|| " #ff0000 ".to_string()));
+        assert_eq!(p.leader, "#ff0000");
+        assert_eq!(p.follower, "#1d4ed8");
+        let blank = Palette::from_lookup(|_| Some("  ".into()));
+        assert_eq!(blank, Palette::default());
+    }
+
+    #[test]
+    fn groups_cycle() {
+        let p = Palette::default();
+        assert_eq!(p.group(0), p.group(4));
+        assert_ne!(p.group(0), p.group(1));
+    }
+}

@@ -1,0 +1,508 @@
+//! One running simulation and the playback clock that drives it.
+//!
+//! The clock turns real elapsed time × speed into virtual time; the session
+//! runs the simulator up to that time and remembers the fractional view time
+//! so messages can be drawn part-way along their links. Nothing here touches
+//! the browser, so all of it is tested natively.
+
+use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, ScenarioError};
+use quorum_protocols::sim::time::Time;
+use quorum_protocols::sim::view::Frame;
+use quorum_protocols::{AnySim, build};
+
+/// Most events the simulator may process for one animation frame: beyond
+/// this a frame would take long enough to make the page stutter.
+pub const MAX_EVENTS_PER_FRAME: u64 = 20_000;
+/// The playback speeds offered, in virtual ms per real ms, slowest first.
+pub const SPEEDS: [f64; 7] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0];
+pub const MIN_SPEED: f64 = SPEEDS[0];
+pub const MAX_SPEED: f64 = SPEEDS[SPEEDS.len() - 1];
+/// Slow enough at the start that a message can be followed across a link.
+pub const DEFAULT_SPEED: f64 = 0.5;
+/// Longest real gap one frame may account for: after the debugger, a frozen
+/// tab or a slow frame, playback resumes instead of leaping ahead.
+const MAX_FRAME_GAP_MS: f64 = 100.0;
+
+/// A simulation being watched: what is shown, and whether time is moving.
+pub struct Session {
+    sim: Box<dyn AnySim>,
+    /// The virtual time shown, in ms; never behind `sim.now()`.
+    view_time: f64,
+    playing: bool,
+    speed: f64,
+    /// The last frame hit [`MAX_EVENTS_PER_FRAME`] before reaching its time.
+    lagging: bool,
+    /// The scenario as it stands, re-read after each change the user makes
+    /// (the simulator builds a fresh copy on every call).
+    scenario: Scenario,
+}
+
+impl Session {
+    /// Builds the scenario's simulation and starts playing it from the beginning.
+    pub fn start(scenario: &Scenario) -> Result<Session, ScenarioError> {
+        Ok(Session::new(build(scenario)?))
+    }
+
+    /// Watches an already built simulation, from wherever it stands.
+    pub fn new(sim: Box<dyn AnySim>) -> Session {
+        let scenario = sim.scenario();
+        let view_time = sim.now() as f64;
+        Session { sim, view_time, playing: true, speed: DEFAULT_SPEED, lagging: false, scenario }
+    }
+
+    pub fn sim(&self) -> &dyn AnySim {
+        self.sim.as_ref()
+    }
+
+    pub fn view_time(&self) -> f64 {
+        self.view_time
+    }
+
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    pub fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        if !playing {
+            self.lagging = false;
+        }
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Sets the playback speed, kept within [`MIN_SPEED`, `MAX_SPEED`]; a
+    /// value that is not a number leaves the speed as it was.
+    pub fn set_speed(&mut self, speed: f64) {
+        if !speed.is_nan() {
+            self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        }
+    }
+
+    pub fn lagging(&self) -> bool {
+        self.lagging
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The scenario's own end; playback stops there once so the end-of-run
+    /// judgement can be read, and continues if the user presses play again.
+    pub fn until_ms(&self) -> Time {
+        self.scenario.until_ms
+    }
+
+    /// True once the view has reached the scenario's end.
+    pub fn at_end(&self) -> bool {
+        self.view_time >= self.until_ms() as f64
+    }
+
+    /// Moves virtual time on by `real_ms` of wall-clock time at the current speed.
+    pub fn advance(&mut self, real_ms: f64) {
+        if !self.playing || real_ms.is_nan() || real_ms <= 0.0 {
+            return;
+        }
+        let until = self.until_ms() as f64;
+        let mut target = self.view_time + real_ms.min(MAX_FRAME_GAP_MS) * self.speed;
+        if self.view_time < until && target >= until {
+            target = until;
+            self.playing = false;
+        }
+        if self.sim.run_until(target.floor() as Time, MAX_EVENTS_PER_FRAME) {
+            self.view_time = target;
+            self.lagging = false;
+        } else {
+            self.view_time = self.sim.now() as f64;
+            self.lagging = true;
+        }
+    }
+
+    /// Processes exactly one more event and shows the world after it.
+    pub fn step(&mut self) {
+        self.set_playing(false);
+        if self.sim.step() {
+            self.view_time = self.sim.now() as f64;
+        }
+    }
+
+    /// Shows the world one event earlier.
+    pub fn step_back(&mut self) {
+        self.set_playing(false);
+        let index = self.sim.step_index();
+        if index > 0 {
+            self.seek_step(index - 1);
+        }
+    }
+
+    /// Shows the world right after event `step`.
+    pub fn seek_step(&mut self, step: u64) {
+        self.sim.seek_step(step);
+        self.view_time = self.sim.now() as f64;
+    }
+
+    /// Shows the world at virtual time `t`, kept within what has been run.
+    pub fn seek_time(&mut self, t: f64) {
+        if t.is_nan() {
+            return;
+        }
+        let t = t.clamp(0.0, self.sim.horizon() as f64);
+        self.sim.seek_time(t.floor() as Time);
+        self.view_time = t.max(self.sim.now() as f64);
+    }
+
+    /// Does `action` now, as the user sees it: at the shown time rounded up,
+    /// so it never lands before something already on screen.
+    pub fn apply(&mut self, action: Action) -> Result<Time, String> {
+        let at = self.sim.apply(action, self.view_time.ceil() as Time)?;
+        self.scenario = self.sim.scenario();
+        Ok(at)
+    }
+
+    /// What to draw right now.
+    pub fn frame(&self) -> Frame {
+        self.sim.frame(self.view_time)
+    }
+
+    /// Replaces the simulation with one built from `scenario` (another
+    /// variant or seed of the same timeline) and shows it at the same time.
+    /// On error the current simulation stays.
+    pub fn rebuild(&mut self, scenario: &Scenario) -> Result<(), ScenarioError> {
+        let mut sim = build(scenario)?;
+        sim.seek_time(self.view_time.floor() as Time);
+        self.view_time = self.view_time.max(sim.now() as f64);
+        self.scenario = sim.scenario();
+        self.sim = sim;
+        self.lagging = false;
+        Ok(())
+    }
+
+    /// The scenario that reproduces what has been watched so far: everything
+    /// the user did, and a run at least as long as the one on screen.
+    pub fn shareable_scenario(&self) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        scenario.until_ms = scenario.until_ms.max(self.view_time.ceil() as Time);
+        scenario
+    }
+}
+
+/// The network settings in force at time `t`: the scenario's own, changed by
+/// every `set_network` in its timeline up to `t`.
+pub fn network_at(scenario: &Scenario, t: Time) -> NetworkSettings {
+    let mut net = scenario.network.clone();
+    for entry in scenario.sorted_timeline().into_iter().take_while(|e| e.at_ms <= t) {
+        if let Action::Fault(Fault::SetNetwork { latency_ms, drop, duplicate }) = entry.action {
+            net.latency_ms = latency_ms.unwrap_or(net.latency_ms);
+            net.drop = drop.unwrap_or(net.drop);
+            net.duplicate = duplicate.unwrap_or(net.duplicate);
+        }
+    }
+    net
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quorum_protocols::sim::any::{Metrics, ProtocolInfo, TraceRow, Violation};
+    use quorum_protocols::sim::scenario::{TimelineEntry, WorkloadSettings};
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    static INFO: ProtocolInfo = ProtocolInfo {
+        name: "fake",
+        title: "Fake",
+        node_noun: "node",
+        client_noun: "client",
+        variants: &[],
+        properties: &[],
+        client_actions: &[],
+        min_nodes: 1,
+        max_nodes: 9,
+        default_nodes: 3,
+    };
+
+    /// A simulation with one event every `gap` ms, forever; counts the events
+    /// each `run_until` processes so tests can see the per-frame cap at work.
+    struct Ticker {
+        gap: Time,
+        steps: u64,
+        now: Time,
+        horizon: Time,
+        last_run: Rc<Cell<u64>>,
+        applied_at: Rc<Cell<Option<Time>>>,
+    }
+
+    /// What a test can see of a [`Ticker`] after handing it to a session.
+    type Probes = (Rc<Cell<u64>>, Rc<Cell<Option<Time>>>);
+
+    impl Ticker {
+        fn session(gap: Time) -> (Session, Probes) {
+            let last_run = Rc::new(Cell::new(0));
+            let applied_at = Rc::new(Cell::new(None));
+            let sim = Ticker {
+                gap,
+                steps: 0,
+                now: 0,
+                horizon: 0,
+                last_run: last_run.clone(),
+                applied_at: applied_at.clone(),
+            };
+            (Session::new(Box::new(sim)), (last_run, applied_at))
+        }
+    }
+
+    fn scenario(until_ms: Time) -> Scenario {
+        Scenario {
+            version: 1,
+            protocol: "fake".into(),
+            variant: "correct".into(),
+            nodes: 3,
+            seed: 1,
+            title: None,
+            network: NetworkSettings::default(),
+            workload: WorkloadSettings::default(),
+            timeline: vec![],
+            until_ms,
+        }
+    }
+
+    impl AnySim for Ticker {
+        fn info(&self) -> &'static ProtocolInfo {
+            &INFO
+        }
+        fn scenario(&self) -> Scenario {
+            scenario(10_000)
+        }
+        fn now(&self) -> Time {
+            self.now
+        }
+        fn step_index(&self) -> u64 {
+            self.steps
+        }
+        fn horizon(&self) -> Time {
+            self.horizon
+        }
+        fn step(&mut self) -> bool {
+            self.steps += 1;
+            self.now = self.steps * self.gap;
+            self.horizon = self.horizon.max(self.now);
+            true
+        }
+        fn run_until(&mut self, t: Time, max_events: u64) -> bool {
+            let mut ran = 0;
+            while (self.steps + 1) * self.gap <= t {
+                if ran == max_events {
+                    self.last_run.set(ran);
+                    return false;
+                }
+                self.step();
+                ran += 1;
+            }
+            self.now = self.now.max(t);
+            self.horizon = self.horizon.max(t);
+            self.last_run.set(ran);
+            true
+        }
+        fn seek_step(&mut self, step: u64) {
+            self.steps = step;
+            self.now = step * self.gap;
+        }
+        fn seek_time(&mut self, t: Time) {
+            self.steps = t / self.gap;
+            self.now = t;
+        }
+        fn apply(&mut self, _action: Action, at: Time) -> Result<Time, String> {
+            self.applied_at.set(Some(at));
+            Ok(at)
+        }
+        fn frame(&self, t: f64) -> Frame {
+            Frame { time: t, nodes: vec![], messages: vec![], partitions: vec![], cuts: vec![] }
+        }
+        fn trace_rows(&self, _from: usize, _to: usize) -> Vec<TraceRow> {
+            vec![]
+        }
+        fn trace_len(&self) -> usize {
+            0
+        }
+        fn violations(&self) -> &[Violation] {
+            &[]
+        }
+        fn judge_end(&self) -> Vec<Violation> {
+            vec![]
+        }
+        fn metrics(&self) -> Metrics {
+            Metrics::default()
+        }
+        fn trace_hash(&self) -> u64 {
+            self.steps
+        }
+    }
+
+    #[test]
+    fn starts_playing_at_time_zero() {
+        let (session, _) = Ticker::session(10);
+        assert!(session.playing());
+        assert_eq!(session.view_time(), 0.0);
+        assert_eq!(session.speed(), DEFAULT_SPEED);
+    }
+
+    #[test]
+    fn paused_clock_does_not_advance() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_playing(false);
+        session.advance(50.0);
+        assert_eq!(session.view_time(), 0.0);
+        assert_eq!(session.sim().step_index(), 0);
+    }
+
+    #[test]
+    fn speed_scales_real_time_into_virtual_time() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(2.0);
+        session.advance(16.0);
+        assert_eq!(session.view_time(), 32.0);
+        assert_eq!(session.sim().step_index(), 3);
+        session.set_speed(0.25);
+        session.advance(10.0);
+        assert_eq!(session.view_time(), 34.5);
+    }
+
+    #[test]
+    fn speed_is_kept_within_bounds_and_ignores_nan() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(100.0);
+        assert_eq!(session.speed(), MAX_SPEED);
+        session.set_speed(0.0);
+        assert_eq!(session.speed(), MIN_SPEED);
+        session.set_speed(f64::NAN);
+        assert_eq!(session.speed(), MIN_SPEED);
+    }
+
+    #[test]
+    fn fractional_view_time_is_kept_between_events() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(1.0);
+        session.advance(15.5);
+        assert_eq!(session.view_time(), 15.5);
+        assert_eq!(session.sim().now(), 15);
+        assert_eq!(session.frame().time, 15.5);
+    }
+
+    #[test]
+    fn long_gaps_do_not_leap_ahead() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(1.0);
+        session.advance(60_000.0);
+        assert_eq!(session.view_time(), MAX_FRAME_GAP_MS);
+    }
+
+    #[test]
+    fn a_frame_within_the_cap_runs_every_event() {
+        let (mut session, (last_run, _)) = Ticker::session(1);
+        session.set_speed(MAX_SPEED);
+        session.advance(100.0);
+        assert!(!session.lagging());
+        assert_eq!(last_run.get(), 400);
+    }
+
+    #[test]
+    fn the_event_cap_stops_a_frame_and_reports_lagging() {
+        // Events 0 ms apart: an endless backlog at time 0.
+        let (mut session, (last_run, _)) = Ticker::session(0);
+        session.advance(10.0);
+        assert!(session.lagging());
+        assert_eq!(last_run.get(), MAX_EVENTS_PER_FRAME);
+        assert_eq!(session.view_time(), 0.0, "the view stays where the simulator stopped");
+        session.set_playing(false);
+        assert!(!session.lagging(), "pausing clears the warning");
+    }
+
+    #[test]
+    fn playback_stops_once_at_the_scenarios_end() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(MAX_SPEED);
+        while session.playing() {
+            session.advance(100.0);
+        }
+        assert_eq!(session.view_time(), 10_000.0);
+        assert!(session.at_end());
+        session.set_playing(true);
+        session.advance(10.0);
+        assert!(session.playing(), "after the end, play goes on past it");
+        assert!(session.view_time() > 10_000.0);
+    }
+
+    #[test]
+    fn step_and_step_back_pause_and_move_one_event() {
+        let (mut session, _) = Ticker::session(10);
+        session.step();
+        session.step();
+        assert!(!session.playing());
+        assert_eq!(session.sim().step_index(), 2);
+        assert_eq!(session.view_time(), 20.0);
+        session.step_back();
+        assert_eq!(session.sim().step_index(), 1);
+        assert_eq!(session.view_time(), 10.0);
+        session.step_back();
+        session.step_back();
+        assert_eq!(session.sim().step_index(), 0, "step back stops at the start");
+    }
+
+    #[test]
+    fn seeking_is_kept_within_what_has_been_run() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(1.0);
+        session.advance(100.0);
+        session.seek_time(1e9);
+        assert_eq!(session.view_time(), 100.0);
+        session.seek_time(-5.0);
+        assert_eq!(session.view_time(), 0.0);
+        session.seek_time(f64::NAN);
+        assert_eq!(session.view_time(), 0.0);
+        session.seek_time(42.5);
+        assert_eq!(session.view_time(), 42.5);
+    }
+
+    #[test]
+    fn actions_happen_at_the_shown_time_rounded_up() {
+        let (mut session, (_, applied_at)) = Ticker::session(10);
+        session.set_speed(1.0);
+        session.advance(12.25);
+        assert_eq!(session.apply(Action::Fault(Fault::Heal)), Ok(13));
+        assert_eq!(applied_at.get(), Some(13));
+    }
+
+    #[test]
+    fn a_shared_run_lasts_at_least_as_long_as_what_was_watched() {
+        let (mut session, _) = Ticker::session(10);
+        assert_eq!(session.shareable_scenario().until_ms, 10_000);
+        session.set_speed(MAX_SPEED);
+        while session.playing() {
+            session.advance(100.0);
+        }
+        session.set_playing(true);
+        session.advance(0.5);
+        assert_eq!(session.shareable_scenario().until_ms, 10_002);
+    }
+
+    #[test]
+    fn network_at_folds_the_timeline_up_to_a_time() {
+        let mut s = scenario(10_000);
+        let set = |at_ms, latency_ms, drop| TimelineEntry {
+            at_ms,
+            action: Action::Fault(Fault::SetNetwork { latency_ms, drop, duplicate: None }),
+        };
+        s.timeline = vec![
+            set(5_000, None, Some(0.5)),
+            set(1_000, Some([100, 200]), None),
+            TimelineEntry { at_ms: 2_000, action: Action::Fault(Fault::Heal) },
+        ];
+        assert_eq!(network_at(&s, 0), NetworkSettings::default());
+        let mid = network_at(&s, 1_000);
+        assert_eq!((mid.latency_ms, mid.drop), ([100, 200], 0.0));
+        let late = network_at(&s, 9_999);
+        assert_eq!((late.latency_ms, late.drop, late.duplicate), ([100, 200], 0.5, 0.0));
+    }
+}
