@@ -3,12 +3,12 @@
 
 use std::rc::Rc;
 
-use crate::presets_stand_in::{Preset, presets};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
 use quorum_protocols::sim::any::Violation;
 use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
+use quorum_protocols::{Preset, presets};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -142,7 +142,7 @@ impl Component for App {
         let scenario_title = self
             .preset
             .and_then(|i| self.presets.get(i))
-            .map(|p| p.title.to_string())
+            .map(|p| p.title().to_string())
             .or_else(|| session.scenario().title.clone())
             .unwrap_or_else(|| "A shared run".into());
         let frame = Rc::new(session.frame());

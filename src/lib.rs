@@ -8,7 +8,6 @@
 pub mod app;
 pub mod components;
 pub mod describe;
-pub mod presets_stand_in;
 pub mod render;
 pub mod session;
 pub mod share;

@@ -18,7 +18,7 @@ pub const SPEEDS: [f64; 7] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0];
 pub const MIN_SPEED: f64 = SPEEDS[0];
 pub const MAX_SPEED: f64 = SPEEDS[SPEEDS.len() - 1];
 /// Slow enough at the start that a message can be followed across a link.
-pub const DEFAULT_SPEED: f64 = 0.5;
+pub const DEFAULT_SPEED: f64 = 0.25;
 /// Longest real gap one frame may account for: after the debugger, a frozen
 /// tab or a slow frame, playback resumes instead of leaping ahead.
 const MAX_FRAME_GAP_MS: f64 = 100.0;

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::presets_stand_in::Preset;
+use quorum_protocols::Preset;
 use quorum_protocols::sim::any::ProtocolInfo;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -74,7 +74,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         }
                         { for props.presets.iter().enumerate().map(|(i, p)| html! {
                             <option value={i.to_string()} selected={props.preset == Some(i)} title={p.summary}>
-                                { p.title }
+                                { p.title() }
                             </option>
                         }) }
                     </select>
