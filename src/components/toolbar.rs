@@ -51,19 +51,15 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     });
     let variant = props.info.variants.iter().find(|v| v.name == props.variant);
     let summary = props.preset.and_then(|i| props.presets.get(i)).map(|p| p.summary);
+    // Say what a rule-breaking variant does, unless the scenario's own summary already does.
+    let variant_note = variant.filter(|v| v.name != "correct" && !summary.is_some_and(|s| s.contains(v.name)));
     let (play_icon, play_text) = if props.playing { (Icon::Pause, "Pause") } else { (Icon::Play, "Play") };
 
     html! {
         <header class="toolbar">
             <div class="brand">
                 <img src="static/icons/quorum.svg" alt="" width="28" height="28" />
-                <div>
-                    <h1>{"Quorum"}<span class="protocol">{ props.info.title }</span></h1>
-                    <p class="subtitle" data-testid="scenario-title">
-                        { &props.title }
-                        if let Some(summary) = summary { <span class="summary">{" — "}{ summary }</span> }
-                    </p>
-                </div>
+                <h1>{"Quorum"}<span class="protocol">{ props.info.title }</span></h1>
             </div>
             <div class="run-picker">
                 <label>
@@ -119,6 +115,13 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 title="Copy a link that replays this run">
                 { icon(Icon::Share) }<span>{"Share"}</span>
             </button>
+            <p class="story" data-testid="scenario-title">
+                <strong>{ &props.title }</strong>
+                if let Some(summary) = summary { <span class="summary">{" — "}{ summary }</span> }
+                if let Some(v) = variant_note {
+                    <span class="variant-note">{ format!(" Variant {}: {}", v.name, v.summary) }</span>
+                }
+            </p>
         </header>
     }
 }
