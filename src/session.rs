@@ -154,10 +154,12 @@ impl Session {
     }
 
     /// Does `action` now, as the user sees it: at the shown time rounded up,
-    /// so it never lands before something already on screen.
+    /// so it never lands before something already on screen. The simulator
+    /// runs up to the action, so its effect shows even while paused.
     pub fn apply(&mut self, action: Action) -> Result<Time, String> {
         let at = self.sim.apply(action, self.view_time.ceil() as Time)?;
         self.scenario = self.sim.scenario();
+        self.view_time = self.view_time.max(self.sim.now() as f64);
         Ok(at)
     }
 
@@ -314,7 +316,10 @@ mod tests {
             self.now = t;
         }
         fn apply(&mut self, _action: Action, at: Time) -> Result<Time, String> {
+            // Like the engine: never at or before the last event, and run up to it.
+            let at = at.max(self.now + 1);
             self.applied_at.set(Some(at));
+            self.run_until(at, u64::MAX);
             Ok(at)
         }
         fn frame(&self, t: f64) -> Frame {
@@ -472,6 +477,11 @@ mod tests {
         session.advance(12.25);
         assert_eq!(session.apply(Action::Fault(Fault::Heal)), Ok(13));
         assert_eq!(applied_at.get(), Some(13));
+        assert_eq!(session.view_time(), 13.0, "the view moves on to show the action's effect");
+        session.set_playing(false);
+        session.step();
+        assert_eq!(session.apply(Action::Fault(Fault::Heal)), Ok(21));
+        assert_eq!(session.view_time(), 21.0);
     }
 
     #[test]
@@ -504,5 +514,20 @@ mod tests {
         assert_eq!((mid.latency_ms, mid.drop), ([100, 200], 0.0));
         let late = network_at(&s, 9_999);
         assert_eq!((late.latency_ms, late.drop, late.duplicate), ([100, 200], 0.5, 0.0));
+    }
+}
+
+/// The default scenario's run, pinned: the same number is asserted in the
+/// browser (tests/wasm_lab.rs), so a difference between native and wasm
+/// runs, or any drift in the simulator, fails both.
+#[cfg(test)]
+mod determinism {
+    use quorum_protocols::{build, presets};
+
+    #[test]
+    fn the_default_scenario_hashes_the_same_everywhere() {
+        let mut sim = build(&presets()[0].scenario).expect("the default scenario builds");
+        assert!(sim.run_until(10_000, u64::MAX));
+        assert_eq!(sim.trace_hash(), 14_612_723_788_839_160_538, "trace hash at 10 s");
     }
 }
