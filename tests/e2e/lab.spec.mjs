@@ -1,0 +1,97 @@
+// The lab as a student uses it: it opens playing, a branch is crashed by clicking it on
+// the canvas and pressing Crash, the run is shared as a link that reopens it, and a
+// tampered link falls back to the default scenario with a clear message.
+
+// A fingerprint of the canvas pixels, to tell whether what is drawn changed.
+const canvasDigest = () => {
+  const c = document.querySelector('[data-testid=canvas]');
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let h = 2166136261;
+  for (let i = 0; i < data.length; i += 1) h = Math.imul(h ^ data[i], 16777619);
+  return `${c.width}x${c.height}:${h >>> 0}`;
+};
+
+async function openLab(h, path = '/') {
+  const { page, assert } = h;
+  // A blank page first, so that a link differing only in its #fragment is a real load.
+  await page.goto('about:blank');
+  await page.goto(h.url(path));
+  await page.locator('[data-testid=canvas]').waitFor({ state: 'visible' });
+  await page.locator('[data-testid=node-list] li').first().waitFor();
+  const nodes = await page.locator('[data-testid=node-list] li').count();
+  assert.ok(nodes >= 3, `expected at least 3 nodes in the list, got ${nodes}`);
+  return nodes;
+}
+
+async function clockAdvances(page) {
+  const clock = page.locator('[data-testid=clock]');
+  const first = await clock.innerText();
+  await page.waitForFunction(
+    (before) => document.querySelector('[data-testid=clock]').innerText !== before,
+    first,
+    { polling: 100, timeout: 5000 },
+  );
+}
+
+export async function run(h) {
+  const { page, assert } = h;
+
+  // It opens straight onto a running scenario.
+  await openLab(h);
+  assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'true', 'the lab opens playing');
+  await clockAdvances(page);
+  assert.match(await page.innerText('[data-testid=invariant-bar]'), /invariants hold/);
+  h.log('screenshot:', await h.screenshot('lab-playing'));
+
+  // Pause, then play again with the button.
+  await page.click('[data-testid=play]');
+  assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'false');
+  const paused = await page.innerText('[data-testid=clock]');
+  await page.waitForTimeout(400);
+  assert.equal(await page.innerText('[data-testid=clock]'), paused, 'time stands still while paused');
+  await page.click('[data-testid=play]');
+  await clockAdvances(page);
+
+  // Crash branch B: pause so the canvas only changes because of the crash, click B on
+  // the canvas, press Crash.
+  await page.click('[data-testid=play]');
+  const canvas = page.locator('[data-testid=canvas]');
+  const centers = JSON.parse(await canvas.getAttribute('data-node-centers'));
+  const box = await canvas.boundingBox();
+  await page.mouse.click(box.x + centers[1][0], box.y + centers[1][1]);
+  await page.locator('[data-testid=node-B].is-selected').waitFor();
+  assert.match(await page.innerText('[data-testid=inspector] h2'), /\bB\b/);
+  const before = await page.evaluate(canvasDigest);
+  await page.click('[data-testid=crash]');
+  await page.locator('[data-testid=node-B][data-liveness=crashed]').waitFor();
+  await page.locator('[data-testid=restart]').waitFor();
+  const after = await page.evaluate(canvasDigest);
+  assert.notEqual(after, before, 'the crash changes what the canvas shows');
+  h.log('screenshot:', await h.screenshot('lab-crashed'));
+
+  // Share: the address bar and the share box carry the run.
+  await page.click('[data-testid=share]');
+  const shared = await page.locator('[data-testid=share-link]').inputValue();
+  assert.match(shared, /#s=1\./, `share link: ${shared}`);
+  assert.equal(new URL(page.url()).hash, new URL(shared).hash, 'the address bar shows the shared link');
+  h.log('screenshot:', await h.screenshot('lab-shared'));
+
+  // The link reopens the run, with the crash in its timeline and no error.
+  await openLab(h, new URL(shared).pathname + new URL(shared).hash);
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'a good link opens without complaint');
+  const marks = await page.locator('.mark[title]').evaluateAll((els) => els.map((e) => e.title));
+  assert.ok(marks.some((t) => /crash B/.test(t)), `the crash is in the shared timeline: ${marks.join(' | ')}`);
+  await page.locator('[data-testid=node-B][data-liveness=crashed]').waitFor({ timeout: 20_000 });
+
+  // A tampered link: a clear message, and the default scenario running underneath.
+  await openLab(h, '/#s=garbage');
+  const notice = page.locator('[data-testid=notice]');
+  await notice.waitFor();
+  const text = await notice.innerText();
+  assert.match(text, /This link's scenario could not be opened: .+\. Showing the default scenario instead\./);
+  await clockAdvances(page);
+  assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'true');
+  h.log('screenshot:', await h.screenshot('lab-bad-link'));
+  await page.click('[data-testid=notice] [data-testid=dismiss]');
+  assert.equal(await notice.count(), 0, 'the message can be dismissed');
+}
