@@ -70,7 +70,8 @@ pub struct App {
     trace_first: usize,
     trace_follow: bool,
     /// Bumped whenever a different run is installed, so panels with their
-    /// own editing state start afresh.
+    /// own editing state start afresh (the network panel also starts afresh
+    /// whenever the settings in force change, so its sliders show them).
     generation: u64,
     /// The scenario's timeline as marks on the scrubber.
     marks: Rc<Vec<Mark>>,
@@ -154,11 +155,13 @@ impl Component for App {
         };
         let rows = Rc::new(sim.trace_rows(first, (first + TRACE_ROWS_SHOWN).min(trace_len)));
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
-        let violations: Rc<Vec<Violation>> = Rc::new(sim.violations().to_vec());
+        let violations = sim.violations();
+        let first_violation = violations.first().cloned();
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
         let network = network_at(scenario, session.view_time().ceil() as Time);
+        let network_key = format!("{}-{network:?}", self.generation);
         let on = self.dispatch.clone();
 
         html! {
@@ -185,12 +188,18 @@ impl Component for App {
                     until={session.until_ms()}
                     step={sim.step_index()}
                     marks={self.marks.clone()}
-                    violation={violations.first().map(|v| v.time_ms)}
+                    violation={first_violation.as_ref().map(|v| v.time_ms)}
                     lagging={session.lagging()}
                     at_end={session.at_end() && !session.playing()}
                     on={on.clone()}
                 />
-                <InvariantBar properties={info.properties} violations={violations} end={end} on={on.clone()} />
+                <InvariantBar
+                    properties={info.properties}
+                    first={first_violation}
+                    count={violations.len()}
+                    end={end}
+                    on={on.clone()}
+                />
                 <div class="stage">
                     <div class="main-column">
                         <section class="canvas-wrap" aria-label="The network">
@@ -220,7 +229,7 @@ impl Component for App {
                             on={on.clone()}
                         />
                         <NetworkPanel
-                            key={self.generation}
+                            key={network_key}
                             names={names}
                             network={network}
                             partitions={frame.partitions.clone()}

@@ -12,7 +12,9 @@ use crate::describe;
 #[derive(Properties, PartialEq)]
 pub struct InvariantBarProps {
     pub properties: &'static [PropertyInfo],
-    pub violations: Rc<Vec<Violation>>,
+    /// The first violation, if any, and how many there are in all.
+    pub first: Option<Violation>,
+    pub count: usize,
     /// The end-of-run judgement, once the run has reached its end.
     pub end: Option<Rc<Vec<Violation>>>,
     pub on: Callback<Msg>,
@@ -31,7 +33,7 @@ fn rules(properties: &[PropertyInfo], kind: PropertyKind) -> Vec<&'static str> {
 pub fn InvariantBar(props: &InvariantBarProps) -> Html {
     let always = rules(props.properties, PropertyKind::Always);
     let eventually = rules(props.properties, PropertyKind::Eventually);
-    let main = match props.violations.first() {
+    let main = match &props.first {
         None => html! {
             <div class="invariants invariants--ok" data-testid="invariant-bar" data-state="ok" role="status">
                 <span class="verdict">{ format!("✓ All {} invariants hold", always.len()) }</span>
@@ -43,7 +45,7 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
         },
         Some(v) => {
             let step = v.step;
-            let more = props.violations.len() - 1;
+            let more = props.count.saturating_sub(1);
             html! {
                 <div class="invariants invariants--broken" data-testid="invariant-bar" data-state="violated" role="alert">
                     <span class="verdict">{"✗ Rule broken: "}{ rule_of(props.properties, v.invariant) }</span>

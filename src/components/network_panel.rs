@@ -20,7 +20,7 @@ const GROUPS: usize = 3;
 #[derive(Properties, PartialEq)]
 pub struct NetworkPanelProps {
     pub names: Rc<Vec<String>>,
-    /// The settings in force now, where the sliders start.
+    /// The settings in force at the shown time, where the sliders start.
     pub network: NetworkSettings,
     /// The partition in force now, where the group picker starts.
     pub partitions: Vec<Vec<NodeId>>,
@@ -164,13 +164,6 @@ pub fn NetworkPanel(props: &NetworkPanelProps) -> Html {
     html! {
         <section class="panel network-panel" data-testid="network-panel">
             <h2>{"Network"}</h2>
-            <p class="hint" data-testid="network-now">{ format!(
-                "Now: {}–{} ms, {} lost, {} duplicated",
-                props.network.latency_ms[0],
-                props.network.latency_ms[1],
-                describe::percent(props.network.drop),
-                describe::percent(props.network.duplicate),
-            ) }</p>
             { slider("Shortest latency", "latency-min", lo as f64, max_latency, 10.0, format!("{lo} ms"), |n, v| n.latency_ms[0] = v as Time) }
             { slider("Longest latency", "latency-max", hi as f64, max_latency, 10.0, format!("{hi} ms"), |n, v| n.latency_ms[1] = v as Time) }
             { slider("Messages lost", "drop", draft.drop, 1.0, 0.01, describe::percent(draft.drop), |n, v| n.drop = v) }

@@ -76,6 +76,9 @@ impl Component for TracePanel {
                 <h2 id="trace-heading">{"Trace"}<span class="count">{ format!("{} lines", props.len) }</span></h2>
                 <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace"
                     style={format!("height: {}px", TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT)}>
+                    if props.len == 0 {
+                        <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
+                    }
                     <ol class="trace-body" style={height} start={(props.first + 1).to_string()}>
                         { for props.rows.iter().enumerate().map(|(i, row)| self.row(props, props.first + i, row)) }
                     </ol>

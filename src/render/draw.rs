@@ -41,8 +41,21 @@ pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     draw_groups(ctx, scene, frame);
     draw_links(ctx, scene, frame);
     draw_cuts(ctx, scene, frame);
+    // Labels are placed greedily: a label that would cover a node or a
+    // label already drawn is left out (its dot still shows), so busy links
+    // stay readable.
+    let mut labels: Vec<Rect> = layout
+        .nodes
+        .iter()
+        .map(|n| Rect {
+            x: n.center.x - NODE_RADIUS,
+            y: n.center.y - NODE_RADIUS,
+            w: 2.0 * NODE_RADIUS,
+            h: 2.0 * NODE_RADIUS,
+        })
+        .collect();
     for m in &frame.messages {
-        draw_message(ctx, scene, frame, m);
+        draw_message(ctx, scene, frame, m, &mut labels);
     }
     for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
         draw_node(ctx, scene, node, place);
@@ -153,7 +166,7 @@ fn draw_cuts(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     ctx.restore();
 }
 
-fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame) {
+fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, labels: &mut Vec<Rect>) {
     let Some((start, end)) = scene.layout.lane(m.from, m.to) else { return };
     let progress = frame.progress(m);
     let mut at = start.lerp(end, progress);
@@ -200,7 +213,11 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame) {
     ctx.set_font(&format!("11px {}", scene.palette.font));
     ctx.set_text_align("left");
     ctx.set_text_baseline("middle");
-    halo_text(ctx, scene, &label, Point::new(at.x + 9.0, at.y - 9.0), colour);
+    let spot = Rect { x: at.x + 9.0, y: at.y - 16.0, w: text_width(ctx, &label), h: 14.0 };
+    if !labels.iter().any(|placed| placed.overlaps(&spot)) {
+        halo_text(ctx, scene, &label, Point::new(spot.x, at.y - 9.0), colour);
+        labels.push(spot);
+    }
     ctx.restore();
 }
 
@@ -307,7 +324,8 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     };
     ctx.set_font(&format!("600 12.5px {}", p.font));
     ctx.set_fill_style_str(role_colour);
-    let heading = format!("{} — {}{}", node.name, node.view.role, status);
+    // The name is in the circle; the card leads with the role.
+    let heading = format!("{}{}", node.view.role, status);
     text(ctx, &fit(ctx, &heading, inner), Point::new(left, y));
 
     ctx.set_font(&format!("11.5px {}", p.font));

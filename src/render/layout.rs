@@ -51,6 +51,13 @@ impl Rect {
     pub fn contains(&self, p: Point) -> bool {
         p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
     }
+
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.w
+            && other.x < self.x + self.w
+            && self.y < other.y + other.h
+            && other.y < self.y + self.h
+    }
 }
 
 /// One node's place: its circle and its card.
@@ -156,10 +163,6 @@ fn keep_inside(card: Rect, width: f64, height: f64) -> Rect {
 mod tests {
     use super::*;
 
-    fn overlap(a: &Rect, b: &Rect) -> bool {
-        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
-    }
-
     #[test]
     fn five_nodes_start_at_the_top_and_go_clockwise() {
         let layout = Layout::new(1000.0, 700.0, 5);
@@ -187,11 +190,11 @@ mod tests {
                         w: 2.0 * NODE_RADIUS,
                         h: 2.0 * NODE_RADIUS,
                     };
-                    assert!(!overlap(&c, &around), "{w}x{h} {count}: card {i} covers its own node");
+                    assert!(!c.overlaps(&around), "{w}x{h} {count}: card {i} covers its own node");
                     for (j, m) in layout.nodes.iter().enumerate().skip(i + 1) {
                         assert!(n.center.distance(m.center) > 2.0 * NODE_RADIUS, "nodes {i} and {j} touch");
                         if count <= 5 {
-                            assert!(!overlap(&c, &m.card), "{w}x{h} {count}: cards {i} and {j} overlap");
+                            assert!(!c.overlaps(&m.card), "{w}x{h} {count}: cards {i} and {j} overlap");
                         }
                     }
                 }
@@ -237,6 +240,14 @@ mod tests {
         assert!(back_start.distance(end) > 1.0 && back_end.distance(start) > 1.0, "directions are apart");
         assert_eq!(layout.lane(0, 9), None);
         assert_eq!(start.lerp(end, 0.5), Point::new((start.x + end.x) / 2.0, (start.y + end.y) / 2.0));
+    }
+
+    #[test]
+    fn rectangles_overlap_only_when_they_share_area() {
+        let a = Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 };
+        assert!(a.overlaps(&Rect { x: 5.0, y: 5.0, w: 10.0, h: 10.0 }));
+        assert!(!a.overlaps(&Rect { x: 10.0, y: 0.0, w: 5.0, h: 5.0 }), "touching edges do not overlap");
+        assert!(!a.overlaps(&Rect { x: 0.0, y: 20.0, w: 5.0, h: 5.0 }));
     }
 
     #[test]
