@@ -33,8 +33,29 @@ async function clockAdvances(page) {
   );
 }
 
+// Counts animation frames requested by the page, and lets the test hide the tab.
+function instrumentPage() {
+  window.__frames = 0;
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => {
+    window.__frames += 1;
+    return request(cb);
+  };
+  window.__setHidden = (hidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+}
+
+async function framesStayIdle(page, assert, what) {
+  const before = await page.evaluate(() => window.__frames);
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.__frames), before, `no animation frames ${what}`);
+}
+
 export async function run(h) {
   const { page, assert } = h;
+  await page.addInitScript(instrumentPage);
 
   // It opens straight onto a running scenario.
   await openLab(h);
@@ -47,9 +68,29 @@ export async function run(h) {
   await page.click('[data-testid=play]');
   assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'false');
   const paused = await page.innerText('[data-testid=clock]');
-  await page.waitForTimeout(400);
+  await framesStayIdle(page, assert, 'while paused');
   assert.equal(await page.innerText('[data-testid=clock]'), paused, 'time stands still while paused');
   await page.click('[data-testid=play]');
+  await clockAdvances(page);
+
+  // A hidden tab gets no frames either; showing it again resumes playback.
+  await page.evaluate(() => window.__setHidden(true));
+  await framesStayIdle(page, assert, 'while the tab is hidden');
+  await page.evaluate(() => window.__setHidden(false));
+  await clockAdvances(page);
+
+  // Keyboard: space pauses, → steps one event, ← steps back.
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press(' ');
+  assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'false', 'space pauses');
+  const eventText = () => page.innerText('.span-info');
+  const atPause = await eventText();
+  await page.keyboard.press('ArrowRight');
+  const stepped = await eventText();
+  assert.notEqual(stepped, atPause, '→ steps one event');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await eventText(), atPause, '← steps back to where it was');
+  await page.keyboard.press(' ');
   await clockAdvances(page);
 
   // Crash branch B: pause so the canvas only changes because of the crash, click B on
