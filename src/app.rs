@@ -210,6 +210,7 @@ impl Component for App {
                                 on={on.clone()}
                             />
                         </section>
+                        { legend() }
                         <TracePanel
                             rows={rows}
                             first={first}
@@ -447,6 +448,20 @@ impl App {
             let link = ctx.link().clone();
             self.animation = Some(request_animation_frame(move |ms| link.send_message(Msg::Frame(ms))));
         }
+    }
+}
+
+/// What the canvas's marks mean, in the canvas's own colours.
+fn legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Legend">
+            <li><span class="swatch swatch--message"></span>{"message"}</li>
+            <li><span class="swatch swatch--lost"></span>{"lost or blocked"}</li>
+            <li><span class="swatch swatch--copy"></span>{"duplicate"}</li>
+            <li><span class="swatch swatch--settled"></span>{"safe (a majority holds it)"}</li>
+            <li><span class="swatch swatch--tentative"></span>{"not yet safe"}</li>
+            <li><span class="swatch swatch--cut"></span>{"cut or split link"}</li>
+        </ul>
     }
 }
 

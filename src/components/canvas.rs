@@ -12,6 +12,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
 use crate::app::Msg;
+use crate::describe;
 use crate::render::draw::{Scene, draw};
 use crate::render::layout::{Layout, Point};
 use crate::render::palette::Palette;
@@ -83,9 +84,9 @@ impl Component for NetworkCanvas {
             on.emit(Msg::Select(layout.hit(at)));
         });
         let label = format!(
-            "The network of {} {}s. Select one in the list beside it, or click it here.",
+            "The network of {} {}. Select one in the list beside it, or click it here.",
             props.frame.nodes.len(),
-            props.noun
+            describe::plural(props.noun)
         );
         html! {
             <canvas ref={self.canvas.clone()} class="network" data-testid="canvas" role="img" aria-label={label}
