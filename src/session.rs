@@ -137,8 +137,10 @@ impl Session {
         }
     }
 
-    /// Shows the world right after event `step`.
+    /// Shows the world right after event `step`, paused there: a jump to an
+    /// event is for looking at it.
     pub fn seek_step(&mut self, step: u64) {
+        self.set_playing(false);
         self.sim.seek_step(step);
         self.view_time = self.sim.now() as f64;
     }
@@ -453,6 +455,16 @@ mod tests {
         session.step_back();
         session.step_back();
         assert_eq!(session.sim().step_index(), 0, "step back stops at the start");
+    }
+
+    #[test]
+    fn jumping_to_an_event_pauses_there() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_speed(1.0);
+        session.advance(55.0);
+        session.seek_step(2);
+        assert!(!session.playing());
+        assert_eq!(session.view_time(), 20.0);
     }
 
     #[test]
