@@ -37,7 +37,7 @@ use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
 use crate::sim::ctx::Ctx;
 use crate::sim::protocol::{Protocol, Request};
 use crate::sim::scenario::{ClientAction, Scenario, ScenarioError};
-use crate::sim::time::{NodeId, RequestId, Time};
+use crate::sim::time::{NodeId, RequestId, Time, node_name};
 use crate::sim::view::{Accent, Item, ItemState, NodeView};
 
 use branch::{Branch, Role, Vault};
@@ -215,9 +215,14 @@ impl Protocol for Office {
             Role::MainOffice { .. } => ("Main Office", Accent::Leader),
             Role::Candidate { .. } => ("Candidate", Accent::Candidate),
             Role::Branch { main: Some(_), .. } => ("Branch", Accent::Follower),
-            Role::Branch { main: None, .. } => ("Branch (no Main Office)", Accent::Idle),
+            Role::Branch { main: None, .. } => ("Branch", Accent::Idle),
         };
         let mut facts = vec![format!("mandate {}", node.vault.mandate), format!("issued {}", node.issued)];
+        match node.role {
+            Role::Branch { main: Some(main), .. } => facts.push(format!("Main Office: {}", node_name(main))),
+            Role::Branch { main: None, .. } => facts.push("no Main Office known".into()),
+            _ => {}
+        }
         if !node.waiting.is_empty() {
             facts.push(format!("{} parent(s) waiting", node.waiting.len()));
         }
