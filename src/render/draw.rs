@@ -340,7 +340,9 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
 
     ctx.set_font(&format!("10.5px {}", p.font));
     ctx.set_fill_style_str(&p.muted);
-    let log_start = node.log.len().saturating_sub(CARD_LOG_LINES);
+    // As many of the newest lines as the card has room for after the facts.
+    let room = ((card.y + card.h - 5.0 - y) / 14.0).floor().max(0.0) as usize;
+    let log_start = node.log.len().saturating_sub(CARD_LOG_LINES.min(room));
     for entry in &node.log[log_start..] {
         y += 14.0;
         text(ctx, &fit(ctx, entry, inner), Point::new(left, y));

@@ -13,7 +13,7 @@ const PAD: f64 = 10.0;
 /// Space between a node's circle and its card.
 const CARD_GAP: f64 = 8.0;
 /// Height of a card: a role line, two fact lines, a row of items and three log lines.
-pub const CARD_HEIGHT: f64 = 112.0;
+pub const CARD_HEIGHT: f64 = 120.0;
 /// How far the two directions of a link are drawn apart, so a request and
 /// its reply are not on top of each other.
 const LANE_OFFSET: f64 = 5.0;
