@@ -528,18 +528,3 @@ mod tests {
         assert_eq!((late.latency_ms, late.drop, late.duplicate), ([100, 200], 0.5, 0.0));
     }
 }
-
-/// The default scenario's run, pinned: the same number is asserted in the
-/// browser (tests/wasm_lab.rs), so a difference between native and wasm
-/// runs, or any drift in the simulator, fails both.
-#[cfg(test)]
-mod determinism {
-    use quorum_protocols::{build, presets};
-
-    #[test]
-    fn the_default_scenario_hashes_the_same_everywhere() {
-        let mut sim = build(&presets()[0].scenario).expect("the default scenario builds");
-        assert!(sim.run_until(10_000, u64::MAX));
-        assert_eq!(sim.trace_hash(), 14_612_723_788_839_160_538, "trace hash at 10 s");
-    }
-}

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use quorum::app::App;
-use quorum_protocols::{build, presets};
+use quorum_protocols::{Scenario, build};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -11,14 +11,16 @@ use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement,
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Same number as `session::determinism` asserts natively.
-const DEFAULT_HASH_AT_10S: u64 = 14_612_723_788_839_160_538;
-
+/// The sample scenario's run to 10 s hashes to the value pinned in
+/// `protocols/tests/sample-10s.trace-hash`, which the native test
+/// (`protocols/tests/determinism.rs`) asserts too: one run, two platforms.
 #[wasm_bindgen_test]
-fn the_default_scenario_hashes_as_it_does_natively() {
-    let mut sim = build(&presets()[0].scenario).expect("the default scenario builds");
+fn the_sample_scenario_hashes_as_it_does_natively() {
+    let scenario = Scenario::from_json(include_str!("../protocols/scenarios/office-sample.json")).unwrap();
+    let mut sim = build(&scenario).expect("the sample scenario builds");
     assert!(sim.run_until(10_000, u64::MAX));
-    assert_eq!(sim.trace_hash(), DEFAULT_HASH_AT_10S);
+    let pinned = include_str!("../protocols/tests/sample-10s.trace-hash").trim();
+    assert_eq!(format!("{:016x}", sim.trace_hash()), pinned);
 }
 
 async fn sleep(ms: i32) {

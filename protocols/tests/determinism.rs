@@ -1,7 +1,7 @@
 //! Same scenario, same run: twice, after seeking, and after a round trip
 //! through a share link with the user's actions in it.
 
-use quorum_protocols::sim::scenario::{Action, ClientAction, Fault};
+use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, TimelineEntry};
 use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 use quorum_protocols::{AnySim, Scenario, build, presets};
 
@@ -102,17 +102,33 @@ fn user_actions_are_recorded_and_a_shared_link_replays_them_exactly() {
 }
 
 #[test]
-fn acting_in_the_past_forks_the_run() {
+fn acting_in_the_past_forks_the_run_but_keeps_the_script() {
     let mut sim = run_to(&sample(), 14_000);
+    sim.apply(crash(4), 14_001).unwrap();
     sim.seek_time(5_000);
     let now = sim.now();
-    sim.apply(crash(4), 5_000).unwrap();
+    sim.apply(crash(1), 5_000).unwrap();
     let timeline = sim.scenario().timeline;
-    // Everything planned after the fork point is gone; the new action is last.
-    assert!(timeline.iter().all(|e| e.at_ms <= 5_000), "{timeline:?}");
-    assert_eq!(timeline.last().unwrap().action, crash(4));
+    // The user's own later action belonged to the abandoned future: gone.
+    assert!(!timeline.iter().any(|e| e.action == crash(4)), "{timeline:?}");
+    // The scenario's script stays, with the new action in time order.
+    let script = sample().timeline;
+    assert_eq!(timeline.len(), script.len() + 1);
+    assert_eq!(timeline[1], TimelineEntry { at_ms: 5_000, action: crash(1) });
+    assert!(timeline.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
     assert!(sim.now() >= now);
     assert_eq!(sim.horizon(), sim.now(), "the old future is no longer on the scrubber");
+    // And the script goes on: the heal at 9 s still happens.
+    sim.run_until(9_500, u64::MAX);
+    let rows = sim.trace_rows(0, sim.trace_len());
+    assert!(rows.iter().any(|r| r.time_ms == 9_000 && r.text == "heal the network"));
+}
+
+#[test]
+fn acting_at_the_live_edge_keeps_the_scripted_future() {
+    let mut sim = run_to(&sample(), 2_000);
+    sim.apply(crash(0), 2_000).unwrap();
+    assert_eq!(sim.scenario().timeline.len(), sample().timeline.len() + 1);
 }
 
 #[test]

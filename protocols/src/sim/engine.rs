@@ -99,6 +99,8 @@ struct Snapshot<P: Protocol> {
 pub struct Sim<P: Protocol> {
     protocol: P,
     scenario: Scenario,
+    /// For each timeline entry: added by the user (true) or part of the scenario's script.
+    user_made: Vec<bool>,
     world: World<P>,
     trace: Vec<TraceEntry<P>>,
     trace_hash: u64,
@@ -146,6 +148,7 @@ impl<P: Protocol> Sim<P> {
         };
         let mut sim = Sim {
             protocol,
+            user_made: vec![false; scenario.timeline.len()],
             scenario,
             world,
             trace: Vec::new(),
@@ -559,6 +562,30 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Records a user action taken now. Acting while looking at the past forks
+    /// the run: the user's own actions that had not happened yet belong to the
+    /// abandoned future and are dropped, with its snapshots; the scenario's
+    /// scripted actions stay, so a preset's story goes on around the change.
+    fn fork(&mut self, entry: TimelineEntry) {
+        let next = self.world.next_action;
+        let mut future: Vec<(TimelineEntry, bool)> = self
+            .scenario
+            .timeline
+            .drain(next..)
+            .zip(self.user_made.drain(next..))
+            .filter(|(_, user_made)| !user_made)
+            .collect();
+        let position = future.iter().take_while(|(e, _)| e.at_ms <= entry.at_ms).count();
+        future.insert(position, (entry, true));
+        for (e, user_made) in future {
+            self.scenario.timeline.push(e);
+            self.user_made.push(user_made);
+        }
+        let step = self.world.step;
+        self.snapshots.retain(|s| s.world.step <= step);
+        self.horizon = self.world.now;
+    }
+
     /// The time of the next thing to happen, if anything is left.
     fn next_time(&self) -> Option<Time> {
         let action = self.scenario.timeline.get(self.world.next_action).map(|e| e.at_ms);
@@ -715,13 +742,7 @@ impl<P: Protocol> AnySim for Sim<P> {
         }
         let earliest = if self.world.step == 0 { 0 } else { self.world.now + 1 };
         let at = at.max(earliest);
-        // Acting while looking at the past forks the run: interventions that
-        // had not happened yet are dropped, and so are snapshots of that future.
-        self.scenario.timeline.truncate(self.world.next_action);
-        self.scenario.timeline.push(TimelineEntry { at_ms: at, action });
-        let step = self.world.step;
-        self.snapshots.retain(|s| s.world.step <= step);
-        self.horizon = self.world.now;
+        self.fork(TimelineEntry { at_ms: at, action });
         self.run_to(at, u64::MAX);
         Ok(at)
     }
