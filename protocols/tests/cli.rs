@@ -69,6 +69,20 @@ fn trace_prints_readable_lines() {
     assert!(text.contains("partition {A,B} | {C,D,E}"));
 }
 
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quorum-sim"))
+        .args(["trace", SAMPLE])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -1` closing the pipe
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("panicked"), "{err}");
+}
+
 /// Bad input: exit status 2, exactly one line on stderr saying what is wrong.
 fn refused(args: &[&str], expect: &str) {
     let out = quorum_sim(args);

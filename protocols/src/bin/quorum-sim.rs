@@ -8,6 +8,7 @@
 //! ```
 //! Bad input ends with exit status 2 and one line on stderr.
 
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 use quorum_protocols::sim::scenario::MAX_UNTIL_MS;
@@ -89,10 +90,15 @@ fn main() -> ExitCode {
         _ => Err(USAGE.into()),
     };
     match result {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => match writeln!(std::io::stdout().lock(), "{text}") {
+            Ok(()) => ExitCode::SUCCESS,
+            // A reader that stops early (`| head`) has what it wanted.
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("quorum-sim: cannot write the output: {e}");
+                ExitCode::from(1)
+            }
+        },
         Err(msg) => {
             eprintln!("quorum-sim: {msg}");
             ExitCode::from(2)

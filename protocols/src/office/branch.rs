@@ -74,10 +74,16 @@ impl Branch {
         ctx.set_timer(Timer::Election, Delay::Between(lo, hi));
     }
 
-    /// Start (and restart): no Main Office known yet; wait one election timeout.
+    /// Start (and restart): no Main Office known yet; wait one election timeout
+    /// (a shorter one when the whole office opens at time 0).
     pub fn on_start(&mut self, office: &Office, ctx: &mut Ctx) {
         self.role = Role::Branch { main: None, heard_at: ctx.now() };
-        self.arm_election(office, ctx);
+        if ctx.now() == 0 {
+            let [lo, hi] = office.timing.opening_ms;
+            ctx.set_timer(Timer::Election, Delay::Between(lo, hi));
+        } else {
+            self.arm_election(office, ctx);
+        }
     }
 
     // ----- elections ---------------------------------------------------------

@@ -85,6 +85,9 @@ pub struct Timing {
     pub lease_ms: Time,
     /// A branch campaigns after a silence drawn from this range.
     pub election_ms: [Time; 2],
+    /// The first campaign of a freshly opened office, which has no Main Office
+    /// to be patient with, comes sooner.
+    pub opening_ms: [Time; 2],
 }
 
 impl Timing {
@@ -94,7 +97,12 @@ impl Timing {
     /// the same however the user changes the network later.)
     pub fn for_latency(slowest_ms: Time) -> Timing {
         let lease_ms = (5 * slowest_ms).max(1_000);
-        Timing { heartbeat_ms: 100 + slowest_ms, lease_ms, election_ms: [lease_ms, 2 * lease_ms] }
+        Timing {
+            heartbeat_ms: 100 + slowest_ms,
+            lease_ms,
+            election_ms: [lease_ms, 2 * lease_ms],
+            opening_ms: [lease_ms / 4, lease_ms / 2],
+        }
     }
 }
 
