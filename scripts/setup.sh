@@ -1,19 +1,22 @@
 # shellcheck shell=bash
 # Installs what Quorum needs to build (and, with --for-tests, to test) and puts it on PATH.
-# Sourced, not run, by scripts/serve.sh and scripts/test.sh, so that PATH and the
+# A library sourced by scripts/serve.sh and scripts/test.sh, so that PATH and the
 # variables below reach the commands they run afterwards:
 #
-#   source scripts/setup.sh               # build + serve: wasm target, wasm-pack, wasm-bindgen-cli, npm deps
-#   source scripts/setup.sh --for-tests   # also rustfmt/clippy, Debian chromium + chromium-driver
+#   source scripts/setup.sh
+#   quorum_setup                # build + serve: wasm target, wasm-pack, wasm-bindgen-cli, npm deps
+#   quorum_setup --for-tests    # also rustfmt/clippy, Debian chromium + chromium-driver
+#
+# (A function rather than code run on `source`: a bare `source` would hand the caller's own
+# arguments, such as serve.sh's port, to this file.)
 #
 # Idempotent: every step checks first and prints one line saying what it found or did.
 # Only the package registries are reachable on the machines we target, so nothing here
-# may fetch a prebuilt binary from anywhere else (see docs in /work/shared/toolchain.md):
-# the Rust tools are built by `cargo install`, wasm-opt comes from npm `binaryen`, the
-# browser and its driver from Debian.
+# may fetch a prebuilt binary from anywhere else: the Rust tools are built by
+# `cargo install`, wasm-opt comes from npm `binaryen`, the browser and its driver from Debian.
 #
 # Also defines quorum_build_wasm, the one release build that both scripts use.
-# Every command checks its own status (`|| return`): callers may run this inside an
+# Every command checks its own status (`|| return`): callers may run these inside an
 # `if`, where `set -e` does not apply.
 
 QUORUM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -171,4 +174,3 @@ quorum_setup() {
     if [[ -n $for_tests ]]; then quorum_setup_chromium || return; fi
 }
 
-quorum_setup "$@"

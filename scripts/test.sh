@@ -49,10 +49,11 @@ report() {
 }
 trap report EXIT
 
-# Sourced at top level so that PATH and CHROMEDRIVER reach the stages below.
+# At top level so that PATH and CHROMEDRIVER reach the stages below.
 stage_begin setup
 # shellcheck source-path=SCRIPTDIR source=setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" --for-tests
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+quorum_setup --for-tests
 stage_end
 cd "$QUORUM_ROOT"
 
