@@ -66,7 +66,7 @@ fn a_link_runs_the_same_as_its_file() {
 fn trace_prints_readable_lines() {
     let text = stdout(&quorum_sim(&["trace", SAMPLE, "--until", "5000"]));
     assert!(text.contains("opens the Main Office"), "{}", &text[..500.min(text.len())]);
-    assert!(text.contains("partition {A,B} | {C,D,E}"));
+    assert!(text.contains("split A B | C D E"));
 }
 
 #[test]

@@ -615,34 +615,6 @@ fn fate_words(fate: Fate) -> &'static str {
     }
 }
 
-fn fault_words(fault: &Fault) -> String {
-    let names = |nodes: &[NodeId]| nodes.iter().map(|&n| node_name(n)).collect::<Vec<_>>().join(",");
-    match fault {
-        Fault::Partition { groups } => {
-            format!("partition {}", groups.iter().map(|g| format!("{{{}}}", names(g))).collect::<Vec<_>>().join(" | "))
-        }
-        Fault::Heal => "heal the network".into(),
-        Fault::Crash { node } => format!("crash {}", node_name(*node)),
-        Fault::Restart { node } => format!("restart {}", node_name(*node)),
-        Fault::Pause { node } => format!("pause {}", node_name(*node)),
-        Fault::Resume { node } => format!("resume {}", node_name(*node)),
-        Fault::Cut { from, to } => format!("cut {} → {}", node_name(*from), node_name(*to)),
-        Fault::SetNetwork { latency_ms, drop, duplicate } => {
-            let mut parts = Vec::new();
-            if let Some([lo, hi]) = latency_ms {
-                parts.push(format!("latency {lo}–{hi} ms"));
-            }
-            if let Some(p) = drop {
-                parts.push(format!("drop {:.0}%", p * 100.0));
-            }
-            if let Some(p) = duplicate {
-                parts.push(format!("duplicate {:.0}%", p * 100.0));
-            }
-            format!("network: {}", parts.join(", "))
-        }
-    }
-}
-
 impl<P: Protocol> Sim<P> {
     fn row(&self, entry: &TraceEntry<P>) -> TraceRow {
         let noun = P::info().client_noun;
@@ -674,7 +646,7 @@ impl<P: Protocol> Sim<P> {
             TraceEvent::Timer { node, timer } => {
                 (Some(*node), TraceKind::Timer, format!("{}: {timer:?} timer fires", node_name(*node)))
             }
-            TraceEvent::Fault { fault } => (None, TraceKind::Fault, fault_words(fault)),
+            TraceEvent::Fault { fault } => (None, TraceKind::Fault, fault.to_string()),
             TraceEvent::Client { event } => {
                 let e = &self.history[*event];
                 let (who, at) = (format!("{noun} r{}", e.request), node_name(e.node));

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::time::{NodeId, Time};
+use super::time::{NodeId, Time, node_name};
 
 /// The only scenario format version so far.
 pub const VERSION: u32 = 1;
@@ -137,6 +137,42 @@ pub enum Fault {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         duplicate: Option<f64>,
     },
+}
+
+/// How a fault reads in the trace and the lab: "crash B", "split A B | C D E".
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |nodes: &[NodeId]| nodes.iter().map(|&n| node_name(n)).collect::<Vec<_>>().join(" ");
+        match self {
+            Fault::Partition { groups } => {
+                write!(f, "split {}", groups.iter().map(|g| names(g)).collect::<Vec<_>>().join(" | "))
+            }
+            Fault::Heal => f.write_str("heal the network"),
+            Fault::Crash { node } => write!(f, "crash {}", node_name(*node)),
+            Fault::Restart { node } => write!(f, "restart {}", node_name(*node)),
+            Fault::Pause { node } => write!(f, "pause {}", node_name(*node)),
+            Fault::Resume { node } => write!(f, "resume {}", node_name(*node)),
+            Fault::Cut { from, to } => write!(f, "cut {} → {}", node_name(*from), node_name(*to)),
+            Fault::SetNetwork { latency_ms, drop, duplicate } => {
+                let mut parts = Vec::new();
+                if let Some([lo, hi]) = latency_ms {
+                    parts.push(format!("latency {lo}–{hi} ms"));
+                }
+                for (what, p) in [("drop", drop), ("duplicate", duplicate)] {
+                    if let Some(p) = p {
+                        let v = p * 100.0;
+                        let v = if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") };
+                        parts.push(format!("{what} {v}%"));
+                    }
+                }
+                if parts.is_empty() {
+                    f.write_str("network unchanged")
+                } else {
+                    write!(f, "network: {}", parts.join(", "))
+                }
+            }
+        }
+    }
 }
 
 const FAULT_NAMES: [&str; 8] = ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_network"];
@@ -363,5 +399,39 @@ impl Fault {
             }
             Fault::Heal => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_read_plainly() {
+        let split = Fault::Partition { groups: vec![vec![0, 1], vec![2, 3, 4]] };
+        assert_eq!(split.to_string(), "split A B | C D E");
+        assert_eq!(Fault::Cut { from: 0, to: 3 }.to_string(), "cut A → D");
+        let net = Fault::SetNetwork { latency_ms: Some([200, 400]), drop: Some(0.125), duplicate: Some(0.1) };
+        assert_eq!(net.to_string(), "network: latency 200–400 ms, drop 12.5%, duplicate 10%");
+        let nothing = Fault::SetNetwork { latency_ms: None, drop: None, duplicate: None };
+        assert_eq!(nothing.to_string(), "network unchanged");
+    }
+
+    #[test]
+    fn timeline_entries_round_trip_through_json() {
+        let text = r#"[{"at_ms":5,"action":"register","node":2},{"at_ms":9,"action":"cut","from":0,"to":1}]"#;
+        let entries: Vec<TimelineEntry> = serde_json::from_str(text).unwrap();
+        assert!(matches!(&entries[0].action, Action::Client(c) if c.name == "register" && c.node == 2));
+        let back: serde_json::Value = serde_json::to_value(&entries).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+    }
+
+    #[test]
+    fn timeline_entries_say_what_is_missing() {
+        let err = |text: &str| serde_json::from_str::<TimelineEntry>(text).unwrap_err().to_string();
+        assert!(err(r#"{"action":"heal"}"#).contains("needs `at_ms`"));
+        assert!(err(r#"{"at_ms":1}"#).contains("needs an `action`"));
+        assert!(err(r#"{"at_ms":1,"action":"register"}"#).contains("needs a `node`"));
+        assert!(err(r#"{"at_ms":1,"action":"crash","node":1,"why":"fire"}"#).contains("unknown field"));
     }
 }
