@@ -6,14 +6,14 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use quorum_protocols::{Scenario, build};
 
-fn scenario(nodes: usize) -> Scenario {
+fn scenario(nodes: usize, until_ms: u64) -> Scenario {
     let json = format!(
         r#"{{"version":1,"protocol":"office","nodes":{nodes},"seed":7,
             "network":{{"latency_ms":[20,80],"drop":0.01}},"workload":{{"rate_per_s":5.0}},
             "timeline":[{{"at_ms":10000,"action":"partition","groups":[[0,1],[2,3,4]]}},
                         {{"at_ms":20000,"action":"heal"}},{{"at_ms":30000,"action":"crash","node":2}},
                         {{"at_ms":40000,"action":"restart","node":2}}],
-            "until_ms":60000}}"#
+            "until_ms":{until_ms}}}"#
     );
     Scenario::from_json(&json).expect("the benchmark scenario is valid")
 }
@@ -25,27 +25,30 @@ fn events_in(scenario: &Scenario) -> u64 {
 }
 
 fn throughput(c: &mut Criterion) {
-    let mut group = c.benchmark_group("office_60s");
-    for nodes in [5, 9] {
-        let scenario = scenario(nodes);
+    let mut group = c.benchmark_group("office");
+    // The long run shows how the cost per event grows as books get longer.
+    for (nodes, until_ms) in [(5, 60_000), (9, 60_000), (5, 600_000)] {
+        let scenario = scenario(nodes, until_ms);
         group.throughput(Throughput::Elements(events_in(&scenario)));
-        group.bench_function(format!("{nodes}_branches"), |b| b.iter(|| events_in(&scenario)));
+        group.bench_function(format!("{nodes}_branches_{}s", until_ms / 1000), |b| b.iter(|| events_in(&scenario)));
     }
     group.finish();
 }
 
-/// Stepping back costs a snapshot restore plus a short replay.
+/// Stepping back costs a snapshot restore plus a replay of up to a snapshot interval.
 fn step_back(c: &mut Criterion) {
-    let scenario = scenario(5);
-    let mut sim = build(&scenario).unwrap();
-    sim.run_until(scenario.until_ms, u64::MAX);
-    let last = sim.step_index();
-    c.bench_function("step_back_from_60s", |b| {
-        b.iter(|| {
-            sim.seek_step(last - 1);
-            sim.seek_step(last);
-        })
-    });
+    for until_ms in [60_000, 600_000] {
+        let scenario = scenario(5, until_ms);
+        let mut sim = build(&scenario).unwrap();
+        sim.run_until(scenario.until_ms, u64::MAX);
+        let last = sim.step_index();
+        c.bench_function(&format!("step_back_at_{}s", until_ms / 1000), |b| {
+            b.iter(|| {
+                sim.seek_step(last - 1);
+                sim.seek_step(last);
+            })
+        });
+    }
 }
 
 criterion_group!(benches, throughput, step_back);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::any::{PropertyInfo, PropertyKind};
 use crate::sim::protocol::{EndState, Monitor};
-use crate::sim::time::{RequestId, Time};
+use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::workload::{ClientEvent, ClientEventKind};
 
 use super::Office;
@@ -48,6 +48,8 @@ pub struct Ledger {
     /// What parents were told: number → request, and request → number.
     told: BTreeMap<u64, RequestId>,
     told_request: BTreeMap<RequestId, u64>,
+    /// For each branch: whether its book starts with every issued entry.
+    agrees: Vec<bool>,
     /// Positions already reported, so one broken fact is reported once.
     reported_gaps: BTreeSet<usize>,
     reported_lost: BTreeSet<usize>,
@@ -60,17 +62,12 @@ type Found = Vec<(&'static str, String)>;
 impl Ledger {
     /// The entry a majority holds at `at` in books of one mandate, if any.
     fn chosen(&self, branches: &[Branch], at: usize) -> Option<Entry> {
-        let mut counts: BTreeMap<(u64, RequestId, usize), usize> = BTreeMap::new();
-        for b in branches {
-            if let Some(e) = b.vault.book.get(at) {
-                let count = counts.entry((b.vault.book_mandate, e.request, e.taken_at)).or_default();
-                *count += 1;
-                if *count >= self.majority {
-                    return Some(*e);
-                }
-            }
-        }
-        None
+        let held = |b: &Branch| b.vault.book.get(at).map(|e| (b.vault.book_mandate, *e));
+        branches
+            .iter()
+            .filter_map(held)
+            .find(|candidate| branches.iter().filter(|b| held(b).as_ref() == Some(candidate)).count() >= self.majority)
+            .map(|(_, entry)| entry)
     }
 
     fn discover_issued(&mut self, branches: &[Branch], found: &mut Found) {
@@ -94,10 +91,18 @@ impl Ledger {
         }
     }
 
-    fn check_survival(&mut self, branches: &[Branch], found: &mut Found) {
+    /// Keeps `agrees` up to date cheaply: a branch the step did not touch has
+    /// the same book, so only the newly issued positions need comparing; a
+    /// touched branch is compared in full (a protocol may rewrite its book).
+    fn check_survival(&mut self, branches: &[Branch], touched: &[NodeId], issued_before: usize, found: &mut Found) {
         let k = self.issued.len();
-        let whole = branches.iter().filter(|b| b.vault.book.get(..k) == Some(&self.issued[..])).count();
-        if whole >= self.majority {
+        for (c, b) in branches.iter().enumerate() {
+            let from = if touched.contains(&c) { 0 } else { issued_before };
+            if from == 0 || self.agrees[c] {
+                self.agrees[c] = b.vault.book.get(from..k) == Some(&self.issued[from..k]);
+            }
+        }
+        if self.agrees.iter().filter(|&&a| a).count() >= self.majority {
             return;
         }
         for (at, entry) in self.issued.iter().enumerate() {
@@ -147,13 +152,26 @@ impl Ledger {
 
 impl Monitor<Office> for Ledger {
     fn new(office: &Office) -> Self {
-        Ledger { majority: office.nodes / 2 + 1, settle_ms: office.settle_ms, ..Ledger::default() }
+        Ledger {
+            majority: office.nodes / 2 + 1,
+            settle_ms: office.settle_ms,
+            agrees: vec![true; office.nodes],
+            ..Ledger::default()
+        }
     }
 
-    fn check(&mut self, _: &Office, branches: &[Branch], events: &[ClientEvent<Office>], _: Time) -> Found {
+    fn check(
+        &mut self,
+        _: &Office,
+        branches: &[Branch],
+        touched: &[NodeId],
+        events: &[ClientEvent<Office>],
+        _: Time,
+    ) -> Found {
         let mut found = Vec::new();
+        let issued_before = self.issued.len();
         self.discover_issued(branches, &mut found);
-        self.check_survival(branches, &mut found);
+        self.check_survival(branches, touched, issued_before, &mut found);
         for e in events {
             if let ClientEventKind::Replied { reply } = e.kind {
                 self.check_told(e.request, reply, &mut found);

@@ -25,8 +25,10 @@ use super::workload::{self, ClientEvent, ClientEventKind, Workload};
 
 /// Steps between snapshots at the start (the interval doubles when thinned).
 const SNAPSHOT_EVERY: u64 = 256;
-/// Snapshots kept before every other one is dropped.
-const MAX_SNAPSHOTS: usize = 256;
+/// Snapshots kept before every other one is dropped. Each holds the whole
+/// world (books grow with the run), so this bounds memory; a step back then
+/// replays at most a few thousand events (milliseconds).
+const MAX_SNAPSHOTS: usize = 64;
 /// Violations kept; a broken variant can violate on almost every step.
 const MAX_VIOLATIONS: usize = 500;
 
@@ -110,6 +112,8 @@ pub struct Sim<P: Protocol> {
     snapshots: Vec<Snapshot<P>>,
     snapshot_every: u64,
     horizon: Time,
+    /// Nodes whose state the current step may have changed (for the monitor).
+    touched: Vec<NodeId>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -159,6 +163,7 @@ impl<P: Protocol> Sim<P> {
             snapshots: Vec::new(),
             snapshot_every: SNAPSHOT_EVERY,
             horizon: 0,
+            touched: Vec::new(),
         };
         for id in 0..n {
             sim.run_handler(id, |p, node, ctx| p.on_start(node, ctx));
@@ -226,6 +231,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Runs one handler on a live node and carries out what it asked for.
     fn run_handler(&mut self, id: NodeId, handler: impl FnOnce(&P, &mut P::Node, &mut Ctx<P>)) {
+        self.touched.push(id);
         let n = self.world.nodes.len();
         let World { nodes, rng_protocol, now, .. } = &mut self.world;
         let mut ctx = Ctx::new(id, *now, n, rng_protocol);
@@ -445,6 +451,7 @@ impl<P: Protocol> Sim<P> {
                 }
                 let durable = self.protocol.durable(&self.world.nodes[node]);
                 self.world.nodes[node] = self.protocol.recover(node, durable);
+                self.touched.push(node);
                 self.world.slots[node].crash();
                 self.world.slots[node].log_line("crashed".into());
             }
@@ -480,8 +487,14 @@ impl<P: Protocol> Sim<P> {
     // ----- properties --------------------------------------------------------
 
     fn check_properties(&mut self, history_from: usize) {
-        let found =
-            self.world.monitor.check(&self.protocol, &self.world.nodes, &self.history[history_from..], self.world.now);
+        let found = self.world.monitor.check(
+            &self.protocol,
+            &self.world.nodes,
+            &self.touched,
+            &self.history[history_from..],
+            self.world.now,
+        );
+        self.touched.clear();
         for (invariant, detail) in found {
             if self.violations.len() < MAX_VIOLATIONS {
                 let (time_ms, step) = (self.world.now, self.world.step);

@@ -83,13 +83,16 @@ pub struct EndState {
 pub trait Monitor<P: Protocol>: Clone + Debug {
     fn new(protocol: &P) -> Self;
     /// Called after every event with every node (crashed ones hold only their
-    /// durable state) and the client events that event produced. Returns the
-    /// violations first seen now as (property name, detail); it must not report
-    /// the same broken fact twice.
+    /// durable state), the nodes the event may have changed (the one whose
+    /// handler ran, or that crashed or restarted; every node after the start),
+    /// and the client events it produced. Returns the violations first seen
+    /// now as (property name, detail); it must not report the same broken
+    /// fact twice.
     fn check(
         &mut self,
         protocol: &P,
         nodes: &[P::Node],
+        touched: &[NodeId],
         events: &[ClientEvent<P>],
         now: Time,
     ) -> Vec<(&'static str, String)>;
