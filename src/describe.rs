@@ -76,7 +76,6 @@ mod tests {
         client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here" }],
         min_nodes: 3,
         max_nodes: 9,
-        default_nodes: 5,
     };
 
     #[test]

@@ -224,7 +224,6 @@ mod tests {
         client_actions: &[],
         min_nodes: 1,
         max_nodes: 9,
-        default_nodes: 3,
     };
 
     /// A simulation with one event every `gap` ms, forever; counts the events

@@ -73,7 +73,6 @@ static INFO: ProtocolInfo = ProtocolInfo {
     client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here" }],
     min_nodes: 3,
     max_nodes: 9,
-    default_nodes: 5,
 };
 
 /// The office's clocks, in virtual ms.

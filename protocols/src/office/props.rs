@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::any::{PropertyInfo, PropertyKind};
-use crate::sim::protocol::{EndState, Monitor};
+use crate::sim::protocol::{EndState, Monitor, majority};
 use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::workload::{ClientEvent, ClientEventKind};
 
@@ -153,7 +153,7 @@ impl Ledger {
 impl Monitor<Office> for Ledger {
     fn new(office: &Office) -> Self {
         Ledger {
-            majority: office.nodes / 2 + 1,
+            majority: majority(office.nodes),
             settle_ms: office.settle_ms,
             agrees: vec![true; office.nodes],
             ..Ledger::default()

@@ -54,7 +54,6 @@ pub struct ProtocolInfo {
     /// Allowed node counts, smallest and largest.
     pub min_nodes: usize,
     pub max_nodes: usize,
-    pub default_nodes: usize,
 }
 
 /// A property that failed, with where and why.

@@ -6,7 +6,7 @@
 //! does (send, arm a timer, log, answer a client) is recorded as an effect
 //! and carried out by the engine after the handler returns.
 
-use super::protocol::Protocol;
+use super::protocol::{Protocol, majority};
 use super::rng::Stream;
 use super::time::{NodeId, RequestId, Time};
 
@@ -64,7 +64,7 @@ impl<'a, P: Protocol> Ctx<'a, P> {
 
     /// The smallest number of nodes that is more than half: (n + 1) / 2 for odd n.
     pub fn majority(&self) -> usize {
-        self.nodes / 2 + 1
+        majority(self.nodes)
     }
 
     /// Every node but this one.

@@ -14,7 +14,7 @@ use super::any::{AnySim, Metrics, ProtocolInfo, TraceKind, TraceRow, Violation};
 use super::ctx::{Ctx, Delay, Effect};
 use super::fault::{Held, Slot};
 use super::net::Network;
-use super::protocol::{EndState, Monitor, Protocol, Request};
+use super::protocol::{EndState, Monitor, Protocol, Request, majority};
 use super::queue::EventQueue;
 use super::rng::Stream;
 use super::scenario::{Action, Fault, Scenario, ScenarioError, TimelineEntry};
@@ -118,6 +118,7 @@ pub struct Sim<P: Protocol> {
 
 impl<P: Protocol> Sim<P> {
     /// Builds and starts a run; every node's `on_start` runs before the first step.
+    /// Checks the scenario first: what every protocol shares, then what `P` needs.
     pub fn new(scenario: &Scenario) -> Result<Sim<P>, ScenarioError> {
         scenario.validate_common()?;
         let protocol = P::configure(scenario)?;
@@ -172,19 +173,6 @@ impl<P: Protocol> Sim<P> {
         sim.check_properties(0);
         sim.take_snapshot();
         Ok(sim)
-    }
-
-    pub fn protocol(&self) -> &P {
-        &self.protocol
-    }
-
-    /// Every node's state (crashed nodes hold only their durable state).
-    pub fn nodes(&self) -> &[P::Node] {
-        &self.world.nodes
-    }
-
-    pub fn history(&self) -> &[ClientEvent<P>] {
-        &self.history
     }
 
     // ----- recording -------------------------------------------------------
@@ -363,15 +351,20 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// A message's fate as things stand: one sent into a working link still
+    /// meets any partition or crash that has happened since.
+    fn fate_now(&self, m: &MsgRecord<P>) -> Fate {
+        match m.fate {
+            Fate::Delivered if !self.world.network.reachable(m.from, m.to) => Fate::Blocked,
+            Fate::Delivered if self.world.slots[m.to].liveness == Liveness::Crashed => Fate::NodeDown,
+            fate => fate,
+        }
+    }
+
     fn arrive(&mut self, id: MsgId) {
         self.world.in_flight.remove(&id);
         let rec = &self.messages[id as usize];
-        let (from, to) = (rec.from, rec.to);
-        let fate = match rec.fate {
-            Fate::Delivered if !self.world.network.reachable(from, to) => Fate::Blocked,
-            Fate::Delivered if self.world.slots[to].liveness == Liveness::Crashed => Fate::NodeDown,
-            fate => fate,
-        };
+        let (fate, to) = (self.fate_now(rec), rec.to);
         if fate != Fate::Delivered {
             self.record(TraceEvent::Drop { msg: id, fate });
         } else if self.world.slots[to].liveness == Liveness::Paused {
@@ -512,7 +505,7 @@ impl<P: Protocol> Sim<P> {
             return false;
         }
         let up: Vec<NodeId> = (0..n).filter(|&i| self.world.slots[i].liveness == Liveness::Up).collect();
-        let majority = n / 2 + 1;
+        let majority = majority(n);
         (0u32..1 << up.len()).any(|mask| {
             let members: Vec<NodeId> =
                 up.iter().enumerate().filter(|(b, _)| mask >> b & 1 == 1).map(|(_, &i)| i).collect();
@@ -751,12 +744,8 @@ impl<P: Protocol> AnySim for Sim<P> {
             .iter()
             .map(|&id| {
                 let m = &self.messages[id as usize];
-                // Show a message that will meet a partition or a crash as doomed already.
-                let fate = match m.fate {
-                    Fate::Delivered if !self.world.network.reachable(m.from, m.to) => Fate::Blocked,
-                    Fate::Delivered if self.world.slots[m.to].liveness == Liveness::Crashed => Fate::NodeDown,
-                    fate => fate,
-                };
+                // A message that will meet a partition or a crash shows as doomed already.
+                let fate = self.fate_now(m);
                 MessageFrame {
                     id,
                     from: m.from,

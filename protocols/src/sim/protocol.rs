@@ -66,6 +66,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn describe_reply(&self, reply: &Self::Reply) -> String;
 }
 
+/// The smallest number of nodes that is more than half of `nodes`.
+pub fn majority(nodes: usize) -> usize {
+    nodes / 2 + 1
+}
+
 /// What the simulator knows at the end of a run, for `eventually` properties.
 #[derive(Clone, Debug)]
 pub struct EndState {
