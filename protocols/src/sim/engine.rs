@@ -21,7 +21,7 @@ use super::scenario::{Action, Fault, Scenario, ScenarioError, TimelineEntry};
 use super::time::{NodeId, RequestId, Time, node_name};
 use super::trace::{MsgId, MsgRecord, TraceEntry, TraceEvent, TraceHasher, hash_fault};
 use super::view::{Fate, Frame, Liveness, MessageFrame, NodeFrame};
-use super::workload::{self, ClientEvent, ClientEventKind, Workload};
+use super::workload::{ClientEvent, ClientEventKind, Workload};
 
 /// Steps between snapshots at the start (the interval doubles when thinned).
 const SNAPSHOT_EVERY: u64 = 256;
@@ -249,10 +249,11 @@ impl<P: Protocol> Sim<P> {
                 self.record(TraceEvent::Note { node: id, text });
             }
             Effect::Reply { request, reply } => {
-                self.world.workload.answered(request);
+                self.world.workload.answered(request, now);
                 self.client_event(request, id, ClientEventKind::Replied { reply });
             }
             Effect::Refuse { request, reason } => {
+                self.world.workload.refused();
                 self.client_event(request, id, ClientEventKind::Refused { reason });
             }
         }
@@ -790,7 +791,7 @@ impl<P: Protocol> AnySim for Sim<P> {
     }
 
     fn metrics(&self) -> Metrics {
-        workload::metrics(&self.history, self.world.messages_sent)
+        self.world.workload.metrics(self.world.messages_sent)
     }
 
     fn trace_hash(&self) -> u64 {

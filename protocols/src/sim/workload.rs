@@ -37,17 +37,22 @@ pub struct Pending<Op> {
     pub node: NodeId,
 }
 
-/// The population of clients.
+/// The population of clients, and the numbers they would report: kept as
+/// things happen, so reading them costs nothing however long the run.
 #[derive(Clone, Debug)]
 pub struct Workload<Op> {
     pub settings: WorkloadSettings,
     next_id: RequestId,
     outstanding: BTreeMap<RequestId, Pending<Op>>,
+    retries: u64,
+    refused: u64,
+    /// From first attempt to first answer, for every answered request, sorted.
+    latencies: Vec<Time>,
 }
 
 impl<Op: Clone> Workload<Op> {
     pub fn new(settings: WorkloadSettings) -> Self {
-        Workload { settings, next_id: 1, outstanding: BTreeMap::new() }
+        Workload { settings, next_id: 1, outstanding: BTreeMap::new(), retries: 0, refused: 0, latencies: Vec::new() }
     }
 
     /// How long until the next client arrives (Poisson arrivals), if any come at all.
@@ -77,17 +82,42 @@ impl<Op: Clone> Workload<Op> {
             pending.node = (pending.node + 1 + rng.below(others) as usize) % nodes;
         }
         pending.attempts += 1;
+        self.retries += 1;
         Some((pending.node, Request { id, attempt: pending.attempts, op: pending.op.clone() }))
     }
 
-    /// The client got its answer and stops retrying.
-    pub fn answered(&mut self, id: RequestId) {
-        self.outstanding.remove(&id);
+    /// The client got its answer and stops retrying. A client that retried
+    /// elsewhere may be answered twice; it takes the first.
+    pub fn answered(&mut self, id: RequestId, now: Time) {
+        if let Some(pending) = self.outstanding.remove(&id) {
+            let latency = now - pending.first_at;
+            let at = self.latencies.partition_point(|&l| l <= latency);
+            self.latencies.insert(at, latency);
+        }
+    }
+
+    /// A node turned a client away ("office closed until further notice").
+    pub fn refused(&mut self) {
+        self.refused += 1;
     }
 
     /// Requests still waiting, with the time of their first attempt.
     pub fn outstanding(&self) -> Vec<(RequestId, Time)> {
         self.outstanding.iter().map(|(id, p)| (*id, p.first_at)).collect()
+    }
+
+    /// The clients' numbers, given how many messages the nodes sent.
+    pub fn metrics(&self, messages: u64) -> Metrics {
+        let confirmed = self.latencies.len() as u64;
+        Metrics {
+            requests: self.next_id - 1,
+            confirmed,
+            retries: self.retries,
+            refused: self.refused,
+            latency_ms: Latency { p50: quantile(&self.latencies, 0.5), p99: quantile(&self.latencies, 0.99) },
+            messages,
+            messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
+        }
     }
 }
 
@@ -98,44 +128,6 @@ fn quantile(sorted: &[Time], q: f64) -> Option<Time> {
     }
     let rank = (q * sorted.len() as f64).ceil() as usize;
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
-}
-
-/// Client-side numbers for a history.
-pub fn metrics<P: Protocol>(history: &[ClientEvent<P>], messages: u64) -> Metrics {
-    let mut first_at: BTreeMap<RequestId, Time> = BTreeMap::new();
-    let mut answered = std::collections::BTreeSet::new();
-    let mut latencies = Vec::new();
-    let (mut retries, mut refused) = (0, 0);
-    for e in history {
-        match &e.kind {
-            ClientEventKind::Invoked { attempt, .. } => {
-                first_at.entry(e.request).or_insert(e.at);
-                if *attempt > 1 {
-                    retries += 1;
-                }
-            }
-            // A client that retried elsewhere may be answered twice; it takes the first.
-            ClientEventKind::Replied { .. } => {
-                if answered.insert(e.request)
-                    && let Some(start) = first_at.get(&e.request)
-                {
-                    latencies.push(e.at - start);
-                }
-            }
-            ClientEventKind::Refused { .. } => refused += 1,
-        }
-    }
-    latencies.sort_unstable();
-    let confirmed = latencies.len() as u64;
-    Metrics {
-        requests: first_at.len() as u64,
-        confirmed,
-        retries,
-        refused,
-        latency_ms: Latency { p50: quantile(&latencies, 0.5), p99: quantile(&latencies, 0.99) },
-        messages,
-        messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
-    }
 }
 
 #[cfg(test)]
@@ -162,8 +154,26 @@ mod tests {
             assert_eq!(again.attempt, attempt);
             assert!(node < 5);
         }
-        w.answered(r.id);
+        w.answered(r.id, 100);
         assert!(w.retry(r.id, 5, &mut rng).is_none());
         assert!(w.outstanding().is_empty());
+    }
+
+    #[test]
+    fn metrics_count_first_answers_and_their_latency() {
+        let mut w = Workload::new(WorkloadSettings::default());
+        let mut rng = Stream::new(2, "w");
+        let slow = w.open((), 0, 0);
+        let fast = w.open((), 1, 50);
+        w.open((), 2, 60); // never answered
+        w.retry(slow.id, 5, &mut rng);
+        w.refused();
+        w.answered(fast.id, 80);
+        w.answered(slow.id, 900);
+        w.answered(slow.id, 950); // a second branch answers too: not counted again
+        let m = w.metrics(40);
+        assert_eq!((m.requests, m.confirmed, m.retries, m.refused), (3, 2, 1, 1));
+        assert_eq!((m.latency_ms.p50, m.latency_ms.p99), (Some(30), Some(900)));
+        assert_eq!(m.messages_per_confirmed, 20.0);
     }
 }
