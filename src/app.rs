@@ -24,7 +24,7 @@ use crate::components::share_box::{ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
-use crate::session::{Session, network_at};
+use crate::session::Session;
 use crate::share::{self, Requested};
 
 /// Everything that can happen to the lab. Panels send these through one callback.
@@ -160,7 +160,7 @@ impl Component for App {
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
-        let network = network_at(scenario, session.view_time().ceil() as Time);
+        let network = frame.network.clone();
         let network_key = format!("{}-{network:?}", self.generation);
         let on = self.dispatch.clone();
 

@@ -5,7 +5,7 @@
 //! so messages can be drawn part-way along their links. Nothing here touches
 //! the browser, so all of it is tested natively.
 
-use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, ScenarioError};
+use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::Time;
 use quorum_protocols::sim::view::Frame;
 use quorum_protocols::{AnySim, build};
@@ -192,25 +192,11 @@ impl Session {
     }
 }
 
-/// The network settings in force at time `t`: the scenario's own, changed by
-/// every `set_network` in its timeline up to `t`.
-pub fn network_at(scenario: &Scenario, t: Time) -> NetworkSettings {
-    let mut net = scenario.network.clone();
-    for entry in scenario.sorted_timeline().into_iter().take_while(|e| e.at_ms <= t) {
-        if let Action::Fault(Fault::SetNetwork { latency_ms, drop, duplicate }) = entry.action {
-            net.latency_ms = latency_ms.unwrap_or(net.latency_ms);
-            net.drop = drop.unwrap_or(net.drop);
-            net.duplicate = duplicate.unwrap_or(net.duplicate);
-        }
-    }
-    net
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use quorum_protocols::sim::any::{Metrics, ProtocolInfo, TraceRow, Violation};
-    use quorum_protocols::sim::scenario::{TimelineEntry, WorkloadSettings};
+    use quorum_protocols::sim::scenario::{Fault, NetworkSettings, WorkloadSettings};
     use std::cell::Cell;
     use std::rc::Rc;
 
@@ -324,7 +310,14 @@ mod tests {
             Ok(at)
         }
         fn frame(&self, t: f64) -> Frame {
-            Frame { time: t, nodes: vec![], messages: vec![], partitions: vec![], cuts: vec![] }
+            Frame {
+                time: t,
+                nodes: vec![],
+                messages: vec![],
+                partitions: vec![],
+                cuts: vec![],
+                network: Default::default(),
+            }
         }
         fn trace_rows(&self, _from: usize, _to: usize) -> Vec<TraceRow> {
             vec![]
@@ -506,24 +499,5 @@ mod tests {
         session.set_playing(true);
         session.advance(0.5);
         assert_eq!(session.shareable_scenario().until_ms, 10_002);
-    }
-
-    #[test]
-    fn network_at_folds_the_timeline_up_to_a_time() {
-        let mut s = scenario(10_000);
-        let set = |at_ms, latency_ms, drop| TimelineEntry {
-            at_ms,
-            action: Action::Fault(Fault::SetNetwork { latency_ms, drop, duplicate: None }),
-        };
-        s.timeline = vec![
-            set(5_000, None, Some(0.5)),
-            set(1_000, Some([100, 200]), None),
-            TimelineEntry { at_ms: 2_000, action: Action::Fault(Fault::Heal) },
-        ];
-        assert_eq!(network_at(&s, 0), NetworkSettings::default());
-        let mid = network_at(&s, 1_000);
-        assert_eq!((mid.latency_ms, mid.drop), ([100, 200], 0.0));
-        let late = network_at(&s, 9_999);
-        assert_eq!((late.latency_ms, late.drop, late.duplicate), ([100, 200], 0.5, 0.0));
     }
 }

@@ -150,6 +150,17 @@ fn bad_actions_are_refused_and_change_nothing() {
 }
 
 #[test]
+fn frames_show_the_network_in_force() {
+    let mut sim = run_to(&sample(), 16_999);
+    assert_eq!(sim.frame(16_999.0).network, sample().network);
+    sim.run_until(17_000, u64::MAX);
+    let net = sim.frame(17_000.0).network;
+    assert_eq!((net.latency_ms, net.drop, net.duplicate), ([200, 400], 0.1, 0.0));
+    sim.seek_time(5_000);
+    assert_eq!(sim.frame(5_000.0).network, sample().network);
+}
+
+#[test]
 fn run_until_stops_at_the_event_cap() {
     let mut sim = build(&sample()).unwrap();
     assert!(!sim.run_until(30_000, 100));

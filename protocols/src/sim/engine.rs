@@ -759,7 +759,15 @@ impl<P: Protocol> AnySim for Sim<P> {
                 }
             })
             .collect();
-        Frame { time: t, nodes, messages, partitions: self.world.network.partitions(), cuts: self.world.network.cuts() }
+        let network = &self.world.network;
+        Frame {
+            time: t,
+            nodes,
+            messages,
+            partitions: network.partitions(),
+            cuts: network.cuts(),
+            network: network.settings.clone(),
+        }
     }
 
     fn trace_rows(&self, from: usize, to: usize) -> Vec<TraceRow> {

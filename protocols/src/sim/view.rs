@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::scenario::NetworkSettings;
 use super::time::NodeId;
 
 /// How a node's role should be coloured: the UI maps each accent to a theme colour.
@@ -116,6 +117,8 @@ pub struct Frame {
     pub partitions: Vec<Vec<NodeId>>,
     /// One-way cuts as (from, to).
     pub cuts: Vec<(NodeId, NodeId)>,
+    /// Latency, loss and duplication in force.
+    pub network: NetworkSettings,
 }
 
 impl Frame {
