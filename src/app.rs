@@ -354,7 +354,7 @@ impl App {
     fn open_link(&mut self, hash: &str) {
         let scenario = match share::requested(hash) {
             Requested::Default => return self.load_preset(0),
-            Requested::Scenario(scenario) => scenario,
+            Requested::Scenario(scenario) => *scenario,
             Requested::Broken(reason) => return self.fall_back(&reason),
         };
         match Session::start(&scenario) {
@@ -458,7 +458,7 @@ fn legend() -> Html {
             <li><span class="swatch swatch--message"></span>{"message"}</li>
             <li><span class="swatch swatch--lost"></span>{"lost or blocked"}</li>
             <li><span class="swatch swatch--copy"></span>{"duplicate"}</li>
-            <li><span class="swatch swatch--settled"></span>{"safe (a majority holds it)"}</li>
+            <li><span class="swatch swatch--settled"></span>{"settled: can no longer change"}</li>
             <li><span class="swatch swatch--tentative"></span>{"not yet safe"}</li>
             <li><span class="swatch swatch--cut"></span>{"cut or split link"}</li>
         </ul>

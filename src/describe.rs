@@ -73,7 +73,8 @@ mod tests {
         client_noun: "parent",
         variants: &[],
         properties: &[],
-        client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here" }],
+        params: &[],
+        client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here", fields: &[] }],
         min_nodes: 3,
         max_nodes: 9,
     };

@@ -195,8 +195,14 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quorum_protocols::sim::any::{Metrics, ProtocolInfo, TraceRow, Violation};
+    use quorum_protocols::sim::any::{
+        ClientActionInfo, Metrics, PropertyStatus, ProtocolInfo, Recording, Series, SimEvent, TraceRow, Violation,
+        Witness,
+    };
+    use quorum_protocols::sim::params::Params;
     use quorum_protocols::sim::scenario::{Fault, NetworkSettings, WorkloadSettings};
+    use quorum_protocols::sim::time::NodeId;
+    use quorum_protocols::sim::view::Layout;
     use std::cell::Cell;
     use std::rc::Rc;
 
@@ -207,6 +213,7 @@ mod tests {
         client_noun: "client",
         variants: &[],
         properties: &[],
+        params: &[],
         client_actions: &[],
         min_nodes: 1,
         max_nodes: 9,
@@ -221,6 +228,7 @@ mod tests {
         horizon: Time,
         last_run: Rc<Cell<u64>>,
         applied_at: Rc<Cell<Option<Time>>>,
+        params: Params,
     }
 
     /// What a test can see of a [`Ticker`] after handing it to a session.
@@ -237,6 +245,7 @@ mod tests {
                 horizon: 0,
                 last_run: last_run.clone(),
                 applied_at: applied_at.clone(),
+                params: Params::default(),
             };
             (Session::new(Box::new(sim)), (last_run, applied_at))
         }
@@ -250,7 +259,9 @@ mod tests {
             nodes: 3,
             seed: 1,
             title: None,
+            params: Default::default(),
             network: NetworkSettings::default(),
+            clocks: vec![],
             workload: WorkloadSettings::default(),
             timeline: vec![],
             until_ms,
@@ -261,8 +272,32 @@ mod tests {
         fn info(&self) -> &'static ProtocolInfo {
             &INFO
         }
+        fn params(&self) -> &Params {
+            &self.params
+        }
+        fn client_actions(&self) -> &'static [ClientActionInfo] {
+            &[]
+        }
         fn scenario(&self) -> Scenario {
             scenario(10_000)
+        }
+        fn recording(&self) -> Recording {
+            Recording::Full
+        }
+        fn events(&self, _from: usize, _to: usize) -> Vec<SimEvent> {
+            vec![]
+        }
+        fn witnesses(&self) -> &[Witness] {
+            &[]
+        }
+        fn properties(&self) -> Vec<PropertyStatus> {
+            vec![]
+        }
+        fn series(&self) -> Vec<Series> {
+            vec![]
+        }
+        fn node_hash(&self, _node: NodeId) -> u64 {
+            0
         }
         fn now(&self) -> Time {
             self.now
@@ -317,6 +352,7 @@ mod tests {
                 partitions: vec![],
                 cuts: vec![],
                 network: Default::default(),
+                layout: Layout::Ring,
             }
         }
         fn trace_rows(&self, _from: usize, _to: usize) -> Vec<TraceRow> {

@@ -11,7 +11,7 @@ use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 pub enum Requested {
     /// No scenario in the link: open the default.
     Default,
-    Scenario(Scenario),
+    Scenario(Box<Scenario>),
     /// The link carries a scenario that cannot be opened, and why.
     Broken(ScenarioError),
 }
@@ -24,7 +24,7 @@ pub fn requested(hash: &str) -> Requested {
         return Requested::Default;
     }
     match decode_fragment(fragment) {
-        Ok(scenario) => Requested::Scenario(scenario),
+        Ok(scenario) => Requested::Scenario(Box::new(scenario)),
         Err(e) => Requested::Broken(e),
     }
 }
@@ -128,8 +128,8 @@ mod tests {
         let url = link("http://127.0.0.1:8080", "/", &scenario);
         assert!(url.starts_with("http://127.0.0.1:8080/#s="), "{url}");
         let hash = &url[url.find('#').unwrap()..];
-        assert_eq!(requested(hash), Requested::Scenario(scenario.clone()));
-        assert_eq!(requested(hash.trim_start_matches('#')), Requested::Scenario(scenario));
+        assert_eq!(requested(hash), Requested::Scenario(Box::new(scenario.clone())));
+        assert_eq!(requested(hash.trim_start_matches('#')), Requested::Scenario(Box::new(scenario)));
     }
 
     #[test]

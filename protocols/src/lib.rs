@@ -9,7 +9,7 @@ pub mod sim;
 pub use sim::any::AnySim;
 pub use sim::scenario::{Scenario, ScenarioError};
 
-use sim::any::ProtocolInfo;
+use sim::any::{ProtocolInfo, Recording};
 use sim::engine::Sim;
 use sim::protocol::Protocol;
 
@@ -18,10 +18,16 @@ pub fn protocols() -> Vec<&'static ProtocolInfo> {
     vec![office::Office::info()]
 }
 
-/// Builds a simulation for a scenario, checking everything a protocol needs.
+/// Builds a simulation for a scenario, recorded in full (as the lab needs),
+/// checking everything a protocol needs.
 pub fn build(scenario: &Scenario) -> Result<Box<dyn AnySim>, ScenarioError> {
+    build_with(scenario, Recording::Full)
+}
+
+/// Builds a simulation that keeps as much of the run as `recording` says.
+pub fn build_with(scenario: &Scenario, recording: Recording) -> Result<Box<dyn AnySim>, ScenarioError> {
     match scenario.protocol.as_str() {
-        "office" => Ok(Box::new(Sim::<office::Office>::new(scenario)?)),
+        "office" => Ok(Box::new(Sim::<office::Office>::with_recording(scenario, recording)?)),
         other => {
             let known: Vec<&str> = protocols().iter().map(|p| p.name).collect();
             Err(ScenarioError(format!("unknown protocol `{other}` (known: {})", known.join(", "))))

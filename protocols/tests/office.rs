@@ -6,13 +6,13 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed};
 use quorum_protocols::office::props::{ONE_NUMBER_PER_REQUEST, TOLD_WAS_ISSUED, UNIQUE_NUMBERS};
-use quorum_protocols::sim::any::Violation;
+use quorum_protocols::sim::any::{Recording, Violation};
 use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
-use quorum_protocols::{build, presets};
+use quorum_protocols::{build, build_with, presets};
 
 /// Runs a scenario to its end; returns every violation, safety and liveness.
 fn outcome(scenario: &Scenario) -> Vec<Violation> {
-    let mut sim = build(scenario).unwrap();
+    let mut sim = build_with(scenario, Recording::Hash).unwrap();
     sim.run_until(scenario.until_ms, u64::MAX);
     let mut all = sim.violations().to_vec();
     all.extend(sim.judge_end());
@@ -47,8 +47,8 @@ fn correct_presets_hold_every_property_and_serve_everyone() {
 fn split_brain_gives_one_number_to_two_parents() {
     let violations = outcome(&preset("office-split-brain"));
     let found = names(&violations);
-    assert!(found.contains(&UNIQUE_NUMBERS), "{found:?}");
-    assert!(found.contains(&TOLD_WAS_ISSUED), "{found:?}");
+    assert!(found.contains(&UNIQUE_NUMBERS.name), "{found:?}");
+    assert!(found.contains(&TOLD_WAS_ISSUED.name), "{found:?}");
     // It is the partition (at 4 s) that breaks it, not the cold start.
     assert!(violations.iter().all(|v| v.time_ms > 4_000), "{violations:?}");
 }
@@ -56,7 +56,7 @@ fn split_brain_gives_one_number_to_two_parents() {
 #[test]
 fn retries_without_request_ids_get_two_numbers() {
     let found = names(&outcome(&preset("office-no-request-id")));
-    assert!(found.contains(&ONE_NUMBER_PER_REQUEST), "{found:?}");
+    assert!(found.contains(&ONE_NUMBER_PER_REQUEST.name), "{found:?}");
 }
 
 #[test]
@@ -127,14 +127,22 @@ fn chaotic(variant: &'static str) -> impl Strategy<Value = Scenario> {
                     nodes,
                     seed,
                     title: None,
+                    params: Default::default(),
                     network: NetworkSettings { latency_ms: [lo, lo + span], drop: 0.02, duplicate: 0.02 },
-                    workload: WorkloadSettings { rate_per_s: rate, retry_after_ms: 1_500 },
+                    clocks: Vec::new(),
+                    workload: WorkloadSettings { rate_per_s: rate, retry_after_ms: 1_500, ..Default::default() },
                     timeline,
                     until_ms: UNTIL,
                 }
             })
         },
     )
+}
+
+/// How many random schedules a property test tries: `QUORUM_CASES` if set
+/// (the soak, `scripts/soak.sh`, sets 10 000), else `quick`.
+fn cases(quick: u32) -> u32 {
+    std::env::var("QUORUM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(quick)
 }
 
 fn config(cases: u32) -> Config {
@@ -144,7 +152,7 @@ fn config(cases: u32) -> Config {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(cases(160)))]
 
     /// Crashes (of any number of branches), pauses, partitions, one-way cuts,
     /// loss, duplication and latency swings never break a safety property,
@@ -162,7 +170,7 @@ fn random_faults_catch_the_no_quorum_variant() {
     let mut caught = 0;
     for _ in 0..60 {
         let scenario = chaotic("no-quorum").new_tree(&mut runner).unwrap().current();
-        if names(&outcome(&scenario)).iter().any(|n| [UNIQUE_NUMBERS, TOLD_WAS_ISSUED].contains(n)) {
+        if names(&outcome(&scenario)).iter().any(|n| [UNIQUE_NUMBERS.name, TOLD_WAS_ISSUED.name].contains(n)) {
             caught += 1;
         }
     }

@@ -103,6 +103,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         let (class, state) = match item.state {
                             ItemState::Settled => ("item item--settled", "settled"),
                             ItemState::Tentative => ("item item--tentative", "tentative, not yet safe"),
+                            ItemState::Conflicting => ("item item--conflicting", "conflicts with another node"),
+                            ItemState::Discarded => ("item item--discarded", "discarded"),
                         };
                         html! { <li class={class} title={state}>{ &item.text }</li> }
                     }) }

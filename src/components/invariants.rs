@@ -11,7 +11,7 @@ use crate::describe;
 
 #[derive(Properties, PartialEq)]
 pub struct InvariantBarProps {
-    pub properties: &'static [PropertyInfo],
+    pub properties: &'static [&'static PropertyInfo],
     /// The first violation, if any, and how many there are in all.
     pub first: Option<Violation>,
     pub count: usize,
@@ -21,11 +21,11 @@ pub struct InvariantBarProps {
 }
 
 /// The plain-language rule for a property name, or the name itself.
-fn rule_of(properties: &[PropertyInfo], name: &str) -> String {
+fn rule_of(properties: &[&PropertyInfo], name: &str) -> String {
     properties.iter().find(|p| p.name == name).map_or_else(|| name.to_string(), |p| p.rule.to_string())
 }
 
-fn rules(properties: &[PropertyInfo], kind: PropertyKind) -> Vec<&'static str> {
+fn rules(properties: &[&PropertyInfo], kind: PropertyKind) -> Vec<&'static str> {
     properties.iter().filter(|p| p.kind == kind).map(|p| p.rule).collect()
 }
 
@@ -88,10 +88,9 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
 mod tests {
     use super::*;
 
-    static PROPS: [PropertyInfo; 2] = [
-        PropertyInfo { name: "unique", rule: "No number is given to two requests", kind: PropertyKind::Always },
-        PropertyInfo { name: "served", rule: "A patient parent gets a number", kind: PropertyKind::Eventually },
-    ];
+    static UNIQUE: PropertyInfo = PropertyInfo::always("unique", "No number is given to two requests");
+    static SERVED: PropertyInfo = PropertyInfo::eventually("served", "A patient parent gets a number");
+    static PROPS: [&PropertyInfo; 2] = [&UNIQUE, &SERVED];
 
     #[test]
     fn rules_are_found_by_name_and_kind() {

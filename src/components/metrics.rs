@@ -20,7 +20,7 @@ pub fn MetricsPanel(props: &MetricsProps) -> Html {
         ("Requests", m.requests.to_string(), "Distinct client requests"),
         ("Confirmed", m.confirmed.to_string(), "Requests that got their answer"),
         ("Retries", m.retries.to_string(), "Attempts beyond the first"),
-        ("Refused", m.refused.to_string(), "Times a node refused a request because it could not reach a majority"),
+        ("Refused", m.refused.to_string(), "Times a node turned a request away because it could not serve it then"),
         ("Latency p50", latency(m.latency_ms.p50), "Half of the answers came at least this fast (virtual time)"),
         ("Latency p99", latency(m.latency_ms.p99), "99% of the answers came at least this fast (virtual time)"),
         ("Messages", m.messages.to_string(), "Messages sent so far"),

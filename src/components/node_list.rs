@@ -46,10 +46,10 @@ pub fn liveness_word(liveness: Liveness) -> &'static str {
 
 pub fn accent_class(accent: Accent) -> &'static str {
     match accent {
-        Accent::Leader => "accent-leader",
-        Accent::Candidate => "accent-candidate",
-        Accent::Follower => "accent-follower",
-        Accent::Idle => "accent-idle",
+        Accent::Primary => "accent-primary",
+        Accent::Secondary => "accent-secondary",
+        Accent::Plain => "accent-plain",
+        Accent::Dim => "accent-dim",
     }
 }
 

@@ -253,7 +253,7 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
             ctx.set_stroke_style_str(accent);
         }
     }
-    ctx.set_line_width(if node.view.accent == quorum_protocols::sim::view::Accent::Leader { 5.0 } else { 3.0 });
+    ctx.set_line_width(if node.view.accent == quorum_protocols::sim::view::Accent::Primary { 5.0 } else { 3.0 });
     circle(ctx, c, NODE_RADIUS);
     ctx.stroke();
     set_dash(ctx, &[]);
@@ -377,14 +377,9 @@ fn draw_items(ctx: &Ctx, scene: &Scene, node: &NodeFrame, row: Rect) {
                 ctx.fill();
                 ctx.set_fill_style_str(&p.surface);
             }
-            ItemState::Tentative => {
-                ctx.set_stroke_style_str(&p.tentative);
-                ctx.set_line_width(1.2);
-                set_dash(ctx, &[3.0, 2.0]);
-                ctx.stroke();
-                set_dash(ctx, &[]);
-                ctx.set_fill_style_str(&p.tentative);
-            }
+            ItemState::Tentative => outline(ctx, &p.tentative, &[3.0, 2.0]),
+            ItemState::Conflicting => outline(ctx, &p.lost, &[]),
+            ItemState::Discarded => outline(ctx, &p.muted, &[1.5, 2.5]),
         }
         text(ctx, &item.text, Point::new(x + 5.0, row.y + 12.5));
         x += w + 4.0;
@@ -467,6 +462,16 @@ fn line(ctx: &Ctx, a: Point, b: Point) {
 fn circle(ctx: &Ctx, c: Point, r: f64) {
     ctx.begin_path();
     let _ = ctx.arc(c.x, c.y, r, 0.0, TAU);
+}
+
+/// Strokes the current path in `colour` (dashed by `dash`) and sets the text colour to match.
+fn outline(ctx: &Ctx, colour: &str, dash: &[f64]) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(1.2);
+    set_dash(ctx, dash);
+    ctx.stroke();
+    set_dash(ctx, &[]);
+    ctx.set_fill_style_str(colour);
 }
 
 fn rounded_rect(ctx: &Ctx, r: Rect, radius: f64) {

@@ -12,10 +12,10 @@ pub struct Palette {
     pub card: String,
     pub border: String,
     pub link: String,
-    pub leader: String,
-    pub candidate: String,
-    pub follower: String,
-    pub idle: String,
+    pub primary: String,
+    pub secondary: String,
+    pub plain: String,
+    pub dim: String,
     pub crashed: String,
     pub paused: String,
     pub message: String,
@@ -38,10 +38,10 @@ const DEFAULTS: [(&str, &str); 23] = [
     ("--card", "#f7f8fb"),
     ("--border", "#d5d9e2"),
     ("--link", "#c3c9d6"),
-    ("--role-leader", "#b45309"),
-    ("--role-candidate", "#7c3aed"),
-    ("--role-follower", "#1d4ed8"),
-    ("--role-idle", "#64748b"),
+    ("--accent-primary", "#b45309"),
+    ("--accent-secondary", "#7c3aed"),
+    ("--accent-plain", "#1d4ed8"),
+    ("--accent-dim", "#64748b"),
     ("--crashed", "#9aa1ad"),
     ("--paused", "#b7791f"),
     ("--message", "#1d4ed8"),
@@ -68,10 +68,10 @@ impl Palette {
             card,
             border,
             link,
-            leader,
-            candidate,
-            follower,
-            idle,
+            primary,
+            secondary,
+            plain,
+            dim,
             crashed,
             paused,
             message,
@@ -95,10 +95,10 @@ impl Palette {
             card,
             border,
             link,
-            leader,
-            candidate,
-            follower,
-            idle,
+            primary,
+            secondary,
+            plain,
+            dim,
             crashed,
             paused,
             message,
@@ -114,10 +114,10 @@ impl Palette {
 
     pub fn accent(&self, accent: Accent) -> &str {
         match accent {
-            Accent::Leader => &self.leader,
-            Accent::Candidate => &self.candidate,
-            Accent::Follower => &self.follower,
-            Accent::Idle => &self.idle,
+            Accent::Primary => &self.primary,
+            Accent::Secondary => &self.secondary,
+            Accent::Plain => &self.plain,
+            Accent::Dim => &self.dim,
         }
     }
 
@@ -138,9 +138,9 @@ mod tests {
 
     #[test]
     fn missing_properties_fall_back_to_the_light_theme() {
-        let p = Palette::from_lookup(|name| (name == "--role-leader").then(|| " #ff0000 ".to_string()));
-        assert_eq!(p.leader, "#ff0000");
-        assert_eq!(p.follower, "#1d4ed8");
+        let p = Palette::from_lookup(|name| (name == "--accent-primary").then(|| " #ff0000 ".to_string()));
+        assert_eq!(p.primary, "#ff0000");
+        assert_eq!(p.plain, "#1d4ed8");
         let blank = Palette::from_lookup(|_| Some("  ".into()));
         assert_eq!(blank, Palette::default());
     }

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::ctx::Delay;
+use crate::sim::protocol::Start;
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 
 use super::msg::{Entry, Mandate, Msg, Record, Support};
 use super::{Office, Timer, Variant};
 
 /// What a branch is doing in the current mandate.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Role {
     /// Serving parents and copying the Main Office's book.
     Branch {
@@ -36,8 +37,9 @@ pub enum Role {
     },
 }
 
-/// What a branch keeps in its vault: it survives a fire (crash).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a branch keeps in its vault: it survives a fire (crash), as it was
+/// last written (every rule that changes it writes it before answering).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Vault {
     pub mandate: Mandate,
     pub voted_for: Option<NodeId>,
@@ -46,10 +48,13 @@ pub struct Vault {
     pub book_mandate: Mandate,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct Branch {
     pub id: NodeId,
     pub vault: Vault,
+    /// How much of the book is known to be on disk already, so writing the
+    /// vault appends only the rest (a book replaced whole starts from 0).
+    on_disk: usize,
     pub role: Role,
     /// How many numbers this branch knows to be issued (a prefix of its book).
     pub issued: usize,
@@ -61,7 +66,25 @@ type Ctx<'a> = crate::sim::ctx::Ctx<'a, Office>;
 
 impl Branch {
     pub fn new(id: NodeId, vault: Vault) -> Branch {
-        Branch { id, vault, role: Role::Branch { main: None, heard_at: 0 }, issued: 0, waiting: BTreeSet::new() }
+        let on_disk = vault.book.len();
+        let role = Role::Branch { main: None, heard_at: 0 };
+        Branch { id, vault, on_disk, role, issued: 0, waiting: BTreeSet::new() }
+    }
+
+    /// Writes the vault to `disk`, appending to the book what is not there yet.
+    pub fn write_vault(&mut self, disk: &mut Vault) {
+        let Vault { mandate, voted_for, book, book_mandate } = &self.vault;
+        (disk.mandate, disk.voted_for, disk.book_mandate) = (*mandate, *voted_for, *book_mandate);
+        let kept = self.on_disk.min(disk.book.len()).min(book.len());
+        disk.book.truncate(kept);
+        disk.book.extend_from_slice(&book[kept..]);
+        self.on_disk = book.len();
+    }
+
+    /// The book is replaced, not extended: the next write rewrites it whole.
+    fn replace_book(&mut self, book: Vec<Entry>) {
+        self.vault.book = book;
+        self.on_disk = 0;
     }
 
     /// Where a request stands in this branch's book (its number is position + 1).
@@ -75,10 +98,10 @@ impl Branch {
     }
 
     /// Start (and restart): no Main Office known yet; wait one election timeout
-    /// (a shorter one when the whole office opens at time 0).
-    pub fn on_start(&mut self, office: &Office, ctx: &mut Ctx) {
+    /// (a shorter one when the whole office first opens).
+    pub fn on_start(&mut self, office: &Office, ctx: &mut Ctx, start: Start) {
         self.role = Role::Branch { main: None, heard_at: ctx.now() };
-        if ctx.now() == 0 {
+        if start == Start::First {
             let [lo, hi] = office.timing.opening_ms;
             ctx.set_timer(Timer::Election, Delay::Between(lo, hi));
         } else {
@@ -99,7 +122,8 @@ impl Branch {
         self.vault.voted_for = Some(self.id);
         let best = (self.vault.book_mandate, self.vault.book.clone());
         self.role = Role::Candidate { votes: BTreeSet::from([self.id]), best };
-        ctx.note(format!("campaigns for mandate {}", self.vault.mandate));
+        ctx.persist();
+        ctx.note(format_args!("campaigns for mandate {}", self.vault.mandate));
         ctx.broadcast(Msg::Campaign { mandate: self.vault.mandate });
         self.arm_election(office, ctx);
     }
@@ -109,8 +133,9 @@ impl Branch {
     fn adopt_mandate(&mut self, mandate: Mandate, office: &Office, ctx: &mut Ctx) {
         self.vault.mandate = mandate;
         self.vault.voted_for = None;
+        ctx.persist();
         if matches!(self.role, Role::MainOffice { .. }) {
-            ctx.note(format!("steps down: mandate {mandate} is newer"));
+            ctx.note(format_args!("steps down: mandate {mandate} is newer"));
             ctx.cancel_timer(Timer::Heartbeat);
             self.arm_election(office, ctx);
         }
@@ -129,7 +154,8 @@ impl Branch {
         }
         if self.vault.voted_for.is_none_or(|v| v == from) {
             self.vault.voted_for = Some(from);
-            ctx.note(format!("supports {} for mandate {mandate}", node_name(from)));
+            ctx.persist();
+            ctx.note(format_args!("supports {} for mandate {mandate}", node_name(from)));
             let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.clone() };
             ctx.send(from, Msg::Support(vote));
             self.arm_election(office, ctx);
@@ -159,12 +185,13 @@ impl Branch {
 
     fn open_main_office(&mut self, book: Vec<Entry>, office: &Office, ctx: &mut Ctx) {
         let n = ctx.nodes();
-        self.vault.book = book;
+        self.replace_book(book);
         self.vault.book_mandate = self.vault.mandate;
+        ctx.persist();
         let mut matched = vec![0; n];
         matched[self.id] = self.vault.book.len();
         self.role = Role::MainOffice { matched, heard_at: vec![ctx.now(); n], answer_to: BTreeMap::new() };
-        ctx.note(format!(
+        ctx.note(format_args!(
             "opens the Main Office for mandate {} with {} numbers in its book",
             self.vault.mandate,
             self.vault.book.len()
@@ -231,7 +258,8 @@ impl Branch {
         }
         self.vault.book.push(Entry { request, taken_at: origin });
         matched[self.id] = self.vault.book.len();
-        ctx.note(format!("enters r{request} as #{} (not yet issued)", self.vault.book.len()));
+        ctx.persist();
+        ctx.note(format_args!("enters r{request} as #{} (not yet issued)", self.vault.book.len()));
         self.send_records(ctx);
     }
 
@@ -266,7 +294,7 @@ impl Branch {
     fn issue_up_to(&mut self, count: usize, ctx: &mut Ctx) {
         let first = self.issued + 1;
         let range = if first == count { format!("#{count}") } else { format!("#{first}–{count}") };
-        ctx.note(format!("issues {range}: a majority holds it"));
+        ctx.note(format_args!("issues {range}: a majority holds it"));
         for at in self.issued..count {
             let request = self.vault.book[at].request;
             let waiting = match &mut self.role {
@@ -300,18 +328,20 @@ impl Branch {
         }
         self.role = Role::Branch { main: Some(from), heard_at: ctx.now() };
         self.arm_election(office, ctx);
-        let book = &mut self.vault.book;
         let ok = if self.vault.book_mandate != mandate {
             if start == 0 {
-                *book = entries;
+                self.replace_book(entries);
                 self.vault.book_mandate = mandate;
+                ctx.persist();
             }
             start == 0
-        } else if start <= book.len() {
+        } else if start <= self.vault.book.len() {
+            let book = &mut self.vault.book;
             let new = &entries[(book.len() - start).min(entries.len())..];
             if !new.is_empty() {
                 book.extend_from_slice(new);
-                ctx.note(format!("copies up to #{} into its book", book.len()));
+                ctx.persist();
+                ctx.note(format_args!("copies up to #{} into its book", book.len()));
             }
             true
         } else {
@@ -343,7 +373,7 @@ impl Branch {
             && let Some(at) = self.position(request)
             && at < self.issued
         {
-            ctx.note(format!("r{request} already has #{}: answered from the book", at + 1));
+            ctx.note(format_args!("r{request} already has #{}: answered from the book", at + 1));
             ctx.reply(request, at as u64 + 1);
             return;
         }
@@ -362,7 +392,8 @@ impl Branch {
             _ if office.variant == Variant::NoQuorum && self.vault.book_mandate > 0 => {
                 self.vault.book.push(Entry { request, taken_at: self.id });
                 self.issued = self.vault.book.len();
-                ctx.note(format!("issues #{} to r{request} on its own authority", self.issued));
+                ctx.persist();
+                ctx.note(format_args!("issues #{} to r{request} on its own authority", self.issued));
                 ctx.reply(request, self.issued as u64);
             }
             _ => ctx.refuse(request, "office closed until further notice"),

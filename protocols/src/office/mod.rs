@@ -35,7 +35,9 @@ pub mod props;
 
 use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
 use crate::sim::ctx::Ctx;
-use crate::sim::protocol::{Protocol, Request};
+use crate::sim::params::Params;
+use crate::sim::protocol::{Protocol, Request, Start};
+use crate::sim::rng::Stream;
 use crate::sim::scenario::{ClientAction, Scenario, ScenarioError};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 use crate::sim::view::{Accent, Item, ItemState, NodeView};
@@ -55,12 +57,9 @@ pub enum Variant {
 }
 
 static VARIANTS: [VariantInfo; 3] = [
-    VariantInfo { name: "correct", summary: "Majority quorum, elected Main Office, request IDs" },
-    VariantInfo {
-        name: "no-quorum",
-        summary: "A branch cut off from the Main Office issues numbers on its own (split brain)",
-    },
-    VariantInfo { name: "no-request-id", summary: "Retries are treated as new requests and get fresh numbers" },
+    VariantInfo::new("correct", "Majority quorum, elected Main Office, request IDs"),
+    VariantInfo::new("no-quorum", "A branch cut off from the Main Office issues numbers on its own (split brain)"),
+    VariantInfo::new("no-request-id", "Retries are treated as new requests and get fresh numbers"),
 ];
 
 static INFO: ProtocolInfo = ProtocolInfo {
@@ -70,7 +69,8 @@ static INFO: ProtocolInfo = ProtocolInfo {
     client_noun: "parent",
     variants: &VARIANTS,
     properties: &PROPERTIES,
-    client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here" }],
+    params: &[],
+    client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here", fields: &[] }],
     min_nodes: 3,
     max_nodes: 9,
 };
@@ -138,18 +138,11 @@ impl Protocol for Office {
         &INFO
     }
 
-    fn configure(scenario: &Scenario) -> Result<Office, ScenarioError> {
+    fn configure(scenario: &Scenario, _: &Params) -> Result<Office, ScenarioError> {
         let variant = match scenario.variant.as_str() {
-            "correct" => Variant::Correct,
             "no-quorum" => Variant::NoQuorum,
             "no-request-id" => Variant::NoRequestId,
-            other => {
-                let known: Vec<&str> = VARIANTS.iter().map(|v| v.name).collect();
-                return Err(ScenarioError(format!(
-                    "the office has no variant `{other}` (choose one of: {})",
-                    known.join(", ")
-                )));
-            }
+            _ => Variant::Correct,
         };
         let n = scenario.nodes;
         if !(INFO.min_nodes..=INFO.max_nodes).contains(&n) || n % 2 == 0 {
@@ -160,24 +153,22 @@ impl Protocol for Office {
         Ok(Office { nodes: n, variant, timing, settle_ms })
     }
 
-    fn parse_op(&self, action: &ClientAction) -> Result<(), String> {
-        if action.name != "register" {
-            return Err(format!("the office has no client action `{}` (it has `register`)", action.name));
-        }
-        if let Some(extra) = action.params.keys().next() {
-            return Err(format!("`register` takes only a `node`, not `{extra}`"));
-        }
+    /// `register` has no fields: the engine has checked that already.
+    fn parse_op(&self, _: &ClientAction) -> Result<(), String> {
         Ok(())
     }
 
-    fn workload_op(&self, _: RequestId) {}
+    /// A parent walks into any branch.
+    fn workload_request(&self, rng: &mut Stream, nodes: usize, _: RequestId) -> (NodeId, ()) {
+        (rng.below(nodes as u64) as NodeId, ())
+    }
 
     fn init(&self, id: NodeId) -> Branch {
         Branch::new(id, Vault { mandate: 0, voted_for: None, book: Vec::new(), book_mandate: 0 })
     }
 
-    fn on_start(&self, node: &mut Branch, ctx: &mut Ctx<Self>) {
-        node.on_start(self, ctx);
+    fn on_start(&self, node: &mut Branch, ctx: &mut Ctx<Self>, start: Start) {
+        node.on_start(self, ctx, start);
     }
 
     fn on_message(&self, node: &mut Branch, ctx: &mut Ctx<Self>, from: NodeId, msg: Msg) {
@@ -213,16 +204,22 @@ impl Protocol for Office {
         node.vault.clone()
     }
 
+    /// The vault is written as a log: only the entries after the part of the
+    /// book already on disk (the whole book after it was replaced).
+    fn persist(&self, node: &mut Branch, disk: &mut Vault) {
+        node.write_vault(disk);
+    }
+
     fn recover(&self, id: NodeId, vault: Vault) -> Branch {
         Branch::new(id, vault)
     }
 
     fn view(&self, node: &Branch) -> NodeView {
         let (role, accent) = match &node.role {
-            Role::MainOffice { .. } => ("Main Office", Accent::Leader),
-            Role::Candidate { .. } => ("Candidate", Accent::Candidate),
-            Role::Branch { main: Some(_), .. } => ("Branch", Accent::Follower),
-            Role::Branch { main: None, .. } => ("Branch", Accent::Idle),
+            Role::MainOffice { .. } => ("Main Office", Accent::Primary),
+            Role::Candidate { .. } => ("Candidate", Accent::Secondary),
+            Role::Branch { main: Some(_), .. } => ("Branch", Accent::Plain),
+            Role::Branch { main: None, .. } => ("Branch", Accent::Dim),
         };
         let mut facts = vec![format!("mandate {}", node.vault.mandate), format!("issued {}", node.issued)];
         match node.role {
@@ -237,6 +234,8 @@ impl Protocol for Office {
         let book = &node.vault.book;
         let items = (book.len().saturating_sub(SHOWN)..book.len())
             .map(|at| Item {
+                index: Some(at as u64 + 1),
+                tag: None,
                 text: format!("#{} r{}", at + 1, book[at].request),
                 state: if at < node.issued { ItemState::Settled } else { ItemState::Tentative },
             })
@@ -246,6 +245,10 @@ impl Protocol for Office {
 
     fn label(&self, msg: &Msg) -> String {
         msg.label()
+    }
+
+    fn size(&self, msg: &Msg) -> usize {
+        msg.size()
     }
 
     fn describe_reply(&self, number: &u64) -> String {

@@ -67,6 +67,16 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// Bytes on a wire: a header of 16, 8 per number, 16 per book entry.
+    pub fn size(&self) -> usize {
+        16 + match self {
+            Msg::Campaign { .. } | Msg::Newer { .. } | Msg::Forward { .. } => 8,
+            Msg::Support(s) => 16 + 16 * s.book.len(),
+            Msg::Record(r) => 24 + 16 * r.entries.len(),
+            Msg::Recorded { .. } | Msg::Answer { .. } => 16,
+        }
+    }
+
     /// A short label for the canvas and the trace.
     pub fn label(&self) -> String {
         match self {

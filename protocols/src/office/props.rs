@@ -5,37 +5,42 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sim::any::{PropertyInfo, PropertyKind};
-use crate::sim::protocol::{EndState, Monitor, majority};
+use crate::sim::any::PropertyInfo;
+use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority};
 use crate::sim::time::{NodeId, RequestId, Time};
-use crate::sim::workload::{ClientEvent, ClientEventKind};
+use crate::sim::workload::ClientEventKind;
 
 use super::Office;
 use super::branch::Branch;
 use super::msg::Entry;
 
-pub const UNIQUE_NUMBERS: &str = "unique-numbers";
-pub const NO_GAPS: &str = "no-gaps";
-pub const TOLD_WAS_ISSUED: &str = "told-was-issued";
-pub const ONE_NUMBER_PER_REQUEST: &str = "one-number-per-request";
-pub const ISSUED_SURVIVES: &str = "issued-survives";
-pub const RETRYING_PARENT_SERVED: &str = "retrying-parent-served";
+pub static UNIQUE_NUMBERS: PropertyInfo = PropertyInfo::always("unique-numbers", "No number is given to two parents");
+pub static NO_GAPS: PropertyInfo = PropertyInfo::always("no-gaps", "Numbers are issued 1, 2, 3, … with none skipped");
+pub static TOLD_WAS_ISSUED: PropertyInfo = PropertyInfo::always(
+    "told-was-issued",
+    "Every number a parent is told has been issued (recorded by a majority of branches)",
+);
+pub static ONE_NUMBER_PER_REQUEST: PropertyInfo =
+    PropertyInfo::always("one-number-per-request", "A request ID never gets two numbers");
+pub static ISSUED_SURVIVES: PropertyInfo = PropertyInfo::always(
+    "issued-survives",
+    "An issued number stays in a majority of vaults, so no minority crash can lose it",
+);
+pub static RETRYING_PARENT_SERVED: PropertyInfo = PropertyInfo::eventually(
+    "retrying-parent-served",
+    "A parent who keeps retrying while a majority is up and connected gets a number",
+);
+pub static NUMBER_ISSUED: PropertyInfo =
+    PropertyInfo::sometimes("number-issued", "A number is issued (a majority holds it)");
 
-const fn always(name: &'static str, rule: &'static str) -> PropertyInfo {
-    PropertyInfo { name, rule, kind: PropertyKind::Always }
-}
-
-pub static PROPERTIES: [PropertyInfo; 6] = [
-    always(UNIQUE_NUMBERS, "No number is given to two parents"),
-    always(NO_GAPS, "Numbers are issued 1, 2, 3, … with none skipped"),
-    always(TOLD_WAS_ISSUED, "Every number a parent is told has been issued (recorded by a majority of branches)"),
-    always(ONE_NUMBER_PER_REQUEST, "A request ID never gets two numbers"),
-    always(ISSUED_SURVIVES, "An issued number stays in a majority of vaults, so no minority crash can lose it"),
-    PropertyInfo {
-        name: RETRYING_PARENT_SERVED,
-        rule: "A parent who keeps retrying while a majority is up and connected gets a number",
-        kind: PropertyKind::Eventually,
-    },
+pub static PROPERTIES: [&PropertyInfo; 7] = [
+    &UNIQUE_NUMBERS,
+    &NO_GAPS,
+    &TOLD_WAS_ISSUED,
+    &ONE_NUMBER_PER_REQUEST,
+    &ISSUED_SURVIVES,
+    &RETRYING_PARENT_SERVED,
+    &NUMBER_ISSUED,
 ];
 
 /// The ground truth of a run: what has really been issued and told.
@@ -57,7 +62,7 @@ pub struct Ledger {
     settle_ms: Time,
 }
 
-type Found = Vec<(&'static str, String)>;
+type Found = Findings;
 
 impl Ledger {
     /// The entry a majority holds at `at` in books of one mandate, if any.
@@ -74,10 +79,13 @@ impl Ledger {
         while let Some(entry) = self.chosen(branches, self.issued.len()) {
             let number = self.issued.len() as u64 + 1;
             if let Some(earlier) = self.number_of.insert(entry.request, number) {
-                found.push((
-                    ONE_NUMBER_PER_REQUEST,
+                found.violated(
+                    &ONE_NUMBER_PER_REQUEST,
                     format!("request r{} was issued #{earlier} and now #{number} as well", entry.request),
-                ));
+                );
+            }
+            if number == 1 {
+                found.witnessed(&NUMBER_ISSUED, format!("#1 is issued to r{}", entry.request));
             }
             self.issued.push(entry);
         }
@@ -86,7 +94,7 @@ impl Ledger {
         for at in next + 1..longest {
             if !self.reported_gaps.contains(&at) && self.chosen(branches, at).is_some() {
                 self.reported_gaps.insert(at);
-                found.push((NO_GAPS, format!("#{} is recorded by a majority but #{} is not", at + 1, next + 1)));
+                found.violated(&NO_GAPS, format!("#{} is recorded by a majority but #{} is not", at + 1, next + 1));
             }
         }
     }
@@ -108,14 +116,17 @@ impl Ledger {
         for (at, entry) in self.issued.iter().enumerate() {
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
             if holders < self.majority && self.reported_lost.insert(at) {
-                found.push((
-                    ISSUED_SURVIVES,
+                let lost: Vec<NodeId> =
+                    (0..branches.len()).filter(|&b| branches[b].vault.book.get(at) != Some(entry)).collect();
+                found.violated_at(
+                    &ISSUED_SURVIVES,
                     format!(
                         "#{} (r{}) is now in only {holders} vault(s); a minority crash could lose it",
                         at + 1,
                         entry.request
                     ),
-                ));
+                    lost,
+                );
             }
         }
     }
@@ -123,27 +134,30 @@ impl Ledger {
     fn check_told(&mut self, request: RequestId, number: u64, found: &mut Found) {
         match self.issued.get(number.saturating_sub(1) as usize) {
             Some(e) if e.request == request => {}
-            Some(e) => found.push((
-                TOLD_WAS_ISSUED,
+            Some(e) => found.violated(
+                &TOLD_WAS_ISSUED,
                 format!("parent r{request} was told #{number}, but #{number} was issued to r{}", e.request),
-            )),
-            None => found.push((
-                TOLD_WAS_ISSUED,
+            ),
+            None => found.violated(
+                &TOLD_WAS_ISSUED,
                 format!(
                     "parent r{request} was told #{number}, but only {} number(s) have been issued (recorded by a majority)",
                     self.issued.len()
                 ),
-            )),
+            ),
         }
         if let Some(&other) = self.told.get(&number)
             && other != request
         {
-            found.push((UNIQUE_NUMBERS, format!("#{number} was given to both r{other} and r{request}")));
+            found.violated(&UNIQUE_NUMBERS, format!("#{number} was given to both r{other} and r{request}"));
         }
         if let Some(&earlier) = self.told_request.get(&request)
             && earlier != number
         {
-            found.push((ONE_NUMBER_PER_REQUEST, format!("parent r{request} was told #{earlier} and later #{number}")));
+            found.violated(
+                &ONE_NUMBER_PER_REQUEST,
+                format!("parent r{request} was told #{earlier} and later #{number}"),
+            );
         }
         self.told.insert(number, request);
         self.told_request.insert(request, number);
@@ -160,46 +174,37 @@ impl Monitor<Office> for Ledger {
         }
     }
 
-    fn check(
-        &mut self,
-        _: &Office,
-        branches: &[Branch],
-        touched: &[NodeId],
-        events: &[ClientEvent<Office>],
-        _: Time,
-    ) -> Found {
-        let mut found = Vec::new();
+    fn check(&mut self, _: &Office, step: &StepView<Office>, found: &mut Found) {
         let issued_before = self.issued.len();
-        self.discover_issued(branches, &mut found);
-        self.check_survival(branches, touched, issued_before, &mut found);
-        for e in events {
+        self.discover_issued(step.nodes, found);
+        self.check_survival(step.nodes, step.touched, issued_before, found);
+        for e in step.events {
             if let ClientEventKind::Replied { reply } = e.kind {
-                self.check_told(e.request, reply, &mut found);
+                self.check_told(e.request, reply, found);
             }
         }
-        found
     }
 
-    fn judge_end(&self, _: &Office, end: &EndState) -> Found {
-        let Some(since) = end.healthy_since else { return Vec::new() };
+    fn metrics(&self) -> Vec<(&'static str, f64)> {
+        vec![("issued", self.issued.len() as f64), ("told", self.told.len() as f64)]
+    }
+
+    fn judge_end(&self, _: &Office, end: &EndState, found: &mut Found) {
+        let Some(since) = end.healthy_since else { return };
         let starving: Vec<(RequestId, Time)> = end
             .outstanding
             .iter()
             .copied()
             .filter(|&(_, first_at)| first_at.max(since) + self.settle_ms + 20 * end.slowest_ms <= end.now)
             .collect();
-        starving
-            .iter()
-            .take(3)
-            .map(|(request, first_at)| {
-                let also = if starving.len() > 3 { format!(" ({} parents in all)", starving.len()) } else { String::new() };
-                (
-                    RETRYING_PARENT_SERVED,
-                    format!(
-                        "parent r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and still has no number{also}"
-                    ),
-                )
-            })
-            .collect()
+        for (request, first_at) in starving.iter().take(3) {
+            let also = if starving.len() > 3 { format!(" ({} parents in all)", starving.len()) } else { String::new() };
+            found.violated(
+                &RETRYING_PARENT_SERVED,
+                format!(
+                    "parent r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and still has no number{also}"
+                ),
+            );
+        }
     }
 }

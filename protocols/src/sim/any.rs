@@ -1,17 +1,28 @@
 //! The one erased interface the UI (and the command line) drives, whatever the protocol.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use super::scenario::{Action, Scenario};
+use super::params::{ParamInfo, ParamValue, Params};
+use super::scenario::{Action, FaultKind, Scenario};
 use super::time::{NodeId, Time};
-use super::view::Frame;
+use super::view::{Fate, Frame};
 
 /// A variant of a protocol: `correct`, or one that breaks a rule on purpose.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct VariantInfo {
     pub name: &'static str,
     /// One line in plain language: what this variant does differently.
     pub summary: &'static str,
+    /// Parameters this variant depends on, with the values it needs.
+    pub pins: &'static [(&'static str, ParamValue)],
+}
+
+impl VariantInfo {
+    pub const fn new(name: &'static str, summary: &'static str) -> VariantInfo {
+        VariantInfo { name, summary, pins: &[] }
+    }
 }
 
 /// A named property, with the sentence the invariant bar shows.
@@ -21,15 +32,61 @@ pub struct PropertyInfo {
     /// The rule in plain language ("No number is given to two requests").
     pub rule: &'static str,
     pub kind: PropertyKind,
+    /// Faults under which this property fails by design (3PC's atomicity
+    /// under a partition): a failure with only these present is a known
+    /// limit, shown as the lesson it is, not a bug.
+    pub known_limits: &'static [FaultKind],
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+impl PropertyInfo {
+    pub const fn always(name: &'static str, rule: &'static str) -> PropertyInfo {
+        PropertyInfo { name, rule, kind: PropertyKind::Always, known_limits: &[] }
+    }
+
+    pub const fn eventually(name: &'static str, rule: &'static str) -> PropertyInfo {
+        PropertyInfo { name, rule, kind: PropertyKind::Eventually, known_limits: &[] }
+    }
+
+    pub const fn sometimes(name: &'static str, rule: &'static str) -> PropertyInfo {
+        PropertyInfo { name, rule, kind: PropertyKind::Sometimes, known_limits: &[] }
+    }
+
+    /// The same property, failing by design under `faults`.
+    pub const fn limited_by(self, faults: &'static [FaultKind]) -> PropertyInfo {
+        PropertyInfo { known_limits: faults, ..self }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PropertyKind {
     /// Checked after every event; one counterexample is a violation.
     Always,
     /// Judged at the end of a run.
     Eventually,
+    /// Should happen in some runs ("a leader was elected"): a witness is
+    /// recorded the first time it does (lessons and the explorer use it).
+    Sometimes,
+}
+
+/// A field of a client action, beyond the `node` every action has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldInfo {
+    pub name: &'static str,
+    pub label: &'static str,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Short text (a key, a value), at most `max_len` characters.
+    Text { max_len: usize },
+    /// A whole number in `[min, max]`.
+    Int { min: i64, max: i64 },
+    /// Several node numbers (the cohorts that will vote no).
+    Nodes,
 }
 
 /// A client action the UI can offer on a node, e.g. "register" → "Register a newborn here".
@@ -37,10 +94,12 @@ pub enum PropertyKind {
 pub struct ClientActionInfo {
     pub name: &'static str,
     pub label: &'static str,
+    /// Its fields besides `node`; all are required.
+    pub fields: &'static [FieldInfo],
 }
 
 /// What the UI needs to know about a protocol before running it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ProtocolInfo {
     pub name: &'static str,
     pub title: &'static str,
@@ -49,22 +108,153 @@ pub struct ProtocolInfo {
     /// What the protocol calls its clients ("parent").
     pub client_noun: &'static str,
     pub variants: &'static [VariantInfo],
-    pub properties: &'static [PropertyInfo],
+    pub properties: &'static [&'static PropertyInfo],
+    pub params: &'static [ParamInfo],
     pub client_actions: &'static [ClientActionInfo],
     /// Allowed node counts, smallest and largest.
     pub min_nodes: usize,
     pub max_nodes: usize,
 }
 
+impl ProtocolInfo {
+    pub fn variant(&self, name: &str) -> Option<&'static VariantInfo> {
+        self.variants.iter().find(|v| v.name == name)
+    }
+}
+
 /// A property that failed, with where and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub invariant: &'static str,
+    pub kind: PropertyKind,
     pub time_ms: Time,
     /// The event after which it was seen (seek here to show it).
     pub step: u64,
     /// What went wrong, in plain language with the concrete values.
     pub detail: String,
+    pub culprits: Culprits,
+}
+
+/// What a violation involves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Culprits {
+    pub nodes: Vec<NodeId>,
+    /// Message ids (as in the structured events).
+    pub messages: Vec<u64>,
+}
+
+/// The first time a `sometimes` property happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    pub property: &'static str,
+    pub time_ms: Time,
+    pub step: u64,
+    pub detail: String,
+}
+
+/// How a property stands in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Held,
+    Violated,
+    /// It failed, but only with faults under which it fails by design.
+    KnownLimit,
+    Witnessed,
+    NotWitnessed,
+}
+
+/// One property with its status in the run so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PropertyStatus {
+    pub name: &'static str,
+    pub kind: PropertyKind,
+    pub status: Status,
+}
+
+/// How much of a run is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recording {
+    /// Everything: trace, messages, client history, metric series and
+    /// snapshots for seeking (the lab, `quorum-sim trace`).
+    Full,
+    /// Only the trace hash, properties and metrics (`quorum-sim run`, search).
+    Hash,
+}
+
+/// One thing that happened, structured for the space-time diagram.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimEvent {
+    /// The step this belongs to (seek here to show the world after it).
+    pub step: u64,
+    pub time_ms: Time,
+    #[serde(flatten)]
+    pub what: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A message copy leaves `from`; `arrive_ms` is when its fate is met.
+    Send {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        arrive_ms: Time,
+        fate: Fate,
+        duplicate: bool,
+        label: String,
+        bytes: usize,
+    },
+    /// A message copy is handed to `to`.
+    Receive {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+    },
+    /// A message copy does not arrive.
+    Drop {
+        msg: u64,
+        from: NodeId,
+        to: NodeId,
+        fate: Fate,
+    },
+    Timer {
+        node: NodeId,
+        timer: String,
+    },
+    Fault {
+        fault: super::scenario::Fault,
+    },
+    /// A client asks (attempt 1) or asks again.
+    Invoke {
+        request: u64,
+        node: NodeId,
+        attempt: u32,
+    },
+    Reply {
+        request: u64,
+        node: NodeId,
+        text: String,
+    },
+    Refuse {
+        request: u64,
+        node: NodeId,
+        reason: String,
+    },
+    /// A line in a node's log.
+    Note {
+        node: NodeId,
+        text: String,
+    },
+}
+
+/// A metric over virtual time, for charts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    pub name: &'static str,
+    pub points: Vec<(Time, f64)>,
 }
 
 /// One line of the trace, ready to show.
@@ -90,7 +280,8 @@ pub enum TraceKind {
     Note,
 }
 
-/// Numbers about a run, from the clients' point of view.
+/// Numbers about a run: the engine's, from the clients' point of view, and
+/// the protocol's own beside them (`elections`, `issued`, …).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Metrics {
     /// Distinct client requests.
@@ -99,12 +290,18 @@ pub struct Metrics {
     pub confirmed: u64,
     /// Attempts beyond the first.
     pub retries: u64,
-    /// Times a node refused a request ("office closed until further notice").
+    /// Times a node refused a request (it could not serve it then).
     pub refused: u64,
+    /// Clients still waiting for an answer.
+    pub waiting: u64,
+    /// Clients who went away unserved because too many were waiting already.
+    pub turned_away: u64,
     pub latency_ms: Latency,
     pub messages: u64,
     /// Messages sent per confirmed request (0 when nothing was confirmed).
     pub messages_per_confirmed: f64,
+    #[serde(flatten)]
+    pub protocol: BTreeMap<&'static str, f64>,
 }
 
 /// Latency from a request's first attempt to its answer, in virtual ms.
@@ -122,8 +319,13 @@ pub struct Latency {
 /// scenario always reproduces exactly what the user saw.
 pub trait AnySim {
     fn info(&self) -> &'static ProtocolInfo;
+    /// The parameters in force (the scenario's, with defaults filled in).
+    fn params(&self) -> &Params;
+    /// The client actions this configuration offers.
+    fn client_actions(&self) -> &'static [super::any::ClientActionInfo];
     /// The scenario as it stands, including every action the user took.
     fn scenario(&self) -> Scenario;
+    fn recording(&self) -> Recording;
     /// Virtual time of the state shown: the last event's time, or later if
     /// `run_until` went past it.
     fn now(&self) -> Time;
@@ -145,14 +347,25 @@ pub trait AnySim {
     fn apply(&mut self, action: Action, at: Time) -> Result<Time, String>;
     /// What to draw at view time `t` (between `now()` and the next event).
     fn frame(&self, t: f64) -> Frame;
-    /// Trace lines in `[from, to)` (line numbers, not steps).
+    /// Trace lines in `[from, to)` (line numbers, not steps); empty unless
+    /// the run is recorded in full.
     fn trace_rows(&self, from: usize, to: usize) -> Vec<TraceRow>;
+    /// The same lines as structured events, for the space-time diagram.
+    fn events(&self, from: usize, to: usize) -> Vec<SimEvent>;
     fn trace_len(&self) -> usize;
     /// Violations of `always` properties seen so far, in order.
     fn violations(&self) -> &[Violation];
     /// `eventually` properties judged as if the run ended now.
     fn judge_end(&self) -> Vec<Violation>;
+    /// The first witness of each `sometimes` property seen so far.
+    fn witnesses(&self) -> &[Witness];
+    /// Every property with its status as if the run ended now.
+    fn properties(&self) -> Vec<PropertyStatus>;
     fn metrics(&self) -> Metrics;
+    /// The metrics sampled over virtual time (empty unless recorded in full).
+    fn series(&self) -> Vec<Series>;
+    /// A stable hash of one node's state (for the explorer's visited set).
+    fn node_hash(&self, node: NodeId) -> u64;
     /// A hash of the full trace so far: equal runs have equal hashes, natively and in wasm.
     fn trace_hash(&self) -> u64;
 }

@@ -1,16 +1,19 @@
 //! What a handler may do: the outbox it writes its effects into.
 //!
 //! Handlers see the world only through this context: the node's own clock
-//! (so per-node skew can be added here without touching a protocol), its
-//! peers, and a random stream for protocol choices. Everything a handler
-//! does (send, arm a timer, log, answer a client) is recorded as an effect
-//! and carried out by the engine after the handler returns.
+//! (which may be off and drift, see [`clock`](super::clock)), its peers, and
+//! a random stream for protocol choices. Everything a handler does (send,
+//! arm a timer, persist, log, answer a client) is recorded as an effect and
+//! carried out by the engine after the handler returns.
+
+use std::fmt::Display;
 
 use super::protocol::{Protocol, majority};
 use super::rng::Stream;
 use super::time::{NodeId, RequestId, Time};
+use super::trace::text_hash;
 
-/// How long until a timer fires.
+/// How long until a timer fires, in the node's own clock's ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delay {
     Fixed(Time),
@@ -21,12 +24,28 @@ pub enum Delay {
 /// One thing a handler asked for.
 #[derive(Clone, Debug)]
 pub enum Effect<P: Protocol> {
-    Send { to: NodeId, msg: P::Msg },
-    SetTimer { timer: P::Timer, delay: Delay },
-    CancelTimer { timer: P::Timer },
+    Send {
+        to: NodeId,
+        msg: P::Msg,
+    },
+    SetTimer {
+        timer: P::Timer,
+        delay: Delay,
+    },
+    CancelTimer {
+        timer: P::Timer,
+    },
     Note(String),
-    Reply { request: RequestId, reply: P::Reply },
-    Refuse { request: RequestId, reason: String },
+    /// A note when the run keeps only its hash: the text is hashed, never kept.
+    NoteHash(u64),
+    Reply {
+        request: RequestId,
+        reply: P::Reply,
+    },
+    Refuse {
+        request: RequestId,
+        reason: String,
+    },
 }
 
 /// The handler's view of the world and its outbox.
@@ -36,15 +55,29 @@ pub struct Ctx<'a, P: Protocol> {
     nodes: usize,
     rng: &'a mut Stream,
     effects: Vec<Effect<P>>,
+    persist: bool,
+    keep_notes: bool,
 }
 
 impl<'a, P: Protocol> Ctx<'a, P> {
-    pub(crate) fn new(id: NodeId, now: Time, nodes: usize, rng: &'a mut Stream) -> Self {
-        Ctx { id, now, nodes, rng, effects: Vec::new() }
+    /// A context for node `id` whose clock reads `now`; `effects` is an empty
+    /// buffer to fill (the engine reuses one), `keep_notes` whether log lines
+    /// are kept as text or only hashed.
+    pub fn new(
+        id: NodeId,
+        now: Time,
+        nodes: usize,
+        rng: &'a mut Stream,
+        effects: Vec<Effect<P>>,
+        keep_notes: bool,
+    ) -> Self {
+        debug_assert!(effects.is_empty());
+        Ctx { id, now, nodes, rng, effects, persist: false, keep_notes }
     }
 
-    pub(crate) fn into_effects(self) -> Vec<Effect<P>> {
-        self.effects
+    /// What the handler asked for, and whether it persisted its durable state.
+    pub fn into_effects(self) -> (Vec<Effect<P>>, bool) {
+        (self.effects, self.persist)
     }
 
     /// The node this handler runs on.
@@ -52,7 +85,8 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         self.id
     }
 
-    /// The node's own clock, in virtual ms.
+    /// The node's own clock, in virtual ms: true time unless the scenario
+    /// set this node's clock off or drifting.
     pub fn now(&self) -> Time {
         self.now
     }
@@ -84,7 +118,14 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         }
     }
 
-    /// Arms `timer`, replacing it if it is already armed.
+    /// Writes the node's durable state to disk before anything it sends
+    /// leaves: what a crash keeps is what was last persisted. Rules that
+    /// promise something (a vote, a YES, an accepted value) persist first.
+    pub fn persist(&mut self) {
+        self.persist = true;
+    }
+
+    /// Arms `timer` to fire after `delay` of this node's clock, replacing it if it is already armed.
     pub fn set_timer(&mut self, timer: P::Timer, delay: Delay) {
         self.effects.push(Effect::SetTimer { timer, delay });
     }
@@ -94,8 +135,11 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     }
 
     /// A line for the node's log and the trace, in the protocol's own words.
-    pub fn note(&mut self, line: impl Into<String>) {
-        self.effects.push(Effect::Note(line.into()));
+    /// Pass `format_args!(…)` to skip building the text when the run keeps
+    /// only its hash.
+    pub fn note(&mut self, line: impl Display) {
+        let effect = if self.keep_notes { Effect::Note(line.to_string()) } else { Effect::NoteHash(text_hash(line)) };
+        self.effects.push(effect);
     }
 
     /// Answers a client waiting at this node (recorded in the client-visible history).

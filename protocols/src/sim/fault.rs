@@ -7,17 +7,21 @@
 
 use std::collections::VecDeque;
 
+use super::clock::NodeClock;
 use super::protocol::{Protocol, Request};
-use super::trace::MsgId;
+use super::trace::InFlight;
 use super::view::Liveness;
 
 /// How many recent log lines each node keeps for the UI.
 pub const LOG_LINES: usize = 6;
+/// Most messages and requests a paused node holds, as a real node's socket
+/// buffers are bounded: later ones are lost while it is full.
+pub const MAX_HELD: usize = 1_024;
 
 /// Something that reached a paused node and waits for it to resume.
 #[derive(Clone, Debug)]
 pub enum Held<P: Protocol> {
-    Message(MsgId),
+    Message(InFlight<P>),
     Timer { timer: P::Timer, generation: u64 },
     Request(Request<P::Op>),
 }
@@ -31,11 +35,19 @@ pub struct Slot<P: Protocol> {
     pub timers: Vec<(P::Timer, u64)>,
     pub held: Vec<Held<P>>,
     pub log: VecDeque<String>,
+    /// What the node's clock reads (see [`NodeClock`]).
+    pub clock: NodeClock,
 }
 
 impl<P: Protocol> Default for Slot<P> {
     fn default() -> Self {
-        Slot { liveness: Liveness::Up, timers: Vec::new(), held: Vec::new(), log: VecDeque::new() }
+        Slot {
+            liveness: Liveness::Up,
+            timers: Vec::new(),
+            held: Vec::new(),
+            log: VecDeque::new(),
+            clock: NodeClock::exact(),
+        }
     }
 }
 
@@ -59,6 +71,12 @@ impl<P: Protocol> Slot<P> {
             self.log.pop_front();
         }
         self.log.push_back(line);
+    }
+
+    /// Whether a paused node can hold one more message or request (its few
+    /// timers count too: the bound only has to stop a flood).
+    pub fn can_hold(&self) -> bool {
+        self.held.len() < MAX_HELD
     }
 
     /// The node stops: its timers die and whatever was held for it is lost.

@@ -1,18 +1,22 @@
 //! The deterministic simulator: virtual time, a seeded network, faults, a trace.
 //!
-//! One module per concern: [`time`] and [`queue`] (the clock and the event
-//! queue), [`rng`] (seeded random streams), [`net`] (latency, loss,
-//! duplication, partitions), [`fault`] (crash, restart, pause), [`ctx`] (what a
-//! handler may do), [`trace`] (what happened, and its hash), [`workload`] (the
-//! clients), [`protocol`] (the trait every protocol implements), [`engine`]
-//! (the loop, snapshots and seeking), [`scenario`] and [`share`] (runs as data
-//! and as links), [`view`] and [`any`] (what the UI sees).
+//! One module per concern: [`time`] and [`queue`] (virtual time and the
+//! event queue), [`clock`] (each node's clock: offset and drift), [`rng`]
+//! (seeded random streams), [`net`] (latency, loss, duplication,
+//! partitions), [`fault`] (crash, restart, pause), [`ctx`] (what a handler
+//! may do), [`trace`] (what happened, and its hash), [`workload`] (the
+//! clients), [`params`] (a protocol's parameters), [`protocol`] (the trait
+//! every protocol implements and its monitor), [`engine`] (the loop,
+//! recording, snapshots and seeking), [`scenario`] and [`share`] (runs as
+//! data and as links), [`view`] and [`any`] (what the UI sees).
 
 pub mod any;
+pub mod clock;
 pub mod ctx;
 pub mod engine;
 pub mod fault;
 pub mod net;
+pub mod params;
 pub mod protocol;
 pub mod queue;
 pub mod rng;

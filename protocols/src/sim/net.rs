@@ -96,25 +96,27 @@ impl Network {
         self.cuts.iter().copied().collect()
     }
 
-    /// Decides what happens to a message sent now: one flight, or two when the
-    /// network duplicates it. Draws in a fixed order so runs are reproducible.
-    pub fn flights(&self, from: NodeId, to: NodeId, rng: &mut Stream) -> Vec<Flight> {
+    /// Decides what happens to a message sent now: one flight, and a second
+    /// when the network duplicates it. Draws in a fixed order so runs are reproducible.
+    pub fn flights(&self, from: NodeId, to: NodeId, rng: &mut Stream) -> (Flight, Option<Flight>) {
+        let one = |delay, fate| (Flight { delay, fate, duplicate: false }, None);
         if from == to {
-            return vec![Flight { delay: 0, fate: Fate::Delivered, duplicate: false }];
+            return one(0, Fate::Delivered);
         }
         let [lo, hi] = self.settings.latency_ms;
         let latency = rng.between(lo, hi);
         if !self.reachable(from, to) {
-            return vec![Flight { delay: latency / 2, fate: Fate::Blocked, duplicate: false }];
+            return one(latency / 2, Fate::Blocked);
         }
         if rng.chance(self.settings.drop) {
-            return vec![Flight { delay: latency / 2, fate: Fate::Lost, duplicate: false }];
+            return one(latency / 2, Fate::Lost);
         }
-        let mut flights = vec![Flight { delay: latency, fate: Fate::Delivered, duplicate: false }];
-        if rng.chance(self.settings.duplicate) {
-            flights.push(Flight { delay: rng.between(lo, hi), fate: Fate::Delivered, duplicate: true });
-        }
-        flights
+        let copy = rng.chance(self.settings.duplicate).then(|| Flight {
+            delay: rng.between(lo, hi),
+            fate: Fate::Delivered,
+            duplicate: true,
+        });
+        (Flight { delay: latency, fate: Fate::Delivered, duplicate: false }, copy)
     }
 }
 
@@ -131,10 +133,10 @@ mod tests {
         let n = net(0.0, 0.0);
         let mut rng = Stream::new(1, "t");
         for _ in 0..1000 {
-            let f = n.flights(0, 1, &mut rng);
-            assert_eq!(f.len(), 1);
-            assert!((20..=80).contains(&f[0].delay));
-            assert_eq!(f[0].fate, Fate::Delivered);
+            let (f, copy) = n.flights(0, 1, &mut rng);
+            assert!(copy.is_none());
+            assert!((20..=80).contains(&f.delay));
+            assert_eq!(f.fate, Fate::Delivered);
         }
     }
 
@@ -142,7 +144,7 @@ mod tests {
     fn jitter_reorders_messages() {
         let n = net(0.0, 0.0);
         let mut rng = Stream::new(2, "t");
-        let delays: Vec<Time> = (0..50).map(|i| i + n.flights(0, 1, &mut rng)[0].delay).collect();
+        let delays: Vec<Time> = (0..50).map(|i| i + n.flights(0, 1, &mut rng).0.delay).collect();
         assert!(delays.windows(2).any(|w| w[1] < w[0]), "a later send should sometimes arrive first");
     }
 
@@ -150,7 +152,7 @@ mod tests {
     fn drop_probability_is_respected() {
         let n = net(0.3, 0.0);
         let mut rng = Stream::new(3, "t");
-        let lost = (0..4000).filter(|_| n.flights(0, 1, &mut rng)[0].fate == Fate::Lost).count();
+        let lost = (0..4000).filter(|_| n.flights(0, 1, &mut rng).0.fate == Fate::Lost).count();
         assert!((1000..1400).contains(&lost), "lost {lost} of 4000 at p=0.3");
     }
 
@@ -158,7 +160,7 @@ mod tests {
     fn duplication_makes_a_second_copy() {
         let n = net(0.0, 0.5);
         let mut rng = Stream::new(4, "t");
-        let copies: usize = (0..1000).map(|_| n.flights(0, 1, &mut rng).len()).sum();
+        let copies: usize = (0..1000).map(|_| 1 + usize::from(n.flights(0, 1, &mut rng).1.is_some())).sum();
         assert!((1400..1600).contains(&copies), "{copies} copies of 1000 at p=0.5");
     }
 
@@ -172,7 +174,7 @@ mod tests {
         assert!(!n.reachable(4, 0) && !n.reachable(3, 4));
         assert_eq!(n.partitions(), vec![vec![0, 1], vec![2, 3], vec![4]]);
         let mut rng = Stream::new(5, "t");
-        assert_eq!(n.flights(0, 2, &mut rng)[0].fate, Fate::Blocked);
+        assert_eq!(n.flights(0, 2, &mut rng).0.fate, Fate::Blocked);
         n.heal();
         assert!(n.reachable(1, 2));
         assert!(n.partitions().is_empty());

@@ -1,21 +1,25 @@
-//! The trait every protocol implements.
+//! The trait every protocol implements, and the monitor that judges it.
 //!
 //! A protocol is a set of handlers over one node type (an enum when a
 //! protocol has several roles: coordinator and cohort, proposer and
 //! acceptor). Handlers never touch the world: they change their own node and
-//! ask for effects through the [`Ctx`] outbox. What survives a crash is
-//! declared by [`Protocol::durable`]; a crash keeps only that, a restart
-//! starts again from it. Safety properties live next to the protocol as a
+//! ask for effects through the [`Ctx`] outbox. What survives a crash is what
+//! the node last *persisted* (`ctx.persist()`): a node that answers before
+//! persisting can forget its answer in a crash, which is the bug a broken
+//! variant shows. Safety properties live next to the protocol as a
 //! [`Monitor`] that watches every step.
 
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use super::any::ProtocolInfo;
+use super::any::{ClientActionInfo, PropertyInfo, PropertyKind, ProtocolInfo};
 use super::ctx::Ctx;
+use super::net::Network;
+use super::params::Params;
+use super::rng::Stream;
 use super::scenario::{ClientAction, Scenario, ScenarioError};
-use super::time::{NodeId, RequestId, Time};
-use super::view::NodeView;
+use super::time::{NodeId, RequestId, Time, node_name};
+use super::view::{Layout, Liveness, NodeView};
 use super::workload::ClientEvent;
 
 /// A client's request as a node receives it.
@@ -28,11 +32,21 @@ pub struct Request<Op> {
     pub op: Op,
 }
 
+/// Why a node is starting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Start {
+    /// The run begins: the node has never run before.
+    First,
+    /// The node comes back after a crash, from what it had persisted.
+    Restart,
+}
+
 pub trait Protocol: Clone + Debug + Sized + 'static {
-    type Node: Clone + Debug;
+    /// A node's whole state; hashed for the explorer's visited set.
+    type Node: Clone + Debug + Hash;
     type Msg: Clone + Debug + Hash;
     type Timer: Clone + Debug + Hash + Eq;
-    /// The part of a node that survives a crash.
+    /// The part of a node that survives a crash, as it was last persisted.
     type Durable: Clone + Debug;
     /// What a client asks for.
     type Op: Clone + Debug + Hash;
@@ -41,28 +55,72 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type Monitor: Monitor<Self>;
 
     fn info() -> &'static ProtocolInfo;
-    /// Reads the variant, node count and anything else it needs from a
-    /// scenario, refusing what it cannot run.
-    fn configure(scenario: &Scenario) -> Result<Self, ScenarioError>;
+    /// Builds the protocol's configuration from a scenario whose `params`
+    /// have been checked against `info().params` (defaults filled in),
+    /// refusing what it cannot run (node counts, combinations of parameters).
+    fn configure(scenario: &Scenario, params: &Params) -> Result<Self, ScenarioError>;
+
+    /// A node's display name: A, B, C by default; C, P1, A2 for roles.
+    fn node_name(&self, id: NodeId) -> String {
+        node_name(id)
+    }
+    /// How the canvas should place the nodes.
+    fn layout(&self) -> Layout {
+        Layout::Ring
+    }
+    /// The client actions this configuration offers (they may depend on the
+    /// parameters, e.g. one per CRDT type). Their fields are checked by the
+    /// engine before [`Protocol::parse_op`] sees them.
+    fn client_actions(&self) -> &'static [ClientActionInfo] {
+        Self::info().client_actions
+    }
     /// Turns a client action from a timeline or the UI into an operation.
     fn parse_op(&self, action: &ClientAction) -> Result<Self::Op, String>;
-    /// The operation a workload client asks for.
-    fn workload_op(&self, request: RequestId) -> Self::Op;
+    /// Where a new workload client goes and what it asks, drawn from the
+    /// clients' own random stream (2PC begins at the coordinator, CRDT
+    /// updates go to any replica).
+    fn workload_request(&self, rng: &mut Stream, nodes: usize, request: RequestId) -> (NodeId, Self::Op);
+    /// Where a client whose answer did not come tries next: by default
+    /// another node, chosen at random.
+    fn retry_node(&self, rng: &mut Stream, nodes: usize, last: NodeId) -> NodeId {
+        let others = nodes.saturating_sub(1) as u64;
+        if others == 0 { last } else { (last + 1 + rng.below(others) as usize) % nodes }
+    }
 
     /// A node as it is before it first starts.
     fn init(&self, id: NodeId) -> Self::Node;
-    /// Starting (also after a restart): typically arms the first timers.
-    fn on_start(&self, node: &mut Self::Node, ctx: &mut Ctx<Self>);
+    /// Starting for the first time, or again after a crash: typically arms the first timers.
+    fn on_start(&self, node: &mut Self::Node, ctx: &mut Ctx<Self>, start: Start);
     fn on_message(&self, node: &mut Self::Node, ctx: &mut Ctx<Self>, from: NodeId, msg: Self::Msg);
     fn on_timer(&self, node: &mut Self::Node, ctx: &mut Ctx<Self>, timer: Self::Timer);
     fn on_request(&self, node: &mut Self::Node, ctx: &mut Ctx<Self>, request: Request<Self::Op>);
+
+    /// The durable part of a node, as it would be written to disk now.
     fn durable(&self, node: &Self::Node) -> Self::Durable;
-    /// A node rebuilt from what survived a crash (volatile state empty).
-    fn recover(&self, id: NodeId, durable: Self::Durable) -> Self::Node;
+    /// Writes the node's durable part to its disk (after a handler that
+    /// called `ctx.persist()`). The default rewrites the whole disk; a
+    /// protocol with a long log overrides it to write only what changed.
+    fn persist(&self, node: &mut Self::Node, disk: &mut Self::Durable) {
+        *disk = self.durable(node);
+    }
+    /// A node rebuilt from its disk after a crash (volatile state empty).
+    fn recover(&self, id: NodeId, disk: Self::Durable) -> Self::Node;
+
+    /// Whether the system is in a state where it must make progress (for
+    /// `eventually` properties). By default a majority of nodes is up and
+    /// connected both ways; 2PC wants everyone up, CRDTs a whole network.
+    fn healthy(&self, facts: &Facts) -> bool {
+        facts.majority_connected()
+    }
 
     fn view(&self, node: &Self::Node) -> NodeView;
     /// A short label for a message in flight ("Record #4–5").
     fn label(&self, msg: &Self::Msg) -> String;
+    /// About how many bytes the message would take on a wire.
+    fn size(&self, msg: &Self::Msg) -> usize {
+        let _ = msg;
+        std::mem::size_of::<Self::Msg>()
+    }
     fn describe_reply(&self, reply: &Self::Reply) -> String;
 }
 
@@ -71,12 +129,53 @@ pub fn majority(nodes: usize) -> usize {
     nodes / 2 + 1
 }
 
+/// What the simulator knows about the world right now, for judging health.
+pub struct Facts<'a> {
+    pub liveness: &'a [Liveness],
+    pub network: &'a Network,
+}
+
+impl Facts<'_> {
+    fn up(&self) -> Vec<NodeId> {
+        (0..self.liveness.len()).filter(|&i| self.liveness[i] == Liveness::Up).collect()
+    }
+
+    /// Every node is up and not paused.
+    pub fn all_up(&self) -> bool {
+        self.liveness.iter().all(|&l| l == Liveness::Up)
+    }
+
+    /// No partition, cut or total loss.
+    pub fn network_whole(&self) -> bool {
+        self.network.partitions().is_empty() && self.network.cuts().is_empty() && self.network.settings.drop < 1.0
+    }
+
+    /// A majority of nodes is up, unpaused and able to reach each other both
+    /// ways (exhaustive: node counts are small).
+    pub fn majority_connected(&self) -> bool {
+        if self.network.settings.drop >= 1.0 {
+            return false;
+        }
+        let up = self.up();
+        let need = majority(self.liveness.len());
+        let net = self.network;
+        (0u32..1 << up.len()).any(|mask| {
+            let members: Vec<NodeId> =
+                up.iter().enumerate().filter(|(b, _)| mask >> b & 1 == 1).map(|(_, &i)| i).collect();
+            members.len() >= need
+                && members
+                    .iter()
+                    .all(|&a| members.iter().all(|&b| a == b || (net.reachable(a, b) && net.reachable(b, a))))
+        })
+    }
+}
+
 /// What the simulator knows at the end of a run, for `eventually` properties.
 #[derive(Clone, Debug)]
 pub struct EndState {
     pub now: Time,
-    /// Since when a majority of nodes has been up, unpaused and connected to
-    /// each other (`None` if that is not the case now).
+    /// Since when the protocol's [`Protocol::healthy`] has held without a
+    /// break (`None` if it does not hold now).
     pub healthy_since: Option<Time>,
     /// The slowest one-way latency the network has had in this run.
     pub slowest_ms: Time,
@@ -84,23 +183,72 @@ pub struct EndState {
     pub outstanding: Vec<(RequestId, Time)>,
 }
 
-/// Watches a run and names what breaks a protocol's safety properties.
+/// What one step may have changed, as the monitor sees it.
+pub struct StepView<'a, P: Protocol> {
+    /// Every node (crashed ones hold only what they had persisted).
+    pub nodes: &'a [P::Node],
+    /// The nodes the step may have changed: the one whose handler ran, or
+    /// that crashed or restarted; every node after the start.
+    pub touched: &'a [NodeId],
+    /// What clients saw during the step.
+    pub events: &'a [ClientEvent<P>],
+    pub now: Time,
+}
+
+/// Something a monitor found, tied to one of the protocol's declared properties.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub property: &'static PropertyInfo,
+    /// In plain language with the concrete values.
+    pub detail: String,
+    /// The nodes involved.
+    pub nodes: Vec<NodeId>,
+}
+
+/// The monitor's outbox: properties are named by their declared
+/// [`PropertyInfo`], so a misspelt or undeclared one cannot be reported.
+#[derive(Debug, Default)]
+pub struct Findings(pub(crate) Vec<Finding>);
+
+impl Findings {
+    /// An `always` or `eventually` property is broken.
+    pub fn violated(&mut self, property: &'static PropertyInfo, detail: String) {
+        self.violated_at(property, detail, Vec::new());
+    }
+
+    /// As [`Findings::violated`], naming the nodes involved.
+    pub fn violated_at(&mut self, property: &'static PropertyInfo, detail: String, nodes: Vec<NodeId>) {
+        debug_assert_ne!(property.kind, PropertyKind::Sometimes, "{} is witnessed, not violated", property.name);
+        self.0.push(Finding { property, detail, nodes });
+    }
+
+    /// A `sometimes` property happened ("a leader was elected"); only the
+    /// first witness is kept, so reporting it again is harmless.
+    pub fn witnessed(&mut self, property: &'static PropertyInfo, detail: String) {
+        debug_assert_eq!(property.kind, PropertyKind::Sometimes, "{} is not a `sometimes` property", property.name);
+        self.0.push(Finding { property, detail, nodes: Vec::new() });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.0
+    }
+}
+
+/// Watches a run and names what breaks a protocol's properties.
 pub trait Monitor<P: Protocol>: Clone + Debug {
     fn new(protocol: &P) -> Self;
-    /// Called after every event with every node (crashed ones hold only their
-    /// durable state), the nodes the event may have changed (the one whose
-    /// handler ran, or that crashed or restarted; every node after the start),
-    /// and the client events it produced. Returns the violations first seen
-    /// now as (property name, detail); it must not report the same broken
-    /// fact twice.
-    fn check(
-        &mut self,
-        protocol: &P,
-        nodes: &[P::Node],
-        touched: &[NodeId],
-        events: &[ClientEvent<P>],
-        now: Time,
-    ) -> Vec<(&'static str, String)>;
+    /// Called after every step. Reports what is first seen now; it must not
+    /// report the same broken fact twice. Checking only what the step
+    /// touched keeps the cost flat however long the run.
+    fn check(&mut self, protocol: &P, step: &StepView<P>, found: &mut Findings);
     /// Judges `eventually` properties as if the run ended now.
-    fn judge_end(&self, protocol: &P, end: &EndState) -> Vec<(&'static str, String)>;
+    fn judge_end(&self, protocol: &P, end: &EndState, found: &mut Findings);
+    /// The protocol's own numbers (`elections`, `committed`, …), read at any step.
+    fn metrics(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }

@@ -58,6 +58,11 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(Time, E)> {
         self.heap.pop().map(|Reverse(e)| (e.at, e.event))
     }
+
+    /// Every pending event with its time, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (Time, &E)> {
+        self.heap.iter().map(|Reverse(e)| (e.at, &e.event))
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::clock::{MAX_DRIFT, MAX_OFFSET_MS};
 use super::time::{NodeId, Time, node_name};
 
 /// The only scenario format version so far.
@@ -23,6 +24,8 @@ pub const MAX_LATENCY_MS: Time = 10_000;
 pub const MAX_RATE_PER_S: f64 = 50.0;
 /// Largest duplication probability: above this a message storm never ends.
 pub const MAX_DUPLICATE: f64 = 0.5;
+/// Most clients a scenario may keep waiting at once.
+pub const MAX_WAITING: usize = 2_000;
 
 /// A run described as data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,8 +40,15 @@ pub struct Scenario {
     /// A title shown in the lab, e.g. "Split brain after a partition".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The protocol's own parameters, checked against its declared list
+    /// (see [`ParamInfo`](super::params::ParamInfo)); left out, every one takes its default.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
     #[serde(default)]
     pub network: NetworkSettings,
+    /// Nodes whose clocks start off true time (the rest read it exactly).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<ClockSetting>,
     #[serde(default)]
     pub workload: WorkloadSettings,
     #[serde(default)]
@@ -71,25 +81,57 @@ impl Default for NetworkSettings {
     }
 }
 
-/// Clients arriving at random nodes.
+/// A node's clock at the start: `offset_ms` ahead of true time (negative:
+/// behind), running `drift` fast (0.01 = 1% fast; negative: slow).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSetting {
+    pub node: NodeId,
+    #[serde(default)]
+    pub offset_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<f64>,
+}
+
+/// Clients arriving at nodes the protocol chooses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadSettings {
     /// Mean arrivals per virtual second (Poisson arrivals); 0 for none.
     pub rate_per_s: f64,
-    /// How long a client waits for an answer before retrying (same request ID,
-    /// another node).
+    /// How long a client waits for an answer before its first retry (same
+    /// request ID, usually another node).
     #[serde(default = "default_retry_after")]
     pub retry_after_ms: Time,
+    /// Later retries wait twice as long each time, with jitter, up to this.
+    #[serde(default = "default_max_retry")]
+    pub max_retry_ms: Time,
+    /// Most clients waiting at once; a client who arrives when this many are
+    /// still waiting goes away unserved (counted as `turned_away`).
+    #[serde(default = "default_max_waiting")]
+    pub max_waiting: usize,
 }
 
 fn default_retry_after() -> Time {
     2_000
 }
 
+fn default_max_retry() -> Time {
+    30_000
+}
+
+fn default_max_waiting() -> usize {
+    500
+}
+
 impl Default for WorkloadSettings {
     fn default() -> Self {
-        WorkloadSettings { rate_per_s: 1.0, retry_after_ms: default_retry_after() }
+        WorkloadSettings {
+            rate_per_s: 1.0,
+            retry_after_ms: default_retry_after(),
+            max_retry_ms: default_max_retry(),
+            max_waiting: default_max_waiting(),
+        }
     }
 }
 
@@ -128,6 +170,14 @@ pub enum Fault {
     Resume { node: NodeId },
     /// Cut one direction of a link: messages from `from` to `to` are lost.
     Cut { from: NodeId, to: NodeId },
+    /// Set a node's clock: from now it reads true time + `offset_ms` and runs
+    /// `drift` fast (left out: the drift it had).
+    SetClock {
+        node: NodeId,
+        offset_ms: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        drift: Option<f64>,
+    },
     /// Change the network for every link; fields left out keep their value.
     SetNetwork {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +192,19 @@ pub enum Fault {
 /// How a fault reads in the trace and the lab: "crash B", "split A B | C D E".
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(&node_name))
+    }
+}
+
+impl Fault {
+    /// The fault in words, with nodes named by `name` (a protocol's role names: "crash C").
+    pub fn describe(&self, name: &dyn Fn(NodeId) -> String) -> String {
+        let mut out = String::new();
+        let _ = self.write_words(&mut out, name);
+        out
+    }
+
+    fn write_words(&self, f: &mut impl std::fmt::Write, node_name: &dyn Fn(NodeId) -> String) -> std::fmt::Result {
         let names = |nodes: &[NodeId]| nodes.iter().map(|&n| node_name(n)).collect::<Vec<_>>().join(" ");
         match self {
             Fault::Partition { groups } => {
@@ -153,6 +216,13 @@ impl std::fmt::Display for Fault {
             Fault::Pause { node } => write!(f, "pause {}", node_name(*node)),
             Fault::Resume { node } => write!(f, "resume {}", node_name(*node)),
             Fault::Cut { from, to } => write!(f, "cut {} → {}", node_name(*from), node_name(*to)),
+            Fault::SetClock { node, offset_ms, drift } => {
+                write!(f, "clock of {} set {offset_ms:+} ms", node_name(*node))?;
+                match drift {
+                    Some(d) => write!(f, ", drift {}", percent(*d)),
+                    None => Ok(()),
+                }
+            }
             Fault::SetNetwork { latency_ms, drop, duplicate } => {
                 let mut parts = Vec::new();
                 if let Some([lo, hi]) = latency_ms {
@@ -160,9 +230,7 @@ impl std::fmt::Display for Fault {
                 }
                 for (what, p) in [("drop", drop), ("duplicate", duplicate)] {
                     if let Some(p) = p {
-                        let v = p * 100.0;
-                        let v = if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") };
-                        parts.push(format!("{what} {v}%"));
+                        parts.push(format!("{what} {}", percent(*p)));
                     }
                 }
                 if parts.is_empty() {
@@ -175,7 +243,44 @@ impl std::fmt::Display for Fault {
     }
 }
 
-const FAULT_NAMES: [&str; 8] = ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_network"];
+/// "12.5%", "10%", "-1%".
+fn percent(p: f64) -> String {
+    let v = p * 100.0;
+    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}%") } else { format!("{v:.1}%") }
+}
+
+/// The kinds of fault, for properties that fail by design under some of them
+/// (a known limit, not a bug).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Partition,
+    Crash,
+    Pause,
+    Cut,
+    Clock,
+    Loss,
+    Duplication,
+}
+
+impl Fault {
+    /// Which kind of trouble this fault brings, if any (a heal or restart brings none).
+    pub fn kind(&self) -> Option<FaultKind> {
+        match self {
+            Fault::Partition { .. } => Some(FaultKind::Partition),
+            Fault::Crash { .. } => Some(FaultKind::Crash),
+            Fault::Pause { .. } => Some(FaultKind::Pause),
+            Fault::Cut { .. } => Some(FaultKind::Cut),
+            Fault::SetClock { .. } => Some(FaultKind::Clock),
+            Fault::SetNetwork { drop: Some(p), .. } if *p > 0.0 => Some(FaultKind::Loss),
+            Fault::SetNetwork { duplicate: Some(p), .. } if *p > 0.0 => Some(FaultKind::Duplication),
+            Fault::Heal | Fault::Restart { .. } | Fault::Resume { .. } | Fault::SetNetwork { .. } => None,
+        }
+    }
+}
+
+const FAULT_NAMES: [&str; 9] =
+    ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_clock", "set_network"];
 
 /// A protocol-specific client action, e.g. `{"action":"register","node":2}`
 /// for the office. The protocol checks the name and parameters.
@@ -287,6 +392,14 @@ impl Scenario {
         }
         self.network.validate("network")?;
         self.workload.validate()?;
+        let mut clocked = BTreeSet::new();
+        for (i, c) in self.clocks.iter().enumerate() {
+            check_clock(c.node, self.nodes, c.offset_ms, c.drift)
+                .map_err(|e| ScenarioError(format!("clocks[{i}]: {e}")))?;
+            if !clocked.insert(c.node) {
+                return fail(format!("clocks[{i}]: node {} has a clock setting already", c.node));
+            }
+        }
         for (i, entry) in self.timeline.iter().enumerate() {
             if entry.at_ms > MAX_UNTIL_MS {
                 return fail(format!("timeline[{i}]: at_ms {} is past {MAX_UNTIL_MS}", entry.at_ms));
@@ -340,8 +453,27 @@ impl WorkloadSettings {
         if !(100..=600_000).contains(&self.retry_after_ms) {
             return fail("workload.retry_after_ms must be between 100 and 600000");
         }
+        if !(self.retry_after_ms..=600_000).contains(&self.max_retry_ms) {
+            return fail("workload.max_retry_ms must be between retry_after_ms and 600000");
+        }
+        if !(1..=MAX_WAITING).contains(&self.max_waiting) {
+            return fail(format!("workload.max_waiting must be between 1 and {MAX_WAITING}"));
+        }
         Ok(())
     }
+}
+
+fn check_clock(node: NodeId, nodes: usize, offset_ms: i64, drift: Option<f64>) -> Result<(), String> {
+    check_node(node, nodes)?;
+    if !(-MAX_OFFSET_MS..=MAX_OFFSET_MS).contains(&offset_ms) {
+        return Err(format!("offset_ms must be between -{MAX_OFFSET_MS} and {MAX_OFFSET_MS}"));
+    }
+    if let Some(d) = drift
+        && !(-MAX_DRIFT..=MAX_DRIFT).contains(&d)
+    {
+        return Err(format!("drift must be between -{MAX_DRIFT} and {MAX_DRIFT}, not {d}"));
+    }
+    Ok(())
 }
 
 fn check_node(node: NodeId, nodes: usize) -> Result<(), String> {
@@ -367,6 +499,7 @@ impl Fault {
             Fault::Crash { node } | Fault::Restart { node } | Fault::Pause { node } | Fault::Resume { node } => {
                 check_node(*node, nodes)
             }
+            Fault::SetClock { node, offset_ms, drift } => check_clock(*node, nodes, *offset_ms, *drift),
             Fault::Cut { from, to } => {
                 check_node(*from, nodes)?;
                 check_node(*to, nodes)?;
@@ -415,6 +548,26 @@ mod tests {
         assert_eq!(net.to_string(), "network: latency 200–400 ms, drop 12.5%, duplicate 10%");
         let nothing = Fault::SetNetwork { latency_ms: None, drop: None, duplicate: None };
         assert_eq!(nothing.to_string(), "network unchanged");
+        let clock = Fault::SetClock { node: 1, offset_ms: 500, drift: Some(0.01) };
+        assert_eq!(clock.to_string(), "clock of B set +500 ms, drift 1%");
+    }
+
+    #[test]
+    fn clocks_params_and_workload_bounds_are_checked() {
+        let base = r#""version":1,"protocol":"office","nodes":3,"seed":1,"until_ms":1000"#;
+        let err = |extra: &str| Scenario::from_json(&format!("{{{base},{extra}}}")).unwrap_err().0;
+        assert!(err(r#""clocks":[{"node":3,"offset_ms":5}]"#).contains("node 3 does not exist"));
+        assert!(err(r#""clocks":[{"node":0,"drift":0.9}]"#).contains("drift must be between"));
+        assert!(err(r#""clocks":[{"node":0},{"node":0}]"#).contains("already"));
+        assert!(
+            err(r#""timeline":[{"at_ms":5,"action":"set_clock","node":0,"offset_ms":4000000}]"#).contains("offset_ms")
+        );
+        assert!(err(r#""workload":{"rate_per_s":1,"max_retry_ms":50}"#).contains("max_retry_ms"));
+        assert!(err(r#""params":[1]"#).contains("not a valid scenario"));
+        let ok = Scenario::from_json(&format!(
+            "{{{base},\"params\":{{\"x\":1}},\"clocks\":[{{\"node\":2,\"offset_ms\":-50}}]}}"
+        ));
+        assert_eq!(ok.unwrap().clocks[0].offset_ms, -50, "params are the protocol's to check");
     }
 
     #[test]

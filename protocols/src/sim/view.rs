@@ -9,35 +9,65 @@ use serde::Serialize;
 use super::scenario::NetworkSettings;
 use super::time::NodeId;
 
-/// How a node's role should be coloured: the UI maps each accent to a theme colour.
+/// How strongly a node stands out: neutral tones the UI maps to theme
+/// colours. Each protocol says which of its roles gets which (a leader or
+/// coordinator is usually `Primary`); the UI never reads a role from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Accent {
-    /// The node in charge (leader, Main Office, coordinator, distinguished proposer).
-    Leader,
-    /// Trying to become the one in charge (candidate, proposer in phase 1).
-    Candidate,
-    /// Following someone in charge.
-    Follower,
-    /// Neither leading nor following (no leader known, office closed).
-    Idle,
+    /// The most prominent tone.
+    Primary,
+    /// A second, distinct tone.
+    Secondary,
+    /// The ordinary tone.
+    Plain,
+    /// Faded: doing nothing of note.
+    Dim,
 }
 
-/// How a held item (a log entry, an issued number) stands.
+/// How a held item (a log entry, an issued number, a chosen value) stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
-    /// Safe: known to be held by a quorum (issued, committed, chosen).
+    /// Safe: it can no longer change (issued, committed, chosen).
     Settled,
     /// Held here, not yet known to be safe.
     Tentative,
+    /// Disagrees with what another node holds at the same index.
+    Conflicting,
+    /// Will be, or was, thrown away (a truncated log suffix).
+    Discarded,
 }
 
 /// One thing a node holds, e.g. "#7 r12" in a branch's book.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Item {
+    /// Its position (a log index), so the UI can align items across nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    /// A colour tag (a term, a ballot, a replica): equal tags, equal colours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<u64>,
     pub text: String,
     pub state: ItemState,
+}
+
+impl Item {
+    pub fn new(text: String, state: ItemState) -> Item {
+        Item { index: None, tag: None, text, state }
+    }
+}
+
+/// How the canvas should place the nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Layout {
+    /// Evenly on a circle.
+    Ring,
+    /// One node in the middle (a coordinator), the rest around it.
+    Hub { center: NodeId },
+    /// Rows of nodes, top to bottom (Paxos: proposers, acceptors, learners).
+    Rows { rows: Vec<Vec<NodeId>> },
 }
 
 /// A protocol's picture of one node.
@@ -73,6 +103,8 @@ pub struct NodeFrame {
     pub view: NodeView,
     /// The node's most recent log lines, oldest first.
     pub log: Vec<String>,
+    /// How far the node's clock is from true time, in ms (0 for most nodes).
+    pub clock_offset_ms: i64,
 }
 
 /// What happens to a message when it reaches the end of its flight.
@@ -119,6 +151,7 @@ pub struct Frame {
     pub cuts: Vec<(NodeId, NodeId)>,
     /// Latency, loss and duplication in force.
     pub network: NetworkSettings,
+    pub layout: Layout,
 }
 
 impl Frame {

@@ -1,13 +1,59 @@
-//! The clients: arrivals at random nodes, retries with the same request ID,
-//! and the client-visible history the safety properties are judged on.
+//! The clients: arrivals where the protocol sends them, retries with the
+//! same request ID and an exponential backoff, and the client-visible
+//! history the safety properties are judged on.
 
 use std::collections::BTreeMap;
 
-use super::any::{Latency, Metrics};
+use serde_json::Value;
+
+use super::any::{FieldKind, Latency, Metrics};
 use super::protocol::{Protocol, Request};
 use super::rng::Stream;
-use super::scenario::WorkloadSettings;
+use super::scenario::{ClientAction, WorkloadSettings};
 use super::time::{NodeId, RequestId, Time};
+
+/// Checks a client action against the fields its protocol declares (every
+/// declared field present and of its kind, nothing else), then lets the
+/// protocol read it into an operation.
+pub fn check_client_action<P: Protocol>(protocol: &P, action: &ClientAction) -> Result<P::Op, String> {
+    let actions = protocol.client_actions();
+    let Some(info) = actions.iter().find(|a| a.name == action.name) else {
+        let known: Vec<&str> = actions.iter().map(|a| a.name).collect();
+        return Err(format!(
+            "{} has no client action `{}` (it has: {})",
+            P::info().title,
+            action.name,
+            known.join(", ")
+        ));
+    };
+    for key in action.params.keys() {
+        if !info.fields.iter().any(|f| f.name == key) {
+            return Err(if info.fields.is_empty() {
+                format!("`{}` takes only a `node`, not `{key}`", info.name)
+            } else {
+                let names: Vec<&str> = info.fields.iter().map(|f| f.name).collect();
+                format!("`{}` takes `node` and {}, not `{key}`", info.name, names.join(", "))
+            });
+        }
+    }
+    for field in info.fields {
+        let value = action.params.get(field.name).ok_or_else(|| format!("`{}` needs `{}`", info.name, field.name))?;
+        let ok = match field.kind {
+            FieldKind::Text { max_len } => value.as_str().is_some_and(|s| s.chars().count() <= max_len),
+            FieldKind::Int { min, max } => value.as_i64().is_some_and(|v| (min..=max).contains(&v)),
+            FieldKind::Nodes => value.as_array().is_some_and(|a| a.iter().all(Value::is_u64) && a.len() <= 64),
+        };
+        if !ok {
+            let want = match field.kind {
+                FieldKind::Text { max_len } => format!("text of at most {max_len} characters"),
+                FieldKind::Int { min, max } => format!("a whole number from {min} to {max}"),
+                FieldKind::Nodes => "a list of node numbers".into(),
+            };
+            return Err(format!("`{}`.{} must be {want}, not {value}", info.name, field.name));
+        }
+    }
+    protocol.parse_op(action)
+}
 
 /// Something a client saw: the history properties are judged on.
 #[derive(Clone, Debug)]
@@ -46,13 +92,22 @@ pub struct Workload<Op> {
     outstanding: BTreeMap<RequestId, Pending<Op>>,
     retries: u64,
     refused: u64,
+    turned_away: u64,
     /// From first attempt to first answer, for every answered request, sorted.
     latencies: Vec<Time>,
 }
 
 impl<Op: Clone> Workload<Op> {
     pub fn new(settings: WorkloadSettings) -> Self {
-        Workload { settings, next_id: 1, outstanding: BTreeMap::new(), retries: 0, refused: 0, latencies: Vec::new() }
+        Workload {
+            settings,
+            next_id: 1,
+            outstanding: BTreeMap::new(),
+            retries: 0,
+            refused: 0,
+            turned_away: 0,
+            latencies: Vec::new(),
+        }
     }
 
     /// How long until the next client arrives (Poisson arrivals), if any come at all.
@@ -65,6 +120,34 @@ impl<Op: Clone> Workload<Op> {
         self.next_id
     }
 
+    /// Whether another client may start waiting.
+    pub fn has_room(&self) -> bool {
+        self.outstanding.len() < self.settings.max_waiting
+    }
+
+    /// A client arrived while too many were waiting, and left.
+    pub fn turn_away(&mut self) {
+        self.turned_away += 1;
+    }
+
+    /// Whether request `id` still waits for its answer.
+    pub fn is_waiting(&self, id: RequestId) -> bool {
+        self.outstanding.contains_key(&id)
+    }
+
+    /// How long a client waits after attempt number `attempt` before trying
+    /// again: `retry_after_ms` the first time, then twice as long each time
+    /// up to `max_retry_ms`, each later wait drawn between half and all of
+    /// that (jitter, so retries after an outage do not arrive in lockstep).
+    pub fn patience(&self, attempt: u32, rng: &mut Stream) -> Time {
+        let WorkloadSettings { retry_after_ms: first, max_retry_ms: cap, .. } = self.settings;
+        if attempt <= 1 {
+            return first;
+        }
+        let doubled = first.saturating_mul(1 << (attempt - 1).min(20)).min(cap);
+        rng.between(doubled / 2, doubled)
+    }
+
     /// A new client with a new request ID walks up to `node`.
     pub fn open(&mut self, op: Op, node: NodeId, now: Time) -> Request<Op> {
         let id = self.next_id;
@@ -73,14 +156,16 @@ impl<Op: Clone> Workload<Op> {
         Request { id, attempt: 1, op }
     }
 
-    /// A client whose answer did not come tries again, at another node when
-    /// there is one, with the same request ID. `None` if it was answered.
-    pub fn retry(&mut self, id: RequestId, nodes: usize, rng: &mut Stream) -> Option<(NodeId, Request<Op>)> {
+    /// A client whose answer did not come tries again, at the node `choose`
+    /// picks (given the last one), with the same request ID. `None` if it was answered.
+    pub fn retry(
+        &mut self,
+        id: RequestId,
+        choose: impl FnOnce(NodeId, &mut Stream) -> NodeId,
+        rng: &mut Stream,
+    ) -> Option<(NodeId, Request<Op>)> {
         let pending = self.outstanding.get_mut(&id)?;
-        let others = nodes.saturating_sub(1) as u64;
-        if others > 0 {
-            pending.node = (pending.node + 1 + rng.below(others) as usize) % nodes;
-        }
+        pending.node = choose(pending.node, rng);
         pending.attempts += 1;
         self.retries += 1;
         Some((pending.node, Request { id, attempt: pending.attempts, op: pending.op.clone() }))
@@ -114,9 +199,12 @@ impl<Op: Clone> Workload<Op> {
             confirmed,
             retries: self.retries,
             refused: self.refused,
+            waiting: self.outstanding.len() as u64,
+            turned_away: self.turned_away,
             latency_ms: Latency { p50: quantile(&self.latencies, 0.5), p99: quantile(&self.latencies, 0.99) },
             messages,
             messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
+            protocol: BTreeMap::new(),
         }
     }
 }
@@ -148,15 +236,29 @@ mod tests {
         let mut w = Workload::new(WorkloadSettings::default());
         let mut rng = Stream::new(1, "w");
         let r = w.open((), 2, 0);
+        let other = |last: NodeId, rng: &mut Stream| (last + 1 + rng.below(4) as usize) % 5;
         for attempt in 2..20 {
-            let (node, again) = w.retry(r.id, 5, &mut rng).unwrap();
+            let (node, again) = w.retry(r.id, other, &mut rng).unwrap();
             assert_eq!(again.id, r.id);
             assert_eq!(again.attempt, attempt);
             assert!(node < 5);
         }
         w.answered(r.id, 100);
-        assert!(w.retry(r.id, 5, &mut rng).is_none());
+        assert!(w.retry(r.id, other, &mut rng).is_none());
         assert!(w.outstanding().is_empty());
+    }
+
+    #[test]
+    fn retries_back_off_with_jitter_up_to_the_cap() {
+        let w =
+            Workload::<()>::new(WorkloadSettings { retry_after_ms: 1_000, max_retry_ms: 10_000, ..Default::default() });
+        let mut rng = Stream::new(3, "w");
+        assert_eq!(w.patience(1, &mut rng), 1_000);
+        for (attempt, full) in [(2, 2_000), (3, 4_000), (4, 8_000), (5, 10_000), (40, 10_000)] {
+            let waits: Vec<Time> = (0..50).map(|_| w.patience(attempt, &mut rng)).collect();
+            assert!(waits.iter().all(|&t| (full / 2..=full).contains(&t)), "attempt {attempt}: {waits:?}");
+            assert!(waits.windows(2).any(|p| p[0] != p[1]), "jittered");
+        }
     }
 
     #[test]
@@ -166,13 +268,13 @@ mod tests {
         let slow = w.open((), 0, 0);
         let fast = w.open((), 1, 50);
         w.open((), 2, 60); // never answered
-        w.retry(slow.id, 5, &mut rng);
+        w.retry(slow.id, |_, _| 3, &mut rng);
         w.refused();
         w.answered(fast.id, 80);
         w.answered(slow.id, 900);
         w.answered(slow.id, 950); // a second branch answers too: not counted again
         let m = w.metrics(40);
-        assert_eq!((m.requests, m.confirmed, m.retries, m.refused), (3, 2, 1, 1));
+        assert_eq!((m.requests, m.confirmed, m.retries, m.refused, m.waiting), (3, 2, 1, 1, 1));
         assert_eq!((m.latency_ms.p50, m.latency_ms.p99), (Some(30), Some(900)));
         assert_eq!(m.messages_per_confirmed, 20.0);
     }

@@ -1,0 +1,322 @@
+//! What the UI and the command line see: frames to draw, structured events
+//! and trace lines, properties and metrics, behind the erased [`AnySim`].
+
+use std::hash::{Hash, Hasher};
+
+use super::super::any::{
+    AnySim, ClientActionInfo, EventKind, Metrics, PropertyKind, PropertyStatus, ProtocolInfo, Recording, Series,
+    SimEvent, Status, TraceKind, TraceRow, Violation, Witness,
+};
+use super::super::params::Params;
+use super::super::protocol::{EndState, Findings, Monitor, Protocol};
+use super::super::scenario::{Action, Scenario, TimelineEntry};
+use super::super::time::{NodeId, Time};
+use super::super::trace::{MsgId, TraceEntry, TraceEvent, TraceHasher};
+use super::super::view::{Fate, Frame, MessageFrame, NodeFrame};
+use super::super::workload::{ClientEventKind, check_client_action};
+use super::{Event, Sim};
+
+fn fate_words(fate: Fate) -> &'static str {
+    match fate {
+        Fate::Delivered => "delivered",
+        Fate::Lost => "lost in the network",
+        Fate::Blocked => "blocked by the partition",
+        Fate::NodeDown => "arrived at a crashed node",
+    }
+}
+
+impl<P: Protocol> Sim<P> {
+    fn name(&self, id: NodeId) -> String {
+        self.protocol.node_name(id)
+    }
+
+    /// One trace entry as a structured event.
+    fn event(&self, entry: &TraceEntry<P>) -> SimEvent {
+        let msg = |id: MsgId| &self.rec.messages[id as usize];
+        let what = match &entry.event {
+            TraceEvent::Send { msg: id } => {
+                let m = msg(*id);
+                EventKind::Send {
+                    msg: *id,
+                    from: m.from,
+                    to: m.to,
+                    arrive_ms: m.arrive_at,
+                    fate: m.fate,
+                    duplicate: m.duplicate,
+                    label: self.protocol.label(&m.msg),
+                    bytes: m.bytes,
+                }
+            }
+            TraceEvent::Deliver { msg: id } => EventKind::Receive { msg: *id, from: msg(*id).from, to: msg(*id).to },
+            TraceEvent::Drop { msg: id, fate } => {
+                EventKind::Drop { msg: *id, from: msg(*id).from, to: msg(*id).to, fate: *fate }
+            }
+            TraceEvent::Timer { node, timer } => EventKind::Timer { node: *node, timer: format!("{timer:?}") },
+            TraceEvent::Fault { fault } => EventKind::Fault { fault: fault.clone() },
+            TraceEvent::Client { event } => {
+                let e = &self.rec.history[*event];
+                let (request, node) = (e.request, e.node);
+                match &e.kind {
+                    ClientEventKind::Invoked { attempt, .. } => EventKind::Invoke { request, node, attempt: *attempt },
+                    ClientEventKind::Replied { reply } => {
+                        EventKind::Reply { request, node, text: self.protocol.describe_reply(reply) }
+                    }
+                    ClientEventKind::Refused { reason } => EventKind::Refuse { request, node, reason: reason.clone() },
+                }
+            }
+            TraceEvent::Note { node, text } => EventKind::Note { node: *node, text: text.clone() },
+        };
+        SimEvent { step: entry.step, time_ms: entry.at, what }
+    }
+
+    /// A structured event as one line of text.
+    fn row(&self, event: SimEvent) -> TraceRow {
+        let noun = P::info().client_noun;
+        let label = |id: MsgId, label: String| {
+            let dup = if self.rec.messages[id as usize].duplicate { " (duplicate)" } else { "" };
+            format!("{label}{dup}")
+        };
+        let (node, kind, text) = match event.what {
+            EventKind::Send { msg, from, to, fate, label: l, .. } => {
+                let doom =
+                    if fate == Fate::Delivered { String::new() } else { format!(" — will be {}", fate_words(fate)) };
+                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), label(msg, l));
+                (Some(from), TraceKind::Send, text)
+            }
+            EventKind::Receive { msg, from, to } => {
+                let l = label(msg, self.protocol.label(&self.rec.messages[msg as usize].msg));
+                (Some(to), TraceKind::Deliver, format!("{} ← {}: {l}", self.name(to), self.name(from)))
+            }
+            EventKind::Drop { msg, from, to, fate } => {
+                let l = label(msg, self.protocol.label(&self.rec.messages[msg as usize].msg));
+                let text = format!("{l} {} → {} {}", self.name(from), self.name(to), fate_words(fate));
+                (Some(to), TraceKind::Drop, text)
+            }
+            EventKind::Timer { node, timer } => {
+                (Some(node), TraceKind::Timer, format!("{}: {timer} timer fires", self.name(node)))
+            }
+            EventKind::Fault { fault } => (None, TraceKind::Fault, fault.describe(&|n| self.name(n))),
+            EventKind::Invoke { request, node, attempt } => {
+                let (who, at) = (format!("{noun} r{request}"), self.name(node));
+                let text = if attempt == 1 {
+                    format!("{who} arrives at {at}")
+                } else {
+                    format!("{who} tries again at {at} (attempt {attempt})")
+                };
+                (Some(node), TraceKind::Client, text)
+            }
+            EventKind::Reply { request, node, text } => {
+                (Some(node), TraceKind::Client, format!("{} answers {noun} r{request}: {text}", self.name(node)))
+            }
+            EventKind::Refuse { request, node, reason } => {
+                (Some(node), TraceKind::Client, format!("{} turns {noun} r{request} away: {reason}", self.name(node)))
+            }
+            EventKind::Note { node, text } => (Some(node), TraceKind::Note, format!("{}: {text}", self.name(node))),
+        };
+        TraceRow { step: event.step, time_ms: event.time_ms, node, kind, text }
+    }
+
+    /// The trace entries shown, lines `[from, to)`.
+    fn shown(&self, from: usize, to: usize) -> &[TraceEntry<P>] {
+        let to = to.min(self.rec.trace_len_at(self.world.step));
+        self.rec.trace.get(from.min(to)..to).unwrap_or_default()
+    }
+
+    fn end_state(&self) -> EndState {
+        EndState {
+            now: self.world.now,
+            healthy_since: self.world.healthy_since,
+            slowest_ms: self.world.slowest_ms,
+            outstanding: self.world.workload.outstanding(),
+        }
+    }
+
+    /// Whether a violation seen with `faults` present is a known limit of its property.
+    fn is_known_limit(&self, name: &str, faults: u32) -> bool {
+        let Some(p) = P::info().properties.iter().find(|p| p.name == name) else { return false };
+        let allowed = p.known_limits.iter().fold(0, |bits, &k| bits | super::faults::fault_bit(k));
+        !p.known_limits.is_empty() && faults & !allowed == 0
+    }
+}
+
+impl<P: Protocol> AnySim for Sim<P> {
+    fn info(&self) -> &'static ProtocolInfo {
+        P::info()
+    }
+
+    fn params(&self) -> &Params {
+        &self.params
+    }
+
+    fn client_actions(&self) -> &'static [ClientActionInfo] {
+        self.protocol.client_actions()
+    }
+
+    fn scenario(&self) -> Scenario {
+        self.scenario.clone()
+    }
+
+    fn recording(&self) -> Recording {
+        self.rec.level()
+    }
+
+    fn now(&self) -> Time {
+        self.world.now
+    }
+
+    fn step_index(&self) -> u64 {
+        self.world.step
+    }
+
+    fn horizon(&self) -> Time {
+        self.horizon
+    }
+
+    fn step(&mut self) -> bool {
+        self.advance(Time::MAX)
+    }
+
+    fn run_until(&mut self, t: Time, max_events: u64) -> bool {
+        self.run_to(t, max_events)
+    }
+
+    fn seek_step(&mut self, step: u64) {
+        self.seek_to_step(step);
+    }
+
+    fn seek_time(&mut self, t: Time) {
+        self.seek_to_time(t);
+    }
+
+    fn apply(&mut self, action: Action, at: Time) -> Result<Time, String> {
+        action.validate(self.world.nodes.len())?;
+        if let Action::Client(c) = &action {
+            check_client_action(&self.protocol, c)?;
+        }
+        let earliest = if self.world.step == 0 { 0 } else { self.world.now + 1 };
+        let at = at.max(earliest);
+        self.fork(TimelineEntry { at_ms: at, action });
+        self.run_to(at, u64::MAX);
+        Ok(at)
+    }
+
+    fn frame(&self, t: f64) -> Frame {
+        let now = self.world.now;
+        let nodes = (0..self.world.nodes.len())
+            .map(|id| {
+                let slot = &self.world.slots[id];
+                NodeFrame {
+                    id,
+                    name: self.name(id),
+                    liveness: slot.liveness,
+                    view: self.protocol.view(&self.world.nodes[id]),
+                    log: slot.log.iter().cloned().collect(),
+                    clock_offset_ms: slot.clock.offset_at(now),
+                }
+            })
+            .collect();
+        let mut messages: Vec<MessageFrame> = self
+            .world
+            .queue
+            .iter()
+            .filter_map(|(at, event)| match event {
+                // A message that will meet a partition or a crash shows as doomed already.
+                Event::Arrive(m) => Some(MessageFrame {
+                    id: m.id,
+                    from: m.from,
+                    to: m.to,
+                    label: self.protocol.label(&m.msg),
+                    sent_at: m.sent_at as f64,
+                    arrive_at: at as f64,
+                    fate: self.fate_now(m.from, m.to, m.fate),
+                    duplicate: m.duplicate,
+                }),
+                _ => None,
+            })
+            .collect();
+        messages.sort_by_key(|m| m.id);
+        let network = &self.world.network;
+        Frame {
+            time: t,
+            nodes,
+            messages,
+            partitions: network.partitions(),
+            cuts: network.cuts(),
+            network: network.settings.clone(),
+            layout: self.protocol.layout(),
+        }
+    }
+
+    fn trace_rows(&self, from: usize, to: usize) -> Vec<TraceRow> {
+        self.shown(from, to).iter().map(|e| self.row(self.event(e))).collect()
+    }
+
+    fn events(&self, from: usize, to: usize) -> Vec<SimEvent> {
+        self.shown(from, to).iter().map(|e| self.event(e)).collect()
+    }
+
+    fn trace_len(&self) -> usize {
+        self.rec.trace_len_at(self.world.step)
+    }
+
+    fn violations(&self) -> &[Violation] {
+        self.rec.violations_at(self.world.step)
+    }
+
+    fn judge_end(&self) -> Vec<Violation> {
+        let mut found = Findings::default();
+        self.world.monitor.judge_end(&self.protocol, &self.end_state(), &mut found);
+        self.end_violations(found)
+    }
+
+    fn witnesses(&self) -> &[Witness] {
+        self.rec.witnesses_at(self.world.step)
+    }
+
+    fn properties(&self) -> Vec<PropertyStatus> {
+        let shown = self.rec.violations_at(self.world.step).len();
+        let seen = || self.rec.violations[..shown].iter().zip(&self.rec.violation_faults[..shown]);
+        let end = self.judge_end();
+        let faults = self.world.faults_seen;
+        P::info()
+            .properties
+            .iter()
+            .map(|p| {
+                let mut failed = seen().filter(|(v, _)| v.invariant == p.name).map(|(_, &f)| f).peekable();
+                let failed_at_end = end.iter().any(|v| v.invariant == p.name);
+                let status = match p.kind {
+                    PropertyKind::Sometimes if self.witnesses().iter().any(|w| w.property == p.name) => {
+                        Status::Witnessed
+                    }
+                    PropertyKind::Sometimes => Status::NotWitnessed,
+                    _ if failed.peek().is_none() && !failed_at_end => Status::Held,
+                    _ => {
+                        let mut all = failed.chain(failed_at_end.then_some(faults));
+                        if all.all(|f| self.is_known_limit(p.name, f)) { Status::KnownLimit } else { Status::Violated }
+                    }
+                };
+                PropertyStatus { name: p.name, kind: p.kind, status }
+            })
+            .collect()
+    }
+
+    fn metrics(&self) -> Metrics {
+        let mut m = self.world.workload.metrics(self.world.messages_sent);
+        m.protocol = self.world.monitor.metrics().into_iter().collect();
+        m
+    }
+
+    fn series(&self) -> Vec<Series> {
+        self.rec.series()
+    }
+
+    fn node_hash(&self, node: NodeId) -> u64 {
+        let mut h = TraceHasher::default();
+        self.world.nodes[node].hash(&mut h);
+        h.finish()
+    }
+
+    fn trace_hash(&self) -> u64 {
+        self.rec.hash()
+    }
+}

@@ -1,0 +1,329 @@
+//! Recording a run: the trace and its hash, the message table, the client
+//! history, properties found, and metrics sampled over virtual time.
+//!
+//! How much is kept depends on the [`Recording`] level; the hash is the same
+//! at every level, so a run checked by hash alone (search, `quorum-sim run`)
+//! is the very run the lab shows.
+//!
+//! Records reach as far as the run has gone, which may be past the step
+//! shown: after a step back, the future stays recorded (the run is
+//! deterministic, so replaying it gives the same entries), and replaying
+//! only re-computes the hash. Only acting in the past (a fork) cuts it off.
+
+use std::hash::{Hash, Hasher};
+
+use super::super::any::{Culprits, PropertyKind, Recording, Series, Violation, Witness};
+use super::super::protocol::{Finding, Monitor, Protocol};
+use super::super::scenario::Fault;
+use super::super::time::{NodeId, RequestId, Time};
+use super::super::trace::{InFlight, MsgRecord, TraceEntry, TraceEvent, TraceHasher, hash_fault, text_hash};
+use super::super::view::Fate;
+use super::super::workload::{ClientEvent, ClientEventKind};
+use super::World;
+
+/// Virtual time between metric samples at the start (doubles when thinned).
+const SAMPLE_EVERY_MS: Time = 250;
+/// Samples kept per series before every other one is dropped.
+const MAX_SAMPLES: usize = 2_048;
+
+/// What a snapshot must restore of the records: the hash at its step.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Marks {
+    pub(super) hash: u64,
+}
+
+/// Keeps the first, third, fifth, … element (thinning a bounded record).
+pub(super) fn every_other<T>(v: &mut Vec<T>) {
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        i % 2 == 1
+    });
+}
+
+/// Metrics sampled over virtual time, stored column by column.
+#[derive(Clone, Debug)]
+struct Samples {
+    every: Time,
+    next_at: Time,
+    times: Vec<Time>,
+    columns: Vec<(&'static str, Vec<f64>)>,
+}
+
+impl Samples {
+    fn new() -> Samples {
+        Samples { every: SAMPLE_EVERY_MS, next_at: 0, times: Vec::new(), columns: Vec::new() }
+    }
+
+    fn push(&mut self, at: Time, values: Vec<(&'static str, f64)>) {
+        if self.columns.is_empty() {
+            self.columns = values.iter().map(|&(name, _)| (name, Vec::new())).collect();
+        }
+        self.times.push(at);
+        for ((_, column), (_, v)) in self.columns.iter_mut().zip(values) {
+            column.push(v);
+        }
+        if self.times.len() > MAX_SAMPLES {
+            every_other(&mut self.times);
+            self.columns.iter_mut().for_each(|(_, c)| every_other(c));
+            self.every *= 2;
+        }
+        self.next_at = (at / self.every + 1) * self.every;
+    }
+
+    /// Forgets samples after `now` (after a rewind).
+    fn truncate_after(&mut self, now: Time) {
+        let keep = self.times.partition_point(|&t| t <= now);
+        self.times.truncate(keep);
+        self.columns.iter_mut().for_each(|(_, c)| c.truncate(keep));
+        self.next_at = self.times.last().map_or(0, |&t| (t / self.every + 1) * self.every);
+    }
+}
+
+pub(super) struct Recorder<P: Protocol> {
+    level: Recording,
+    hash: u64,
+    pub(super) trace: Vec<TraceEntry<P>>,
+    /// Every message copy, indexed by its id (full recording only).
+    pub(super) messages: Vec<MsgRecord<P>>,
+    pub(super) history: Vec<ClientEvent<P>>,
+    /// What clients saw during the current step (for the monitor).
+    step_events: Vec<ClientEvent<P>>,
+    pub(super) violations: Vec<Violation>,
+    /// Which kinds of fault had happened when each violation was seen.
+    pub(super) violation_faults: Vec<u32>,
+    pub(super) witnesses: Vec<Witness>,
+    samples: Samples,
+    /// The last step whose records are all kept (`None` before the first).
+    recorded_to: Option<u64>,
+}
+
+impl<P: Protocol> Recorder<P> {
+    pub(super) fn new(level: Recording) -> Recorder<P> {
+        Recorder {
+            level,
+            hash: TraceHasher::default().finish(),
+            trace: Vec::new(),
+            messages: Vec::new(),
+            history: Vec::new(),
+            step_events: Vec::new(),
+            violations: Vec::new(),
+            violation_faults: Vec::new(),
+            witnesses: Vec::new(),
+            samples: Samples::new(),
+            recorded_to: None,
+        }
+    }
+
+    pub(super) fn level(&self) -> Recording {
+        self.level
+    }
+
+    fn full(&self) -> bool {
+        self.level == Recording::Full
+    }
+
+    /// Whether what happens at the world's step is new (not a replay of a kept future).
+    fn keep(&self, world: &World<P>) -> bool {
+        self.full() && self.recorded_to.is_none_or(|r| world.step > r)
+    }
+
+    pub(super) fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// Adds one trace entry to the hash: step, time, a tag, then its fields.
+    fn hash_entry(&mut self, world: &World<P>, tag: u8, fields: impl Hash) {
+        let mut h = TraceHasher(self.hash);
+        h.write_u64(world.step);
+        h.write_u64(world.now);
+        h.write_u8(tag);
+        fields.hash(&mut h);
+        self.hash = h.finish();
+    }
+
+    fn push(&mut self, world: &World<P>, event: TraceEvent<P>) {
+        if self.keep(world) {
+            self.trace.push(TraceEntry { step: world.step, at: world.now, event });
+        }
+    }
+
+    pub(super) fn send(&mut self, world: &World<P>, protocol: &P, copy: &InFlight<P>, arrive_at: Time) {
+        let InFlight { id, from, to, fate, duplicate, .. } = *copy;
+        self.hash_entry(world, 0, (id, from, to, arrive_at, fate, duplicate, &copy.msg));
+        if self.keep(world) {
+            debug_assert_eq!(self.messages.len() as u64, id, "message ids are table positions");
+            let bytes = protocol.size(&copy.msg);
+            let msg = copy.msg.clone();
+            self.messages.push(MsgRecord { from, to, sent_at: world.now, arrive_at, fate, duplicate, bytes, msg });
+            self.push(world, TraceEvent::Send { msg: id });
+        }
+    }
+
+    pub(super) fn deliver(&mut self, world: &World<P>, copy: &InFlight<P>) {
+        self.hash_entry(world, 1, copy.id);
+        self.push(world, TraceEvent::Deliver { msg: copy.id });
+    }
+
+    pub(super) fn drop(&mut self, world: &World<P>, copy: &InFlight<P>, fate: Fate) {
+        self.hash_entry(world, 2, (copy.id, fate));
+        self.push(world, TraceEvent::Drop { msg: copy.id, fate });
+    }
+
+    pub(super) fn timer(&mut self, world: &World<P>, node: NodeId, timer: &P::Timer) {
+        self.hash_entry(world, 3, (node, timer));
+        if self.keep(world) {
+            self.push(world, TraceEvent::Timer { node, timer: timer.clone() });
+        }
+    }
+
+    pub(super) fn fault(&mut self, world: &World<P>, fault: &Fault) {
+        let mut h = TraceHasher::default();
+        hash_fault(fault, &mut h);
+        self.hash_entry(world, 4, h.finish());
+        if self.keep(world) {
+            self.push(world, TraceEvent::Fault { fault: fault.clone() });
+        }
+    }
+
+    pub(super) fn client(&mut self, world: &World<P>, request: RequestId, node: NodeId, kind: ClientEventKind<P>) {
+        match &kind {
+            ClientEventKind::Invoked { attempt, op } => self.hash_entry(world, 5, (request, node, 0u8, attempt, op)),
+            ClientEventKind::Replied { reply } => self.hash_entry(world, 5, (request, node, 1u8, reply)),
+            ClientEventKind::Refused { reason } => self.hash_entry(world, 5, (request, node, 2u8, text_hash(reason))),
+        }
+        let index = self.history.len() + self.step_events.len();
+        self.step_events.push(ClientEvent { at: world.now, request, node, kind });
+        self.push(world, TraceEvent::Client { event: index });
+    }
+
+    /// A log line kept as text.
+    pub(super) fn note(&mut self, world: &World<P>, node: NodeId, text: &str) {
+        self.note_hash(world, node, text_hash(text));
+        if self.keep(world) {
+            self.push(world, TraceEvent::Note { node, text: text.to_owned() });
+        }
+    }
+
+    /// A log line of which only the hash was made.
+    pub(super) fn note_hash(&mut self, world: &World<P>, node: NodeId, hash: u64) {
+        self.hash_entry(world, 6, (node, hash));
+    }
+
+    pub(super) fn step_events(&self) -> &[ClientEvent<P>] {
+        &self.step_events
+    }
+
+    /// The step is over: its client events join the history (if kept).
+    pub(super) fn end_step(&mut self, world: &World<P>) {
+        if self.keep(world) {
+            self.history.append(&mut self.step_events);
+            self.recorded_to = Some(world.step);
+        } else {
+            self.step_events.clear();
+        }
+    }
+
+    pub(super) fn violation(&self, world: &World<P>, f: Finding) -> Violation {
+        Violation {
+            invariant: f.property.name,
+            kind: f.property.kind,
+            time_ms: world.now,
+            step: world.step,
+            detail: f.detail,
+            culprits: Culprits { nodes: f.nodes, messages: Vec::new() },
+        }
+    }
+
+    /// Keeps what a monitor found: a violation, or the first witness of a `sometimes` property.
+    pub(super) fn finding(&mut self, world: &World<P>, f: Finding, faults_seen: u32) {
+        if self.recorded_to.is_some_and(|r| world.step <= r) {
+            return; // a replay: found and kept the first time
+        }
+        if f.property.kind == PropertyKind::Sometimes {
+            if !self.witnesses.iter().any(|w| w.property == f.property.name) {
+                let (time_ms, step) = (world.now, world.step);
+                self.witnesses.push(Witness { property: f.property.name, time_ms, step, detail: f.detail });
+            }
+            return;
+        }
+        let v = self.violation(world, f);
+        self.violations.push(v);
+        self.violation_faults.push(faults_seen);
+    }
+
+    /// Samples the metrics when a sampling time has passed (full recording only).
+    pub(super) fn sample_series(&mut self, world: &World<P>) {
+        if !self.full() || world.now < self.samples.next_at {
+            return;
+        }
+        let m = world.workload.metrics(world.messages_sent);
+        let mut values = vec![
+            ("requests", m.requests as f64),
+            ("confirmed", m.confirmed as f64),
+            ("retries", m.retries as f64),
+            ("refused", m.refused as f64),
+            ("waiting", m.waiting as f64),
+            ("messages", m.messages as f64),
+        ];
+        values.extend(world.monitor.metrics());
+        let at = world.now / self.samples.every * self.samples.every;
+        self.samples.push(at, values);
+    }
+
+    pub(super) fn series(&self) -> Vec<Series> {
+        let s = &self.samples;
+        s.columns
+            .iter()
+            .map(|(name, column)| Series {
+                name,
+                points: s.times.iter().copied().zip(column.iter().copied()).collect(),
+            })
+            .collect()
+    }
+
+    pub(super) fn marks(&self) -> Marks {
+        Marks { hash: self.hash }
+    }
+
+    /// Back at a snapshot's step: the hash as it was then; the records stay.
+    pub(super) fn rewind(&mut self, m: Marks) {
+        self.hash = m.hash;
+    }
+
+    /// How many trace lines belong to steps up to `step`.
+    pub(super) fn trace_len_at(&self, step: u64) -> usize {
+        self.trace.partition_point(|e| e.step <= step)
+    }
+
+    /// The violations seen up to `step`.
+    pub(super) fn violations_at(&self, step: u64) -> &[Violation] {
+        &self.violations[..self.violations.partition_point(|v| v.step <= step)]
+    }
+
+    pub(super) fn witnesses_at(&self, step: u64) -> &[Witness] {
+        &self.witnesses[..self.witnesses.partition_point(|w| w.step <= step)]
+    }
+
+    /// The user acts at the world's step: the recorded future is no longer
+    /// the run's, so everything after this step goes.
+    pub(super) fn cut_future(&mut self, world: &World<P>) {
+        if self.recorded_to.is_none_or(|r| r <= world.step) {
+            return; // at the live edge: there is no recorded future
+        }
+        let lines = self.trace_len_at(world.step);
+        let client_events = self.trace[..lines].iter().filter(|e| matches!(e.event, TraceEvent::Client { .. })).count();
+        self.trace.truncate(lines);
+        self.history.truncate(client_events);
+        self.messages.truncate(world.next_msg as usize);
+        let violations = self.violations_at(world.step).len();
+        self.violations.truncate(violations);
+        self.violation_faults.truncate(violations);
+        let witnesses = self.witnesses_at(world.step).len();
+        self.witnesses.truncate(witnesses);
+        self.samples.truncate_after(world.now);
+        if self.full() {
+            self.recorded_to = Some(world.step);
+        }
+    }
+}
