@@ -420,9 +420,12 @@ impl App {
     fn share(&mut self) {
         let Some(session) = &self.session else { return };
         let scenario = session.shareable_scenario();
-        let fragment = share::fragment(&scenario);
+        let fragment = match share::fragment(&scenario) {
+            Ok(fragment) => fragment,
+            Err(e) => return self.notify(e.to_string()),
+        };
         let (origin, path) = share::page_base();
-        let link = share::link(&origin, &path, &scenario);
+        let link = share::link(&origin, &path, &fragment);
         share::replace_hash(&fragment);
         self.hash = fragment;
         self.share = Some(ShareLink { link: link.clone(), state: ShareState::Copying });

@@ -36,14 +36,14 @@ pub fn broken_link_message(reason: &ScenarioError) -> String {
     format!("This link's scenario could not be opened: {reason}. Showing the default scenario instead.")
 }
 
-/// The fragment for a scenario, with its `#`.
-pub fn fragment(scenario: &Scenario) -> String {
-    format!("#{}", encode_fragment(scenario))
+/// The fragment for a scenario, with its `#`, or why it cannot be a link.
+pub fn fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
+    Ok(format!("#{}", encode_fragment(scenario)?))
 }
 
-/// A full link: the page's address without its old fragment, plus the scenario's.
-pub fn link(origin: &str, pathname: &str, scenario: &Scenario) -> String {
-    format!("{origin}{pathname}{}", fragment(scenario))
+/// A full link: the page's address without its old fragment, plus the scenario's `#fragment`.
+pub fn link(origin: &str, pathname: &str, fragment: &str) -> String {
+    format!("{origin}{pathname}{fragment}")
 }
 
 pub use browser::*;
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn a_shared_scenario_comes_back_unchanged() {
         let scenario = sample();
-        let url = link("http://127.0.0.1:8080", "/", &scenario);
+        let url = link("http://127.0.0.1:8080", "/", &fragment(&scenario).unwrap());
         assert!(url.starts_with("http://127.0.0.1:8080/#s="), "{url}");
         let hash = &url[url.find('#').unwrap()..];
         assert_eq!(requested(hash), Requested::Scenario(Box::new(scenario.clone())));

@@ -95,7 +95,7 @@ fn user_actions_are_recorded_and_a_shared_link_replays_them_exactly() {
     sim.apply(Action::Client(register), 6_000).unwrap();
     sim.run_until(8_000, u64::MAX);
 
-    let shared = decode_fragment(&encode_fragment(&sim.scenario())).unwrap();
+    let shared = decode_fragment(&encode_fragment(&sim.scenario()).unwrap()).unwrap();
     let replay = run_to(&shared, 8_000);
     assert_eq!(replay.trace_hash(), sim.trace_hash());
     assert_eq!(replay.frame(8_000.0), sim.frame(8_000.0));

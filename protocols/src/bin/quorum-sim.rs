@@ -85,7 +85,7 @@ fn main() -> ExitCode {
     let result = match args.split_first() {
         Some((cmd, rest)) if cmd == "run" => run(rest),
         Some((cmd, rest)) if cmd == "trace" => trace(rest),
-        Some((cmd, [file])) if cmd == "encode" => load(file).map(|s| encode_fragment(&s)),
+        Some((cmd, [file])) if cmd == "encode" => load(file).and_then(|s| encode_fragment(&s).map_err(|e| e.0)),
         Some((cmd, [url])) if cmd == "decode" => decode_fragment(url).map(|s| s.to_json_pretty()).map_err(|e| e.0),
         _ => Err(USAGE.into()),
     };

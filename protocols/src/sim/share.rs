@@ -21,11 +21,19 @@ fn bad(msg: impl Into<String>) -> ScenarioError {
     ScenarioError(msg.into())
 }
 
-/// `s=1.<data>` for a scenario (without the leading `#`).
-pub fn encode_fragment(scenario: &Scenario) -> String {
+/// `s=1.<data>` for a scenario (without the leading `#`), or why no link can
+/// carry it: a link longer than [`decode_fragment`] accepts would not open.
+pub fn encode_fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
     let json = serde_json::to_vec(scenario).expect("a scenario always serializes");
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    let fragment = format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed));
+    let data = fragment.len() - "s=".len();
+    if data > MAX_FRAGMENT || json.len() > MAX_JSON {
+        return Err(bad(format!(
+            "this scenario is too large for a link ({data} characters packed; a link holds at most {MAX_FRAGMENT}): export it as a file instead"
+        )));
+    }
+    Ok(fragment)
 }
 
 /// Reads a scenario from a full URL, `#s=…` or `s=…`.
@@ -60,6 +68,7 @@ pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::scenario::{Action, Fault, TimelineEntry};
 
     const SAMPLE: &str = r#"{"version":1,"protocol":"office","variant":"correct","nodes":5,"seed":42,
         "network":{"latency_ms":[20,80],"drop":0.0,"duplicate":0.0},"workload":{"rate_per_s":2.0},
@@ -69,7 +78,7 @@ mod tests {
     #[test]
     fn round_trips_through_a_link() {
         let scenario = Scenario::from_json(SAMPLE).unwrap();
-        let fragment = encode_fragment(&scenario);
+        let fragment = encode_fragment(&scenario).unwrap();
         assert!(fragment.starts_with("s=1."));
         assert!(fragment.chars().all(|c| c.is_ascii_alphanumeric() || "=._-".contains(c)), "{fragment}");
         assert_eq!(decode_fragment(&fragment).unwrap(), scenario);
@@ -79,8 +88,27 @@ mod tests {
 
     #[test]
     fn links_are_compact() {
-        let fragment = encode_fragment(&Scenario::from_json(SAMPLE).unwrap());
+        let fragment = encode_fragment(&Scenario::from_json(SAMPLE).unwrap()).unwrap();
         assert!(fragment.len() < 300, "{} characters", fragment.len());
+    }
+
+    /// Random timelines pack badly: a scenario valid as a file can be too
+    /// large for a link, and then no link is made at all.
+    #[test]
+    fn a_scenario_too_large_for_a_link_says_so() {
+        let mut scenario = Scenario::from_json(SAMPLE).unwrap();
+        let mut rng = crate::sim::rng::Stream::new(5, "share");
+        scenario.timeline = (0..2_000)
+            .map(|_| {
+                let node = rng.below(5) as usize;
+                let at_ms = rng.below(3_600_000);
+                let fault = if rng.below(2) == 0 { Fault::Crash { node } } else { Fault::Restart { node } };
+                TimelineEntry { at_ms, action: Action::Fault(fault) }
+            })
+            .collect();
+        scenario.validate_common().unwrap();
+        let err = encode_fragment(&scenario).unwrap_err().0;
+        assert!(err.contains("too large for a link"), "{err}");
     }
 
     fn error_of(input: &str) -> String {
