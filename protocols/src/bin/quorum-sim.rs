@@ -11,9 +11,10 @@
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
+use quorum_protocols::sim::any::Recording;
 use quorum_protocols::sim::scenario::MAX_UNTIL_MS;
 use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
-use quorum_protocols::{AnySim, Scenario, build};
+use quorum_protocols::{AnySim, Scenario, build_with};
 use serde_json::json;
 
 const USAGE: &str =
@@ -37,8 +38,9 @@ fn load(source: &str) -> Result<Scenario, String> {
     Scenario::from_json(&read_file(source)?).map_err(|e| format!("{source}: {e}"))
 }
 
-/// Loads the scenario named by `args` and runs it to `--until` or its own end.
-fn simulate(args: &[String]) -> Result<(Scenario, Box<dyn AnySim>, u64), String> {
+/// Loads the scenario named by `args` and runs it to `--until` or its own
+/// end, keeping as much of the run as `recording` says.
+fn simulate(args: &[String], recording: Recording) -> Result<(Scenario, Box<dyn AnySim>, u64), String> {
     let (source, rest) = args.split_first().ok_or(USAGE)?;
     let scenario = load(source)?;
     let until = match rest {
@@ -52,13 +54,14 @@ fn simulate(args: &[String]) -> Result<(Scenario, Box<dyn AnySim>, u64), String>
         }
         _ => return Err(USAGE.into()),
     };
-    let mut sim = build(&scenario).map_err(|e| e.0)?;
+    let mut sim = build_with(&scenario, recording).map_err(|e| e.0)?;
     sim.run_until(until, u64::MAX);
     Ok((scenario, sim, until))
 }
 
 fn run(args: &[String]) -> Result<String, String> {
-    let (scenario, sim, until) = simulate(args)?;
+    // The outcome needs only the hash, properties and metrics: no trace kept.
+    let (scenario, sim, until) = simulate(args, Recording::Hash)?;
     let mut violations = sim.violations().to_vec();
     violations.extend(sim.judge_end());
     let out = json!({
@@ -68,6 +71,8 @@ fn run(args: &[String]) -> Result<String, String> {
         "events": sim.step_index(),
         "end_time_ms": until,
         "violations": violations,
+        "properties": sim.properties(),
+        "witnesses": sim.witnesses(),
         "metrics": sim.metrics(),
         "trace_hash": format!("{:016x}", sim.trace_hash()),
     });
@@ -75,7 +80,7 @@ fn run(args: &[String]) -> Result<String, String> {
 }
 
 fn trace(args: &[String]) -> Result<String, String> {
-    let (_, sim, _) = simulate(args)?;
+    let (_, sim, _) = simulate(args, Recording::Full)?;
     let rows = sim.trace_rows(0, sim.trace_len());
     Ok(rows.iter().map(|r| format!("{:>8} ms  #{:<6} {}", r.time_ms, r.step, r.text)).collect::<Vec<_>>().join("\n"))
 }

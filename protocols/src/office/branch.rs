@@ -30,11 +30,35 @@ pub enum Role {
     MainOffice {
         /// How much of the book each branch is known to hold (this mandate).
         matched: Vec<usize>,
+        /// How the book is being copied to each branch.
+        copying: Vec<Copying>,
         /// When each branch last confirmed it is listening (the lease).
         heard_at: Vec<Time>,
         /// Branches waiting to hear the number of a request.
         answer_to: BTreeMap<RequestId, BTreeSet<NodeId>>,
     },
+}
+
+/// Longest wait, in heartbeats, before the Main Office sends a silent branch
+/// again what it has not confirmed.
+const MAX_RESEND_BEATS: u32 = 64;
+
+/// How the Main Office copies its book to one branch: each entry is sent
+/// once as it is entered; what the branch has not confirmed is sent again
+/// only after a wait that doubles while the branch stays silent (a dead
+/// branch is not sent the whole book on every heartbeat).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Copying {
+    /// How far the book has been sent (some of it may still be in flight).
+    pub sent: usize,
+    /// Heartbeats until what is unconfirmed is sent again.
+    pub resend_in: u32,
+    /// The wait after that, in heartbeats.
+    pub backoff: u32,
+}
+
+impl Copying {
+    pub const FRESH: Copying = Copying { sent: 0, resend_in: 0, backoff: 1 };
 }
 
 /// What a branch keeps in its vault: it survives a fire (crash), as it was
@@ -190,7 +214,8 @@ impl Branch {
         ctx.persist();
         let mut matched = vec![0; n];
         matched[self.id] = self.vault.book.len();
-        self.role = Role::MainOffice { matched, heard_at: vec![ctx.now(); n], answer_to: BTreeMap::new() };
+        let copying = vec![Copying::FRESH; n];
+        self.role = Role::MainOffice { matched, copying, heard_at: vec![ctx.now(); n], answer_to: BTreeMap::new() };
         ctx.note(format_args!(
             "opens the Main Office for mandate {} with {} numbers in its book",
             self.vault.mandate,
@@ -201,7 +226,7 @@ impl Branch {
         for request in self.waiting.clone() {
             self.take_request(office, ctx, request, self.id);
         }
-        self.send_records(ctx);
+        self.send_records(ctx, false);
     }
 
     // ----- the Main Office -----------------------------------------------------
@@ -225,15 +250,29 @@ impl Branch {
             self.arm_election(office, ctx);
             return;
         }
-        self.send_records(ctx);
+        self.send_records(ctx, true);
         ctx.set_timer(Timer::Heartbeat, Delay::Fixed(office.timing.heartbeat_ms));
     }
 
-    fn send_records(&self, ctx: &mut Ctx) {
-        let Role::MainOffice { matched, .. } = &self.role else { return };
+    /// Sends every branch the entries it has not been sent, or, on a
+    /// heartbeat whose wait for it is over, everything it has not confirmed
+    /// (messages get lost). A branch with nothing to send gets a heartbeat.
+    fn send_records(&mut self, ctx: &mut Ctx, beat: bool) {
+        let Role::MainOffice { matched, copying, .. } = &mut self.role else { return };
         let book = &self.vault.book;
-        for to in ctx.peers().collect::<Vec<_>>() {
-            let from = matched[to].min(book.len());
+        for to in ctx.peers() {
+            let c = &mut copying[to];
+            let mut from = c.sent.min(book.len());
+            if beat {
+                if c.resend_in == 0 {
+                    from = matched[to].min(book.len());
+                    c.resend_in = c.backoff;
+                    c.backoff = (c.backoff * 2).min(MAX_RESEND_BEATS);
+                } else {
+                    c.resend_in -= 1;
+                }
+            }
+            c.sent = book.len();
             let record =
                 Record { mandate: self.vault.mandate, from, entries: book[from..].to_vec(), issued: self.issued };
             ctx.send(to, Msg::Record(record));
@@ -260,7 +299,7 @@ impl Branch {
         matched[self.id] = self.vault.book.len();
         ctx.persist();
         ctx.note(format_args!("enters r{request} as #{} (not yet issued)", self.vault.book.len()));
-        self.send_records(ctx);
+        self.send_records(ctx, false);
     }
 
     /// Gives a parent its number: directly if it waits here, else through its branch.
@@ -276,12 +315,16 @@ impl Branch {
     /// their books for this mandate; the Main Office then answers every branch
     /// waiting for it.
     pub fn on_recorded(&mut self, ctx: &mut Ctx, from: NodeId, len: usize, ok: bool) {
-        let Role::MainOffice { matched, heard_at, .. } = &mut self.role else { return };
+        let Role::MainOffice { matched, copying, heard_at, .. } = &mut self.role else { return };
         heard_at[from] = ctx.now();
+        // The branch is listening: what it still lacks is resent at the next beat.
+        copying[from].backoff = 1;
+        copying[from].resend_in = 0;
         if ok {
             matched[from] = matched[from].max(len);
         } else {
             matched[from] = 0;
+            copying[from].sent = 0;
         }
         let mut sorted = matched.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));

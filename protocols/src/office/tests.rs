@@ -1,6 +1,6 @@
 //! Each rule of the office in isolation, named after the rule.
 
-use super::branch::{Branch, Role, Vault};
+use super::branch::{Branch, Copying, Role, Vault};
 use super::msg::{Entry, Msg, Record, Support};
 use super::props::*;
 use super::{Office, Timer, Variant};
@@ -55,7 +55,8 @@ fn main_office(id: usize, mandate: u64, requests: &[u64]) -> Branch {
     let mut b = branch(id, mandate, requests);
     let mut matched = vec![0; 5];
     matched[id] = requests.len();
-    b.role = Role::MainOffice { matched, heard_at: vec![0; 5], answer_to: Default::default() };
+    let copying = vec![Copying::FRESH; 5];
+    b.role = Role::MainOffice { matched, copying, heard_at: vec![0; 5], answer_to: Default::default() };
     b
 }
 

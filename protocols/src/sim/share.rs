@@ -102,7 +102,8 @@ mod tests {
             .map(|_| {
                 let node = rng.below(5) as usize;
                 let at_ms = rng.below(3_600_000);
-                let fault = if rng.below(2) == 0 { Fault::Crash { node } } else { Fault::Restart { node } };
+                let drift = Some(rng.unit() * 0.5);
+                let fault = Fault::SetClock { node, offset_ms: rng.below(3_600_000) as i64, drift };
                 TimelineEntry { at_ms, action: Action::Fault(fault) }
             })
             .collect();
