@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::ctx::Delay;
+use crate::sim::log::Log;
 use crate::sim::protocol::Start;
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 
@@ -67,7 +68,7 @@ impl Copying {
 pub struct Vault {
     pub mandate: Mandate,
     pub voted_for: Option<NodeId>,
-    pub book: Vec<Entry>,
+    pub book: Log<Entry>,
     /// The mandate whose Main Office last confirmed this book.
     pub book_mandate: Mandate,
 }
@@ -80,6 +81,9 @@ pub struct Branch {
     /// vault appends only the rest (a book replaced whole starts from 0).
     on_disk: usize,
     pub role: Role,
+    /// Where each request first stands in the book: the lookup the rule
+    /// *request IDs* makes on every request and retry (kept with the book).
+    position_of: BTreeMap<RequestId, usize>,
     /// How many numbers this branch knows to be issued (a prefix of its book).
     pub issued: usize,
     /// Parents waiting at this branch for their number.
@@ -92,7 +96,24 @@ impl Branch {
     pub fn new(id: NodeId, vault: Vault) -> Branch {
         let on_disk = vault.book.len();
         let role = Role::Branch { main: None, heard_at: 0 };
-        Branch { id, vault, on_disk, role, issued: 0, waiting: BTreeSet::new() }
+        let mut branch =
+            Branch { id, vault, on_disk, position_of: BTreeMap::new(), role, issued: 0, waiting: BTreeSet::new() };
+        branch.index_from(0);
+        branch
+    }
+
+    /// Indexes the book's entries from position `from` on.
+    fn index_from(&mut self, from: usize) {
+        for (at, e) in self.vault.book.iter().enumerate().skip(from) {
+            self.position_of.entry(e.request).or_insert(at);
+        }
+    }
+
+    /// Adds entries at the end of the book.
+    fn append(&mut self, entries: &[Entry]) {
+        let from = self.vault.book.len();
+        self.vault.book.extend_from_slice(entries);
+        self.index_from(from);
     }
 
     /// Writes the vault to `disk`, appending to the book what is not there yet.
@@ -107,13 +128,15 @@ impl Branch {
 
     /// The book is replaced, not extended: the next write rewrites it whole.
     fn replace_book(&mut self, book: Vec<Entry>) {
-        self.vault.book = book;
+        self.vault.book.replace(book);
         self.on_disk = 0;
+        self.position_of.clear();
+        self.index_from(0);
     }
 
     /// Where a request stands in this branch's book (its number is position + 1).
     fn position(&self, request: RequestId) -> Option<usize> {
-        self.vault.book.iter().position(|e| e.request == request)
+        self.position_of.get(&request).copied()
     }
 
     fn arm_election(&self, office: &Office, ctx: &mut Ctx) {
@@ -144,7 +167,7 @@ impl Branch {
         }
         self.vault.mandate += 1;
         self.vault.voted_for = Some(self.id);
-        let best = (self.vault.book_mandate, self.vault.book.clone());
+        let best = (self.vault.book_mandate, self.vault.book.to_vec());
         self.role = Role::Candidate { votes: BTreeSet::from([self.id]), best };
         ctx.persist();
         ctx.note(format_args!("campaigns for mandate {}", self.vault.mandate));
@@ -180,7 +203,7 @@ impl Branch {
             self.vault.voted_for = Some(from);
             ctx.persist();
             ctx.note(format_args!("supports {} for mandate {mandate}", node_name(from)));
-            let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.clone() };
+            let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.to_vec() };
             ctx.send(from, Msg::Support(vote));
             self.arm_election(office, ctx);
         }
@@ -290,13 +313,16 @@ impl Branch {
             self.tell(ctx, origin, request, at as u64 + 1);
             return;
         }
-        let Role::MainOffice { matched, answer_to, .. } = &mut self.role else { return };
+        let Role::MainOffice { answer_to, .. } = &mut self.role else { return };
         answer_to.entry(request).or_default().insert(origin);
         if known.is_some() {
             return;
         }
-        self.vault.book.push(Entry { request, taken_at: origin });
-        matched[self.id] = self.vault.book.len();
+        self.append(&[Entry { request, taken_at: origin }]);
+        let len = self.vault.book.len();
+        if let Role::MainOffice { matched, .. } = &mut self.role {
+            matched[self.id] = len;
+        }
         ctx.persist();
         ctx.note(format_args!("enters r{request} as #{} (not yet issued)", self.vault.book.len()));
         self.send_records(ctx, false);
@@ -323,8 +349,9 @@ impl Branch {
         if ok {
             matched[from] = matched[from].max(len);
         } else {
-            matched[from] = 0;
-            copying[from].sent = 0;
+            // A gap (a record overtook another) or a book to replace: send from `len` again.
+            matched[from] = matched[from].min(len);
+            copying[from].sent = len;
         }
         let mut sorted = matched.clone();
         sorted.sort_unstable_by(|a, b| b.cmp(a));
@@ -379,12 +406,11 @@ impl Branch {
             }
             start == 0
         } else if start <= self.vault.book.len() {
-            let book = &mut self.vault.book;
-            let new = &entries[(book.len() - start).min(entries.len())..];
+            let new = &entries[(self.vault.book.len() - start).min(entries.len())..];
             if !new.is_empty() {
-                book.extend_from_slice(new);
+                self.append(new);
                 ctx.persist();
-                ctx.note(format_args!("copies up to #{} into its book", book.len()));
+                ctx.note(format_args!("copies up to #{} into its book", self.vault.book.len()));
             }
             true
         } else {
@@ -393,7 +419,9 @@ impl Branch {
         if ok {
             self.learn_issued(issued.min(self.vault.book.len()), ctx);
         }
-        ctx.send(from, Msg::Recorded { mandate, len: self.vault.book.len(), ok });
+        // A book of another mandate counts for nothing: it must be sent whole.
+        let len = if self.vault.book_mandate == mandate { self.vault.book.len() } else { 0 };
+        ctx.send(from, Msg::Recorded { mandate, len, ok });
     }
 
     /// Answers parents waiting here whose numbers are now known to be issued.
@@ -433,7 +461,7 @@ impl Branch {
             // Only a branch that has served under a Main Office and lost touch
             // with it acts alone; at a cold start it waits like everyone else.
             _ if office.variant == Variant::NoQuorum && self.vault.book_mandate > 0 => {
-                self.vault.book.push(Entry { request, taken_at: self.id });
+                self.append(&[Entry { request, taken_at: self.id }]);
                 self.issued = self.vault.book.len();
                 ctx.persist();
                 ctx.note(format_args!("issues #{} to r{request} on its own authority", self.issued));

@@ -35,6 +35,7 @@ pub mod props;
 
 use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
 use crate::sim::ctx::Ctx;
+use crate::sim::log::Log;
 use crate::sim::params::Params;
 use crate::sim::protocol::{Protocol, Request, Start};
 use crate::sim::rng::Stream;
@@ -164,7 +165,7 @@ impl Protocol for Office {
     }
 
     fn init(&self, id: NodeId) -> Branch {
-        Branch::new(id, Vault { mandate: 0, voted_for: None, book: Vec::new(), book_mandate: 0 })
+        Branch::new(id, Vault { mandate: 0, voted_for: None, book: Log::new(), book_mandate: 0 })
     }
 
     fn on_start(&self, node: &mut Branch, ctx: &mut Ctx<Self>, start: Start) {

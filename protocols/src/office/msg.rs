@@ -45,7 +45,8 @@ pub enum Msg {
     Support(Support),
     Record(Record),
     /// "My book for `mandate` now has `len` entries" (`ok`), or "I cannot
-    /// continue from there: send my book from the start" (not `ok`).
+    /// continue from there: send me the book from entry `len`" (not `ok`:
+    /// 0 when its book is another mandate's, and must be replaced whole).
     Recorded {
         mandate: Mandate,
         len: usize,
@@ -86,7 +87,8 @@ impl Msg {
             Msg::Record(r) if r.entries.len() == 1 => format!("Record #{}", r.from + 1),
             Msg::Record(r) => format!("Record #{}–{}", r.from + 1, r.from + r.entries.len()),
             Msg::Recorded { len, ok: true, .. } => format!("Recorded {len}"),
-            Msg::Recorded { .. } => "Send my whole book".into(),
+            Msg::Recorded { len: 0, .. } => "Send my whole book".into(),
+            Msg::Recorded { len, .. } => format!("Missing from #{}", len + 1),
             Msg::Forward { request } => format!("Forward r{request}"),
             Msg::Answer { request, number } => format!("Answer r{request} = #{number}"),
             Msg::Newer { mandate } => format!("Newer m{mandate}"),

@@ -53,8 +53,10 @@ pub struct Ledger {
     /// What parents were told: number → request, and request → number.
     told: BTreeMap<u64, RequestId>,
     told_request: BTreeMap<RequestId, u64>,
-    /// For each branch: whether its book starts with every issued entry.
-    agrees: Vec<bool>,
+    /// For each branch: how long a prefix of its book is known to equal the
+    /// issued entries, and the book's rewrite count when that was checked
+    /// (a rewritten book is checked again from the start).
+    verified: Vec<(usize, u64)>,
     /// Positions already reported, so one broken fact is reported once.
     reported_gaps: BTreeSet<usize>,
     reported_lost: BTreeSet<usize>,
@@ -99,21 +101,29 @@ impl Ledger {
         }
     }
 
-    /// Keeps `agrees` up to date cheaply: a branch the step did not touch has
-    /// the same book, so only the newly issued positions need comparing; a
-    /// touched branch is compared in full (a protocol may rewrite its book).
-    fn check_survival(&mut self, branches: &[Branch], touched: &[NodeId], issued_before: usize, found: &mut Found) {
+    /// Keeps `verified` up to date cheaply: a book that was only appended to
+    /// since the last check is compared from where the check stopped; a
+    /// rewritten one (its [`Log`](crate::sim::log::Log) counts rewrites, so
+    /// the protocol cannot hide one) from the start. Only positions held by
+    /// fewer than a majority of verified prefixes are counted one by one.
+    fn check_survival(&mut self, branches: &[Branch], found: &mut Found) {
         let k = self.issued.len();
         for (c, b) in branches.iter().enumerate() {
-            let from = if touched.contains(&c) { 0 } else { issued_before };
-            if from == 0 || self.agrees[c] {
-                self.agrees[c] = b.vault.book.get(from..k) == Some(&self.issued[from..k]);
+            let (len, seen) = &mut self.verified[c];
+            let book = &b.vault.book;
+            if book.rewrites() != *seen {
+                (*len, *seen) = (0, book.rewrites());
+            }
+            *len = (*len).min(book.len());
+            while *len < k.min(book.len()) && book[*len] == self.issued[*len] {
+                *len += 1;
             }
         }
-        if self.agrees.iter().filter(|&&a| a).count() >= self.majority {
-            return;
-        }
-        for (at, entry) in self.issued.iter().enumerate() {
+        let mut lengths: Vec<usize> = self.verified.iter().map(|&(len, _)| len).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        let safe_below = lengths[self.majority - 1];
+        for at in safe_below..k {
+            let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
             if holders < self.majority && self.reported_lost.insert(at) {
                 let lost: Vec<NodeId> =
@@ -169,15 +179,14 @@ impl Monitor<Office> for Ledger {
         Ledger {
             majority: majority(office.nodes),
             settle_ms: office.settle_ms,
-            agrees: vec![true; office.nodes],
+            verified: vec![(0, 0); office.nodes],
             ..Ledger::default()
         }
     }
 
     fn check(&mut self, _: &Office, step: &StepView<Office>, found: &mut Found) {
-        let issued_before = self.issued.len();
         self.discover_issued(step.nodes, found);
-        self.check_survival(step.nodes, step.touched, issued_before, found);
+        self.check_survival(step.nodes, found);
         for e in step.events {
             if let ClientEventKind::Replied { reply } = e.kind {
                 self.check_told(e.request, reply, found);

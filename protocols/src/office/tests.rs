@@ -26,7 +26,7 @@ fn book(requests: &[u64]) -> Vec<Entry> {
 }
 
 fn branch(id: usize, mandate: u64, requests: &[u64]) -> Branch {
-    Branch::new(id, Vault { mandate, voted_for: None, book: book(requests), book_mandate: mandate })
+    Branch::new(id, Vault { mandate, voted_for: None, book: book(requests).into(), book_mandate: mandate })
 }
 
 /// Runs one handler at virtual time `now` and returns what it asked for.
@@ -86,7 +86,7 @@ fn appointment_takes_the_latest_confirmed_book_not_the_longest() {
     assert!(matches!(c.role, Role::Candidate { .. }), "two votes of five are not a majority");
     let effects = run(0, |ctx| c.on_support(&o, ctx, 2, recent));
     assert!(matches!(c.role, Role::MainOffice { .. }));
-    assert_eq!(c.vault.book, book(&[1, 5]));
+    assert_eq!(c.vault.book[..], book(&[1, 5]));
     assert_eq!(c.vault.book_mandate, 4);
     assert_eq!(sent(&effects).len(), 4, "the new Main Office sends every branch its book");
 }
@@ -97,11 +97,11 @@ fn copy_never_shortens_a_book_within_a_mandate() {
     let mut b = branch(1, 2, &[1, 2, 3]);
     let late = Record { mandate: 2, from: 0, entries: book(&[1]), issued: 0 };
     let effects = run(0, |ctx| b.on_record(&o, ctx, 0, late));
-    assert_eq!(b.vault.book, book(&[1, 2, 3]), "a reordered old record must not truncate");
+    assert_eq!(b.vault.book[..], book(&[1, 2, 3]), "a reordered old record must not truncate");
     assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 2, len: 3, ok: true })]);
     let more = Record { mandate: 2, from: 2, entries: book(&[3, 4]), issued: 0 };
     run(0, |ctx| b.on_record(&o, ctx, 0, more));
-    assert_eq!(b.vault.book, book(&[1, 2, 3, 4]));
+    assert_eq!(b.vault.book[..], book(&[1, 2, 3, 4]));
 }
 
 #[test]
@@ -110,10 +110,10 @@ fn copy_replaces_an_older_mandates_book_only_whole() {
     let mut b = branch(1, 2, &[1, 9]);
     let partial = Record { mandate: 3, from: 1, entries: book(&[2]), issued: 0 };
     let effects = run(0, |ctx| b.on_record(&o, ctx, 0, partial));
-    assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 3, len: 2, ok: false })]);
+    assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 3, len: 0, ok: false })], "send it all");
     let whole = Record { mandate: 3, from: 0, entries: book(&[1, 2]), issued: 0 };
     run(0, |ctx| b.on_record(&o, ctx, 0, whole));
-    assert_eq!((b.vault.book.clone(), b.vault.book_mandate), (book(&[1, 2]), 3));
+    assert_eq!((b.vault.book.to_vec(), b.vault.book_mandate), (book(&[1, 2]), 3));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn issue_waits_for_a_majority_then_answers_the_waiting_branch() {
     let o = office(Variant::Correct);
     let mut m = main_office(0, 1, &[]);
     run(0, |ctx| m.on_forward(&o, ctx, 3, 42));
-    assert_eq!(m.vault.book, vec![Entry { request: 42, taken_at: 3 }]);
+    assert_eq!(m.vault.book[..], [Entry { request: 42, taken_at: 3 }]);
     assert!(sent(&run(0, |ctx| m.on_recorded(ctx, 1, 1, true))).is_empty(), "two of five hold it");
     let effects = run(0, |ctx| m.on_recorded(ctx, 2, 1, true));
     assert_eq!(m.issued, 1);
@@ -181,6 +181,48 @@ fn lease_closes_a_main_office_that_stops_hearing_from_a_majority() {
     let effects = run(o.timing.lease_ms, |ctx| heard.on_heartbeat(&o, ctx));
     assert!(matches!(heard.role, Role::MainOffice { .. }));
     assert_eq!(sent(&effects).len(), 4, "heartbeats to every branch");
+}
+
+/// What the Main Office's records to branch 1 start from, over a few heartbeats.
+fn record_starts(m: &mut Branch, o: &Office, beats: usize) -> Vec<usize> {
+    (0..beats)
+        .map(|_| {
+            let effects = run(0, |ctx| m.on_heartbeat(o, ctx));
+            match &sent(&effects).iter().find(|(to, _)| *to == 1).unwrap().1 {
+                Msg::Record(r) => r.from,
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn copy_sends_each_entry_once_and_resends_to_a_silent_branch_ever_more_rarely() {
+    let o = office(Variant::Correct);
+    let mut m = main_office(0, 1, &[1, 2, 3]);
+    // Branch 1 never answers: the whole book again at beats 0, 2, 5, 10, … (waits 1, 2, 4, …).
+    let starts = record_starts(&mut m, &o, 12);
+    let resent: Vec<usize> = (0..starts.len()).filter(|&i| starts[i] == 0).collect();
+    assert_eq!(resent, vec![0, 2, 5, 10], "{starts:?}");
+    // A new entry goes out once, from where the last record ended.
+    let effects = run(0, |ctx| m.on_request(&o, ctx, 4));
+    assert!(sent(&effects).iter().any(|(to, msg)| *to == 1 && matches!(msg, Msg::Record(r) if r.from == 3)));
+    // An answer resets the wait: what is still missing goes at the next beat.
+    run(0, |ctx| m.on_recorded(ctx, 1, 2, true));
+    assert_eq!(record_starts(&mut m, &o, 1), vec![2]);
+}
+
+#[test]
+fn copy_asks_again_from_a_gap_not_from_the_start() {
+    let o = office(Variant::Correct);
+    let mut b = branch(1, 2, &[1, 2]);
+    let overtaking = Record { mandate: 2, from: 3, entries: book(&[4]), issued: 0 };
+    let effects = run(0, |ctx| b.on_record(&o, ctx, 0, overtaking));
+    assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 2, len: 2, ok: false })]);
+    let mut m = main_office(0, 2, &[1, 2, 3, 4]);
+    run(0, |ctx| m.on_recorded(ctx, 1, 2, false));
+    let effects = run(0, |ctx| m.on_request(&o, ctx, 5));
+    assert!(sent(&effects).iter().any(|(to, msg)| *to == 1 && matches!(msg, Msg::Record(r) if r.from == 2)));
 }
 
 // ----- the ledger: each property can fail ----------------------------------------
@@ -248,8 +290,8 @@ fn ledger_catches_a_gap() {
     }
     branches[0].vault.book_mandate = 2;
     branches[1].vault.book_mandate = 2;
-    branches[0].vault.book[0] = entry(4);
-    branches[1].vault.book[0] = entry(5);
+    branches[0].vault.book.set(0, entry(4));
+    branches[1].vault.book.set(0, entry(5));
     let found = check(&mut ledger, &branches, &[]);
     assert_eq!(found, vec![NO_GAPS.name]);
     assert!(check(&mut ledger, &branches, &[]).is_empty(), "reported once");
@@ -260,7 +302,7 @@ fn ledger_catches_an_issued_number_that_a_minority_crash_could_lose() {
     let mut ledger = Ledger::new(&office(Variant::Correct));
     let mut branches = five([&[1], &[1], &[1], &[], &[]]);
     assert!(check(&mut ledger, &branches, &[]).is_empty());
-    branches[2].vault.book.clear(); // a vault that forgets
+    branches[2].vault.book.truncate(0); // a vault that forgets
     assert_eq!(check(&mut ledger, &branches, &[]), vec![ISSUED_SURVIVES.name]);
 }
 
