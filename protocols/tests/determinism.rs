@@ -73,12 +73,16 @@ fn one_step_back_shows_the_previous_state() {
 #[test]
 fn seeking_by_time_lands_after_every_event_up_to_that_time() {
     let mut sim = run_to(&sample(), 20_000);
+    let reached = sim.horizon();
+    assert!((19_000..=20_000).contains(&reached), "the horizon is the last event's time, {reached}");
     sim.seek_time(7_000);
     let direct = run_to(&sample(), 7_000);
     assert_eq!(sim.trace_hash(), direct.trace_hash());
     assert_eq!(sim.now(), direct.now());
     assert!(sim.now() <= 7_000);
-    assert_eq!(sim.horizon(), 20_000.min(sim.horizon()), "the horizon is kept for the scrubber");
+    assert_eq!(sim.horizon(), reached, "the horizon is kept for the scrubber");
+    assert_eq!(sim.trace_len(), direct.trace_len(), "the recorded future is not shown");
+    assert_eq!(sim.violations(), direct.violations());
 }
 
 fn crash(node: usize) -> Action {
