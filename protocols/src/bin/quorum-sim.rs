@@ -1,7 +1,10 @@
 //! `quorum-sim`: runs scenarios without a browser, and packs them into links.
 //!
 //! ```text
-//! quorum-sim run FILE_OR_URL [--until MS]   one JSON object: outcome, violations, metrics, trace_hash
+//! quorum-sim run FILE_OR_URL [--until MS] [--record full]
+//!                                           one JSON object: outcome, violations, properties, metrics,
+//!                                           trace_hash (--record full keeps everything the lab keeps,
+//!                                           to measure it; the outcome is the same)
 //! quorum-sim trace FILE_OR_URL [--until MS] the trace, one line per entry
 //! quorum-sim encode FILE                    the share-link fragment (s=1.…)
 //! quorum-sim decode URL                     the scenario JSON inside a link
@@ -17,8 +20,7 @@ use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 use quorum_protocols::{AnySim, Scenario, build_with};
 use serde_json::json;
 
-const USAGE: &str =
-    "usage: quorum-sim run FILE_OR_URL [--until MS] | trace FILE_OR_URL [--until MS] | encode FILE | decode URL";
+const USAGE: &str = "usage: quorum-sim run FILE_OR_URL [--until MS] [--record full] | trace FILE_OR_URL [--until MS] | encode FILE | decode URL";
 /// Largest scenario file read.
 const MAX_FILE: u64 = 1024 * 1024;
 
@@ -60,8 +62,14 @@ fn simulate(args: &[String], recording: Recording) -> Result<(Scenario, Box<dyn 
 }
 
 fn run(args: &[String]) -> Result<String, String> {
-    // The outcome needs only the hash, properties and metrics: no trace kept.
-    let (scenario, sim, until) = simulate(args, Recording::Hash)?;
+    // The outcome needs only the hash, properties and metrics: no trace kept,
+    // unless asked to keep what the lab keeps (to measure its memory).
+    let (recording, args) = match args {
+        [rest @ .., flag, level] if flag == "--record" && level == "full" => (Recording::Full, rest),
+        [.., flag, level] if flag == "--record" => return Err(format!("--record takes `full`, not {level:?}")),
+        _ => (Recording::Hash, args),
+    };
+    let (scenario, sim, until) = simulate(args, recording)?;
     let mut violations = sim.violations().to_vec();
     violations.extend(sim.judge_end());
     let out = json!({

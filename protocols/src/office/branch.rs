@@ -81,9 +81,10 @@ pub struct Branch {
     /// vault appends only the rest (a book replaced whole starts from 0).
     on_disk: usize,
     pub role: Role,
-    /// Where each request first stands in the book: the lookup the rule
-    /// *request IDs* makes on every request and retry (kept with the book).
-    position_of: BTreeMap<RequestId, usize>,
+    /// Where each request first stands in the book, plus one, by request ID
+    /// (0: not in the book): the lookup the rule *request IDs* makes on every
+    /// request and retry. Request IDs are dense, so this is a log too.
+    position_of: Log<u64>,
     /// How many numbers this branch knows to be issued (a prefix of its book).
     pub issued: usize,
     /// Parents waiting at this branch for their number.
@@ -97,15 +98,18 @@ impl Branch {
         let on_disk = vault.book.len();
         let role = Role::Branch { main: None, heard_at: 0 };
         let mut branch =
-            Branch { id, vault, on_disk, position_of: BTreeMap::new(), role, issued: 0, waiting: BTreeSet::new() };
+            Branch { id, vault, on_disk, position_of: Log::new(), role, issued: 0, waiting: BTreeSet::new() };
         branch.index_from(0);
         branch
     }
 
     /// Indexes the book's entries from position `from` on.
     fn index_from(&mut self, from: usize) {
-        for (at, e) in self.vault.book.iter().enumerate().skip(from) {
-            self.position_of.entry(e.request).or_insert(at);
+        for (at, e) in self.vault.book.iter_from(from).enumerate() {
+            let key = e.request as usize;
+            if self.position_of.get(key).is_none_or(|&p| p == 0) {
+                self.position_of.put(key, (from + at) as u64 + 1, 0);
+            }
         }
     }
 
@@ -122,7 +126,9 @@ impl Branch {
         (disk.mandate, disk.voted_for, disk.book_mandate) = (*mandate, *voted_for, *book_mandate);
         let kept = self.on_disk.min(disk.book.len()).min(book.len());
         disk.book.truncate(kept);
-        disk.book.extend_from_slice(&book[kept..]);
+        for e in book.iter_from(kept) {
+            disk.book.push(*e);
+        }
         self.on_disk = book.len();
     }
 
@@ -130,13 +136,14 @@ impl Branch {
     fn replace_book(&mut self, book: Vec<Entry>) {
         self.vault.book.replace(book);
         self.on_disk = 0;
-        self.position_of.clear();
+        self.position_of = Log::new();
         self.index_from(0);
     }
 
     /// Where a request stands in this branch's book (its number is position + 1).
     fn position(&self, request: RequestId) -> Option<usize> {
-        self.position_of.get(&request).copied()
+        let p = *self.position_of.get(usize::try_from(request).ok()?)?;
+        (p > 0).then(|| p as usize - 1)
     }
 
     fn arm_election(&self, office: &Office, ctx: &mut Ctx) {
@@ -297,7 +304,7 @@ impl Branch {
             }
             c.sent = book.len();
             let record =
-                Record { mandate: self.vault.mandate, from, entries: book[from..].to_vec(), issued: self.issued };
+                Record { mandate: self.vault.mandate, from, entries: book.to_vec_from(from), issued: self.issued };
             ctx.send(to, Msg::Record(record));
         }
     }

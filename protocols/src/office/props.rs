@@ -3,9 +3,10 @@
 //! branches hold the same entry at its position, in books confirmed by the
 //! same mandate, whether or not any branch knows it yet.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::sim::any::PropertyInfo;
+use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority};
 use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::workload::ClientEventKind;
@@ -47,12 +48,14 @@ pub static PROPERTIES: [&PropertyInfo; 7] = [
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     /// Issued entries: position i holds number i + 1.
-    issued: Vec<Entry>,
-    /// The number each issued request holds.
-    number_of: BTreeMap<RequestId, u64>,
-    /// What parents were told: number → request, and request → number.
-    told: BTreeMap<u64, RequestId>,
-    told_request: BTreeMap<RequestId, u64>,
+    issued: Log<Entry>,
+    /// The number each issued request holds, by request ID (0: none yet).
+    /// Request IDs are dense, so these maps are logs: cheap to snapshot.
+    number_of: Log<u64>,
+    /// What parents were told: request by number, and number by request (0: none).
+    told: Log<RequestId>,
+    told_request: Log<u64>,
+    told_count: u64,
     /// For each branch: how long a prefix of its book is known to equal the
     /// issued entries, and the book's rewrite count when that was checked
     /// (a rewritten book is checked again from the start).
@@ -65,6 +68,21 @@ pub struct Ledger {
 }
 
 type Found = Findings;
+
+/// Keys beyond this are not kept (a protocol bug telling an absurd number is
+/// reported all the same; it just cannot be matched with a later one).
+const MAX_KEY: u64 = 1 << 24;
+
+/// The value at `key` in a dense map (0 means none).
+fn dense_get(map: &Log<u64>, key: u64) -> Option<u64> {
+    map.get(usize::try_from(key).ok()?).copied().filter(|&v| v != 0)
+}
+
+fn dense_put(map: &mut Log<u64>, key: u64, value: u64) {
+    if key <= MAX_KEY {
+        map.put(key as usize, value, 0);
+    }
+}
 
 impl Ledger {
     /// The entry a majority holds at `at` in books of one mandate, if any.
@@ -80,7 +98,9 @@ impl Ledger {
     fn discover_issued(&mut self, branches: &[Branch], found: &mut Found) {
         while let Some(entry) = self.chosen(branches, self.issued.len()) {
             let number = self.issued.len() as u64 + 1;
-            if let Some(earlier) = self.number_of.insert(entry.request, number) {
+            let earlier = dense_get(&self.number_of, entry.request);
+            dense_put(&mut self.number_of, entry.request, number);
+            if let Some(earlier) = earlier {
                 found.violated(
                     &ONE_NUMBER_PER_REQUEST,
                     format!("request r{} was issued #{earlier} and now #{number} as well", entry.request),
@@ -156,12 +176,12 @@ impl Ledger {
                 ),
             ),
         }
-        if let Some(&other) = self.told.get(&number)
+        if let Some(other) = dense_get(&self.told, number)
             && other != request
         {
             found.violated(&UNIQUE_NUMBERS, format!("#{number} was given to both r{other} and r{request}"));
         }
-        if let Some(&earlier) = self.told_request.get(&request)
+        if let Some(earlier) = dense_get(&self.told_request, request)
             && earlier != number
         {
             found.violated(
@@ -169,8 +189,11 @@ impl Ledger {
                 format!("parent r{request} was told #{earlier} and later #{number}"),
             );
         }
-        self.told.insert(number, request);
-        self.told_request.insert(request, number);
+        if dense_get(&self.told_request, request).is_none() {
+            self.told_count += 1;
+        }
+        dense_put(&mut self.told, number, request);
+        dense_put(&mut self.told_request, request, number);
     }
 }
 
@@ -195,7 +218,7 @@ impl Monitor<Office> for Ledger {
     }
 
     fn metrics(&self) -> Vec<(&'static str, f64)> {
-        vec![("issued", self.issued.len() as f64), ("told", self.told.len() as f64)]
+        vec![("issued", self.issued.len() as f64), ("told", self.told_count as f64)]
     }
 
     fn judge_end(&self, _: &Office, end: &EndState, found: &mut Found) {

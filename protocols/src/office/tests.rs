@@ -86,7 +86,7 @@ fn appointment_takes_the_latest_confirmed_book_not_the_longest() {
     assert!(matches!(c.role, Role::Candidate { .. }), "two votes of five are not a majority");
     let effects = run(0, |ctx| c.on_support(&o, ctx, 2, recent));
     assert!(matches!(c.role, Role::MainOffice { .. }));
-    assert_eq!(c.vault.book[..], book(&[1, 5]));
+    assert_eq!(c.vault.book.to_vec(), book(&[1, 5]));
     assert_eq!(c.vault.book_mandate, 4);
     assert_eq!(sent(&effects).len(), 4, "the new Main Office sends every branch its book");
 }
@@ -97,11 +97,11 @@ fn copy_never_shortens_a_book_within_a_mandate() {
     let mut b = branch(1, 2, &[1, 2, 3]);
     let late = Record { mandate: 2, from: 0, entries: book(&[1]), issued: 0 };
     let effects = run(0, |ctx| b.on_record(&o, ctx, 0, late));
-    assert_eq!(b.vault.book[..], book(&[1, 2, 3]), "a reordered old record must not truncate");
+    assert_eq!(b.vault.book.to_vec(), book(&[1, 2, 3]), "a reordered old record must not truncate");
     assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 2, len: 3, ok: true })]);
     let more = Record { mandate: 2, from: 2, entries: book(&[3, 4]), issued: 0 };
     run(0, |ctx| b.on_record(&o, ctx, 0, more));
-    assert_eq!(b.vault.book[..], book(&[1, 2, 3, 4]));
+    assert_eq!(b.vault.book.to_vec(), book(&[1, 2, 3, 4]));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn issue_waits_for_a_majority_then_answers_the_waiting_branch() {
     let o = office(Variant::Correct);
     let mut m = main_office(0, 1, &[]);
     run(0, |ctx| m.on_forward(&o, ctx, 3, 42));
-    assert_eq!(m.vault.book[..], [Entry { request: 42, taken_at: 3 }]);
+    assert_eq!(m.vault.book.to_vec(), vec![Entry { request: 42, taken_at: 3 }]);
     assert!(sent(&run(0, |ctx| m.on_recorded(ctx, 1, 1, true))).is_empty(), "two of five hold it");
     let effects = run(0, |ctx| m.on_recorded(ctx, 2, 1, true));
     assert_eq!(m.issued, 1);
