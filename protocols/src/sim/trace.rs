@@ -12,17 +12,14 @@ use super::view::Fate;
 /// Index of a message in the run's message table.
 pub type MsgId = u64;
 
-/// One message copy as sent: enough to draw it and to replay its fate.
+/// One message copy as sent: enough to show it and its fate.
 #[derive(Clone, Debug)]
 pub struct MsgRecord<P: Protocol> {
     pub from: NodeId,
     pub to: NodeId,
-    pub sent_at: Time,
     pub arrive_at: Time,
     pub fate: Fate,
     pub duplicate: bool,
-    /// About how many bytes it takes on the wire.
-    pub bytes: usize,
     pub msg: P::Msg,
 }
 
@@ -57,8 +54,9 @@ pub enum TraceEvent<P: Protocol> {
         node: NodeId,
         timer: P::Timer,
     },
+    /// Boxed: faults are rare and large, and every entry is as large as the largest.
     Fault {
-        fault: Fault,
+        fault: Box<Fault>,
     },
     /// An entry of the client-visible history (by index).
     Client {
@@ -66,7 +64,7 @@ pub enum TraceEvent<P: Protocol> {
     },
     Note {
         node: NodeId,
-        text: String,
+        text: Box<str>,
     },
 }
 

@@ -30,12 +30,13 @@ impl<P: Protocol> Sim<P> {
         self.protocol.node_name(id)
     }
 
-    /// One trace entry as a structured event.
-    fn event(&self, entry: &TraceEntry<P>) -> SimEvent {
-        let msg = |id: MsgId| &self.rec.messages[id as usize];
+    /// One trace entry as a structured event (`None` if it refers to a
+    /// message or client event no longer kept: a window's first lines).
+    fn event(&self, entry: &TraceEntry<P>) -> Option<SimEvent> {
+        let msg = |id: MsgId| self.rec.message(id);
         let what = match &entry.event {
             TraceEvent::Send { msg: id } => {
-                let m = msg(*id);
+                let m = msg(*id)?;
                 EventKind::Send {
                     msg: *id,
                     from: m.from,
@@ -44,17 +45,21 @@ impl<P: Protocol> Sim<P> {
                     fate: m.fate,
                     duplicate: m.duplicate,
                     label: self.protocol.label(&m.msg),
-                    bytes: m.bytes,
+                    bytes: self.protocol.size(&m.msg),
                 }
             }
-            TraceEvent::Deliver { msg: id } => EventKind::Receive { msg: *id, from: msg(*id).from, to: msg(*id).to },
+            TraceEvent::Deliver { msg: id } => {
+                let m = msg(*id)?;
+                EventKind::Receive { msg: *id, from: m.from, to: m.to }
+            }
             TraceEvent::Drop { msg: id, fate } => {
-                EventKind::Drop { msg: *id, from: msg(*id).from, to: msg(*id).to, fate: *fate }
+                let m = msg(*id)?;
+                EventKind::Drop { msg: *id, from: m.from, to: m.to, fate: *fate }
             }
             TraceEvent::Timer { node, timer } => EventKind::Timer { node: *node, timer: format!("{timer:?}") },
-            TraceEvent::Fault { fault } => EventKind::Fault { fault: fault.clone() },
+            TraceEvent::Fault { fault } => EventKind::Fault { fault: (**fault).clone() },
             TraceEvent::Client { event } => {
-                let e = &self.rec.history[*event];
+                let e = self.rec.client_event(*event)?;
                 let (request, node) = (e.request, e.node);
                 match &e.kind {
                     ClientEventKind::Invoked { attempt, .. } => EventKind::Invoke { request, node, attempt: *attempt },
@@ -64,31 +69,31 @@ impl<P: Protocol> Sim<P> {
                     ClientEventKind::Refused { reason } => EventKind::Refuse { request, node, reason: reason.clone() },
                 }
             }
-            TraceEvent::Note { node, text } => EventKind::Note { node: *node, text: text.clone() },
+            TraceEvent::Note { node, text } => EventKind::Note { node: *node, text: text.to_string() },
         };
-        SimEvent { step: entry.step, time_ms: entry.at, what }
+        Some(SimEvent { step: entry.step, time_ms: entry.at, what })
     }
 
     /// A structured event as one line of text.
     fn row(&self, event: SimEvent) -> TraceRow {
         let noun = P::info().client_noun;
-        let label = |id: MsgId, label: String| {
-            let dup = if self.rec.messages[id as usize].duplicate { " (duplicate)" } else { "" };
-            format!("{label}{dup}")
+        let label = |id: MsgId| {
+            let m = self.rec.message(id);
+            let dup = if m.is_some_and(|m| m.duplicate) { " (duplicate)" } else { "" };
+            format!("{}{dup}", m.map_or_else(|| format!("message {id}"), |m| self.protocol.label(&m.msg)))
         };
         let (node, kind, text) = match event.what {
-            EventKind::Send { msg, from, to, fate, label: l, .. } => {
+            EventKind::Send { msg, from, to, fate, .. } => {
                 let doom =
                     if fate == Fate::Delivered { String::new() } else { format!(" — will be {}", fate_words(fate)) };
-                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), label(msg, l));
+                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), label(msg));
                 (Some(from), TraceKind::Send, text)
             }
             EventKind::Receive { msg, from, to } => {
-                let l = label(msg, self.protocol.label(&self.rec.messages[msg as usize].msg));
-                (Some(to), TraceKind::Deliver, format!("{} ← {}: {l}", self.name(to), self.name(from)))
+                (Some(to), TraceKind::Deliver, format!("{} ← {}: {}", self.name(to), self.name(from), label(msg)))
             }
             EventKind::Drop { msg, from, to, fate } => {
-                let l = label(msg, self.protocol.label(&self.rec.messages[msg as usize].msg));
+                let l = label(msg);
                 let text = format!("{l} {} → {} {}", self.name(from), self.name(to), fate_words(fate));
                 (Some(to), TraceKind::Drop, text)
             }
@@ -116,10 +121,10 @@ impl<P: Protocol> Sim<P> {
         TraceRow { step: event.step, time_ms: event.time_ms, node, kind, text }
     }
 
-    /// The trace entries shown, lines `[from, to)`.
-    fn shown(&self, from: usize, to: usize) -> &[TraceEntry<P>] {
+    /// The events of the trace lines shown, `[from, to)`, as far as they are kept.
+    fn shown(&self, from: usize, to: usize) -> impl Iterator<Item = SimEvent> {
         let to = to.min(self.rec.trace_len_at(self.world.step));
-        self.rec.trace.get(from.min(to)..to).unwrap_or_default()
+        self.rec.trace.range(from, to).filter_map(|e| self.event(e))
     }
 
     fn end_state(&self) -> EndState {
@@ -248,11 +253,11 @@ impl<P: Protocol> AnySim for Sim<P> {
     }
 
     fn trace_rows(&self, from: usize, to: usize) -> Vec<TraceRow> {
-        self.shown(from, to).iter().map(|e| self.row(self.event(e))).collect()
+        self.shown(from, to).map(|e| self.row(e)).collect()
     }
 
     fn events(&self, from: usize, to: usize) -> Vec<SimEvent> {
-        self.shown(from, to).iter().map(|e| self.event(e)).collect()
+        self.shown(from, to).collect()
     }
 
     fn trace_len(&self) -> usize {

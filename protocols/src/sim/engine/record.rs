@@ -9,6 +9,11 @@
 //! shown: after a step back, the future stays recorded (the run is
 //! deterministic, so replaying it gives the same entries), and replaying
 //! only re-computes the hash. Only acting in the past (a fork) cuts it off.
+//!
+//! Memory stays bounded however long the lab runs: the trace, message table
+//! and client history are [`Tape`]s that keep the latest `KEEP_LINES` lines
+//! or so. Seeking to a step before what is kept restores a snapshot and
+//! records again from there (the replay a seek does anyway).
 
 use std::hash::{Hash, Hasher};
 
@@ -20,16 +25,38 @@ use super::super::trace::{InFlight, MsgRecord, TraceEntry, TraceEvent, TraceHash
 use super::super::view::Fate;
 use super::super::workload::{ClientEvent, ClientEventKind};
 use super::World;
+use super::tape::Tape;
+
+/// Trace lines kept in memory at most (about 50 bytes each, plus the
+/// messages and client events they refer to); the oldest go first.
+const KEEP_LINES: usize = 400_000;
 
 /// Virtual time between metric samples at the start (doubles when thinned).
 const SAMPLE_EVERY_MS: Time = 250;
 /// Samples kept per series before every other one is dropped.
 const MAX_SAMPLES: usize = 2_048;
 
-/// What a snapshot must restore of the records: the hash at its step.
+/// What a snapshot must restore of the records: the hash at its step, and
+/// where the trace and client history stood (to record again from there).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Marks {
-    pub(super) hash: u64,
+    hash: u64,
+    lines: usize,
+    history: usize,
+}
+
+/// The message copies on their way in a world (in the queue, or held by a
+/// paused node, which has them already: they "arrive" now), with when they arrive.
+fn flying<P: Protocol>(world: &World<P>) -> impl Iterator<Item = (Time, &InFlight<P>)> {
+    let queued = world.queue.iter().filter_map(|(at, e)| match e {
+        super::Event::Arrive(m) | super::Event::Deliver(m) => Some((at, m)),
+        _ => None,
+    });
+    let held = world.slots.iter().flat_map(|s| &s.held).filter_map(move |h| match h {
+        super::super::fault::Held::Message(m) => Some((world.now, m)),
+        _ => None,
+    });
+    queued.chain(held)
 }
 
 /// Keeps the first, third, fifth, … element (thinning a bounded record).
@@ -83,10 +110,11 @@ impl Samples {
 pub(super) struct Recorder<P: Protocol> {
     level: Recording,
     hash: u64,
-    pub(super) trace: Vec<TraceEntry<P>>,
-    /// Every message copy, indexed by its id (full recording only).
-    pub(super) messages: Vec<MsgRecord<P>>,
-    pub(super) history: Vec<ClientEvent<P>>,
+    pub(super) trace: Tape<TraceEntry<P>>,
+    /// Message copies by id (full recording only); `None` for one delivered
+    /// before a restart of the records (no kept line refers to it).
+    pub(super) messages: Tape<Option<MsgRecord<P>>>,
+    pub(super) history: Tape<ClientEvent<P>>,
     /// What clients saw during the current step (for the monitor).
     step_events: Vec<ClientEvent<P>>,
     pub(super) violations: Vec<Violation>,
@@ -94,6 +122,8 @@ pub(super) struct Recorder<P: Protocol> {
     pub(super) violation_faults: Vec<u32>,
     pub(super) witnesses: Vec<Witness>,
     samples: Samples,
+    /// Trace lines kept at most (`KEEP_LINES`; tests use fewer).
+    pub(super) keep_lines: usize,
     /// The last step whose records are all kept (`None` before the first).
     recorded_to: Option<u64>,
 }
@@ -103,14 +133,15 @@ impl<P: Protocol> Recorder<P> {
         Recorder {
             level,
             hash: TraceHasher::default().finish(),
-            trace: Vec::new(),
-            messages: Vec::new(),
-            history: Vec::new(),
+            trace: Tape::default(),
+            messages: Tape::default(),
+            history: Tape::default(),
             step_events: Vec::new(),
             violations: Vec::new(),
             violation_faults: Vec::new(),
             witnesses: Vec::new(),
             samples: Samples::new(),
+            keep_lines: KEEP_LINES,
             recorded_to: None,
         }
     }
@@ -148,14 +179,13 @@ impl<P: Protocol> Recorder<P> {
         }
     }
 
-    pub(super) fn send(&mut self, world: &World<P>, protocol: &P, copy: &InFlight<P>, arrive_at: Time) {
+    pub(super) fn send(&mut self, world: &World<P>, copy: &InFlight<P>, arrive_at: Time) {
         let InFlight { id, from, to, fate, duplicate, .. } = *copy;
         self.hash_entry(world, 0, (id, from, to, arrive_at, fate, duplicate, &copy.msg));
         if self.keep(world) {
-            debug_assert_eq!(self.messages.len() as u64, id, "message ids are table positions");
-            let bytes = protocol.size(&copy.msg);
+            debug_assert_eq!(self.messages.end() as u64, id, "message ids are table positions");
             let msg = copy.msg.clone();
-            self.messages.push(MsgRecord { from, to, sent_at: world.now, arrive_at, fate, duplicate, bytes, msg });
+            self.messages.push(Some(MsgRecord { from, to, arrive_at, fate, duplicate, msg }));
             self.push(world, TraceEvent::Send { msg: id });
         }
     }
@@ -182,7 +212,7 @@ impl<P: Protocol> Recorder<P> {
         hash_fault(fault, &mut h);
         self.hash_entry(world, 4, h.finish());
         if self.keep(world) {
-            self.push(world, TraceEvent::Fault { fault: fault.clone() });
+            self.push(world, TraceEvent::Fault { fault: Box::new(fault.clone()) });
         }
     }
 
@@ -192,7 +222,7 @@ impl<P: Protocol> Recorder<P> {
             ClientEventKind::Replied { reply } => self.hash_entry(world, 5, (request, node, 1u8, reply)),
             ClientEventKind::Refused { reason } => self.hash_entry(world, 5, (request, node, 2u8, text_hash(reason))),
         }
-        let index = self.history.len() + self.step_events.len();
+        let index = self.history.end() + self.step_events.len();
         self.step_events.push(ClientEvent { at: world.now, request, node, kind });
         self.push(world, TraceEvent::Client { event: index });
     }
@@ -201,7 +231,7 @@ impl<P: Protocol> Recorder<P> {
     pub(super) fn note(&mut self, world: &World<P>, node: NodeId, text: &str) {
         self.note_hash(world, node, text_hash(text));
         if self.keep(world) {
-            self.push(world, TraceEvent::Note { node, text: text.to_owned() });
+            self.push(world, TraceEvent::Note { node, text: text.into() });
         }
     }
 
@@ -217,11 +247,37 @@ impl<P: Protocol> Recorder<P> {
     /// The step is over: its client events join the history (if kept).
     pub(super) fn end_step(&mut self, world: &World<P>) {
         if self.keep(world) {
-            self.history.append(&mut self.step_events);
+            for e in self.step_events.drain(..) {
+                self.history.push(e);
+            }
             self.recorded_to = Some(world.step);
+            if self.trace.end() - self.trace.start() > self.keep_lines {
+                self.forget_oldest(world);
+            }
         } else {
             self.step_events.clear();
         }
+    }
+
+    /// Forgets the older half of what is kept: lines, the client events they
+    /// name, and the messages no kept line or flying copy refers to.
+    fn forget_oldest(&mut self, world: &World<P>) {
+        let keep_from = self.trace.end() - self.keep_lines / 2;
+        self.trace.forget_before(keep_from);
+        let lines = self.trace.range(self.trace.start(), self.trace.end());
+        let (mut first_event, mut first_msg) = (self.history.end(), world.next_msg as usize);
+        for line in lines {
+            match line.event {
+                TraceEvent::Client { event } => first_event = first_event.min(event),
+                TraceEvent::Send { msg } | TraceEvent::Deliver { msg } | TraceEvent::Drop { msg, .. } => {
+                    first_msg = first_msg.min(msg as usize)
+                }
+                _ => {}
+            }
+        }
+        first_msg = flying(world).map(|(_, m)| m.id as usize).fold(first_msg, usize::min);
+        self.history.forget_before(first_event);
+        self.messages.forget_before(first_msg);
     }
 
     pub(super) fn violation(&self, world: &World<P>, f: Finding) -> Violation {
@@ -282,13 +338,50 @@ impl<P: Protocol> Recorder<P> {
             .collect()
     }
 
-    pub(super) fn marks(&self) -> Marks {
-        Marks { hash: self.hash }
+    /// Where the records stand at the world's step (which a replay may have
+    /// recorded already).
+    pub(super) fn marks(&self, world: &World<P>) -> Marks {
+        let lines = self.trace_len_at(world.step);
+        Marks { hash: self.hash, lines, history: self.history_at_line(lines) }
     }
 
-    /// Back at a snapshot's step: the hash as it was then; the records stay.
-    pub(super) fn rewind(&mut self, m: Marks) {
+    /// The history's length when the trace had `lines` lines.
+    fn history_at_line(&self, lines: usize) -> usize {
+        let next_client = (lines..self.trace.end()).find_map(|at| match self.trace.get(at)?.event {
+            TraceEvent::Client { event } => Some(event),
+            _ => None,
+        });
+        next_client.unwrap_or(self.history.end())
+    }
+
+    /// At a snapshot's step: the hash as it was then. The records stay,
+    /// unless the snapshot is older than what they keep, or newer than what
+    /// they reach: then they restart there, and the replay from the snapshot
+    /// records again.
+    pub(super) fn rewind(&mut self, m: Marks, world: &World<P>) {
         self.hash = m.hash;
+        let beyond = self.recorded_to.is_some_and(|r| world.step > r);
+        if self.full() && (m.lines < self.trace.start() || beyond) {
+            self.trace.restart_at(m.lines);
+            self.history.restart_at(m.history);
+            // Copies still flying will be delivered in the lines recorded next.
+            let mut flying: Vec<(Time, &InFlight<P>)> = flying(world).collect();
+            flying.sort_by_key(|(_, m)| m.id);
+            let first = flying.first().map_or(world.next_msg, |(_, m)| m.id);
+            self.messages.restart_at(first as usize);
+            for id in first..world.next_msg {
+                let copy = flying.iter().find(|(_, m)| m.id == id).map(|&(arrive_at, m)| MsgRecord {
+                    from: m.from,
+                    to: m.to,
+                    arrive_at,
+                    fate: m.fate,
+                    duplicate: m.duplicate,
+                    msg: m.msg.clone(),
+                });
+                self.messages.push(copy);
+            }
+            self.recorded_to = Some(world.step);
+        }
     }
 
     /// How many trace lines belong to steps up to `step`.
@@ -312,9 +405,8 @@ impl<P: Protocol> Recorder<P> {
             return; // at the live edge: there is no recorded future
         }
         let lines = self.trace_len_at(world.step);
-        let client_events = self.trace[..lines].iter().filter(|e| matches!(e.event, TraceEvent::Client { .. })).count();
+        self.history.truncate(self.history_at_line(lines));
         self.trace.truncate(lines);
-        self.history.truncate(client_events);
         self.messages.truncate(world.next_msg as usize);
         let violations = self.violations_at(world.step).len();
         self.violations.truncate(violations);
@@ -322,8 +414,16 @@ impl<P: Protocol> Recorder<P> {
         let witnesses = self.witnesses_at(world.step).len();
         self.witnesses.truncate(witnesses);
         self.samples.truncate_after(world.now);
-        if self.full() {
-            self.recorded_to = Some(world.step);
-        }
+        self.recorded_to = Some(world.step);
+    }
+
+    /// A message copy by id, if still kept.
+    pub(super) fn message(&self, id: u64) -> Option<&MsgRecord<P>> {
+        self.messages.get(id as usize)?.as_ref()
+    }
+
+    /// A client event by its place in the history, if still kept.
+    pub(super) fn client_event(&self, index: usize) -> Option<&ClientEvent<P>> {
+        self.history.get(index)
     }
 }

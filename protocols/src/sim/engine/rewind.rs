@@ -53,10 +53,9 @@ impl<P: Protocol> Snapshots<P> {
         }
     }
 
-    pub(super) fn maybe_take(&mut self, world: &World<P>, marks: Marks, level: Recording) {
-        if world.step % self.every == 0 {
-            self.take(world, marks, level);
-        }
+    /// Whether a snapshot is due at this step.
+    pub(super) fn due(&self, step: u64) -> bool {
+        step % self.every == 0
     }
 
     /// The latest snapshot whose world `fits`.
@@ -80,7 +79,7 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         self.world = snap.world.clone();
-        self.rec.rewind(snap.marks);
+        self.rec.rewind(snap.marks, &self.world);
     }
 
     /// Shows the world right after event `step` (or the last one, if the run ends sooner).

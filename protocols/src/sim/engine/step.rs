@@ -100,7 +100,7 @@ impl<P: Protocol> Sim<P> {
         self.world.next_msg += 1;
         let copy = InFlight { id, from, to, sent_at: now, fate: flight.fate, duplicate: flight.duplicate, msg };
         let arrive_at = now + flight.delay;
-        self.rec.send(&self.world, &self.protocol, &copy, arrive_at);
+        self.rec.send(&self.world, &copy, arrive_at);
         self.world.queue.push(arrive_at, Event::Arrive(copy));
     }
 
@@ -136,7 +136,9 @@ impl<P: Protocol> Sim<P> {
             self.check_properties();
             self.horizon = self.horizon.max(self.world.now);
             self.rec.sample_series(&self.world);
-            self.snapshots.maybe_take(&self.world, self.rec.marks(), self.rec.level());
+            if self.snapshots.due(self.world.step) {
+                self.snapshots.take(&self.world, self.rec.marks(&self.world), self.rec.level());
+            }
             return true;
         }
     }
