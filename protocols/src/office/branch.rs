@@ -25,7 +25,7 @@ pub enum Role {
     Candidate {
         votes: BTreeSet<NodeId>,
         /// The most complete book offered so far, with the mandate that confirmed it.
-        best: (Mandate, Vec<Entry>),
+        best: (Mandate, Log<Entry>),
     },
     /// The Main Office: the one place numbers are given out.
     MainOffice {
@@ -114,9 +114,11 @@ impl Branch {
     }
 
     /// Adds entries at the end of the book.
-    fn append(&mut self, entries: &[Entry]) {
+    fn append<'e>(&mut self, entries: impl IntoIterator<Item = &'e Entry>) {
         let from = self.vault.book.len();
-        self.vault.book.extend_from_slice(entries);
+        for e in entries {
+            self.vault.book.push(*e);
+        }
         self.index_from(from);
     }
 
@@ -133,8 +135,8 @@ impl Branch {
     }
 
     /// The book is replaced, not extended: the next write rewrites it whole.
-    fn replace_book(&mut self, book: Vec<Entry>) {
-        self.vault.book.replace(book);
+    fn replace_book(&mut self, book: &Log<Entry>) {
+        self.vault.book.replace_with(book);
         self.on_disk = 0;
         self.position_of = Log::new();
         self.index_from(0);
@@ -174,7 +176,7 @@ impl Branch {
         }
         self.vault.mandate += 1;
         self.vault.voted_for = Some(self.id);
-        let best = (self.vault.book_mandate, self.vault.book.to_vec());
+        let best = (self.vault.book_mandate, self.vault.book.clone());
         self.role = Role::Candidate { votes: BTreeSet::from([self.id]), best };
         ctx.persist();
         ctx.note(format_args!("campaigns for mandate {}", self.vault.mandate));
@@ -210,7 +212,7 @@ impl Branch {
             self.vault.voted_for = Some(from);
             ctx.persist();
             ctx.note(format_args!("supports {} for mandate {mandate}", node_name(from)));
-            let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.to_vec() };
+            let vote = Support { mandate, book_mandate: self.vault.book_mandate, book: self.vault.book.clone() };
             ctx.send(from, Msg::Support(vote));
             self.arm_election(office, ctx);
         }
@@ -237,9 +239,9 @@ impl Branch {
         self.open_main_office(best, office, ctx);
     }
 
-    fn open_main_office(&mut self, book: Vec<Entry>, office: &Office, ctx: &mut Ctx) {
+    fn open_main_office(&mut self, book: Log<Entry>, office: &Office, ctx: &mut Ctx) {
         let n = ctx.nodes();
-        self.replace_book(book);
+        self.replace_book(&book);
         self.vault.book_mandate = self.vault.mandate;
         ctx.persist();
         let mut matched = vec![0; n];
@@ -303,8 +305,7 @@ impl Branch {
                 }
             }
             c.sent = book.len();
-            let record =
-                Record { mandate: self.vault.mandate, from, entries: book.to_vec_from(from), issued: self.issued };
+            let record = Record { mandate: self.vault.mandate, from, entries: book.suffix(from), issued: self.issued };
             ctx.send(to, Msg::Record(record));
         }
     }
@@ -407,15 +408,15 @@ impl Branch {
         self.arm_election(office, ctx);
         let ok = if self.vault.book_mandate != mandate {
             if start == 0 {
-                self.replace_book(entries);
+                self.replace_book(&entries);
                 self.vault.book_mandate = mandate;
                 ctx.persist();
             }
             start == 0
         } else if start <= self.vault.book.len() {
-            let new = &entries[(self.vault.book.len() - start).min(entries.len())..];
-            if !new.is_empty() {
-                self.append(new);
+            let skip = self.vault.book.len() - start;
+            if skip < entries.len() {
+                self.append(entries.iter_from(skip));
                 ctx.persist();
                 ctx.note(format_args!("copies up to #{} into its book", self.vault.book.len()));
             }

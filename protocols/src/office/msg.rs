@@ -1,5 +1,6 @@
 //! What branches say to each other.
 
+use crate::sim::log::Log;
 use crate::sim::time::{NodeId, RequestId};
 
 /// A line in a branch's book: a request that was given the number at this
@@ -21,7 +22,8 @@ pub type Mandate = u64;
 pub struct Support {
     pub mandate: Mandate,
     pub book_mandate: Mandate,
-    pub book: Vec<Entry>,
+    /// A copy that shares the voter's book (see [`Log`]).
+    pub book: Log<Entry>,
 }
 
 /// The Main Office's instruction to copy `entries` into the book from
@@ -31,7 +33,7 @@ pub struct Support {
 pub struct Record {
     pub mandate: Mandate,
     pub from: usize,
-    pub entries: Vec<Entry>,
+    pub entries: Log<Entry>,
     pub issued: usize,
 }
 

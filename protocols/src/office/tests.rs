@@ -6,6 +6,7 @@ use super::props::*;
 use super::{Office, Timer, Variant};
 use crate::sim::any::PropertyKind;
 use crate::sim::ctx::{Ctx, Effect};
+use crate::sim::log::Log;
 use crate::sim::params::Params;
 use crate::sim::protocol::{EndState, Findings, Monitor, Protocol, StepView};
 use crate::sim::rng::Stream;
@@ -21,12 +22,12 @@ fn entry(request: u64) -> Entry {
     Entry { request, taken_at: 0 }
 }
 
-fn book(requests: &[u64]) -> Vec<Entry> {
-    requests.iter().map(|&r| entry(r)).collect()
+fn book(requests: &[u64]) -> Log<Entry> {
+    requests.iter().map(|&r| entry(r)).collect::<Vec<_>>().into()
 }
 
 fn branch(id: usize, mandate: u64, requests: &[u64]) -> Branch {
-    Branch::new(id, Vault { mandate, voted_for: None, book: book(requests).into(), book_mandate: mandate })
+    Branch::new(id, Vault { mandate, voted_for: None, book: book(requests), book_mandate: mandate })
 }
 
 /// Runs one handler at virtual time `now` and returns what it asked for.
@@ -86,7 +87,7 @@ fn appointment_takes_the_latest_confirmed_book_not_the_longest() {
     assert!(matches!(c.role, Role::Candidate { .. }), "two votes of five are not a majority");
     let effects = run(0, |ctx| c.on_support(&o, ctx, 2, recent));
     assert!(matches!(c.role, Role::MainOffice { .. }));
-    assert_eq!(c.vault.book.to_vec(), book(&[1, 5]));
+    assert_eq!(c.vault.book, book(&[1, 5]));
     assert_eq!(c.vault.book_mandate, 4);
     assert_eq!(sent(&effects).len(), 4, "the new Main Office sends every branch its book");
 }
@@ -97,11 +98,11 @@ fn copy_never_shortens_a_book_within_a_mandate() {
     let mut b = branch(1, 2, &[1, 2, 3]);
     let late = Record { mandate: 2, from: 0, entries: book(&[1]), issued: 0 };
     let effects = run(0, |ctx| b.on_record(&o, ctx, 0, late));
-    assert_eq!(b.vault.book.to_vec(), book(&[1, 2, 3]), "a reordered old record must not truncate");
+    assert_eq!(b.vault.book, book(&[1, 2, 3]), "a reordered old record must not truncate");
     assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 2, len: 3, ok: true })]);
     let more = Record { mandate: 2, from: 2, entries: book(&[3, 4]), issued: 0 };
     run(0, |ctx| b.on_record(&o, ctx, 0, more));
-    assert_eq!(b.vault.book.to_vec(), book(&[1, 2, 3, 4]));
+    assert_eq!(b.vault.book, book(&[1, 2, 3, 4]));
 }
 
 #[test]
@@ -113,7 +114,7 @@ fn copy_replaces_an_older_mandates_book_only_whole() {
     assert_eq!(sent(&effects), vec![(0, Msg::Recorded { mandate: 3, len: 0, ok: false })], "send it all");
     let whole = Record { mandate: 3, from: 0, entries: book(&[1, 2]), issued: 0 };
     run(0, |ctx| b.on_record(&o, ctx, 0, whole));
-    assert_eq!((b.vault.book.to_vec(), b.vault.book_mandate), (book(&[1, 2]), 3));
+    assert_eq!((b.vault.book.clone(), b.vault.book_mandate), (book(&[1, 2]), 3));
 }
 
 #[test]

@@ -76,11 +76,9 @@ impl<T: Clone> Log<T> {
     pub fn push(&mut self, entry: T) {
         match self.chunks.last_mut() {
             Some(last) if last.len() < CHUNK => Rc::make_mut(last).push(entry),
-            _ => {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                chunk.push(entry);
-                self.chunks.push(Rc::new(chunk));
-            }
+            // A chunk grows as a Vec does: a short log (a message's few
+            // entries) does not reserve room for a whole chunk.
+            _ => self.chunks.push(Rc::new(vec![entry])),
         }
         self.len += 1;
     }
@@ -119,6 +117,40 @@ impl<T: Clone> Log<T> {
         assert!(index < self.len, "set({index}) on a log of {}", self.len);
         Rc::make_mut(&mut self.chunks[index / CHUNK])[index % CHUNK] = entry;
         self.rewrites += 1;
+    }
+
+    /// Becomes a copy of `other` (sharing its chunks): a rewrite.
+    pub fn replace_with(&mut self, other: &Log<T>) {
+        self.chunks = other.chunks.clone();
+        self.len = other.len;
+        self.rewrites += 1;
+    }
+
+    /// The entries from `from` on, as a log sharing this one's chunks (all
+    /// but a partly skipped first chunk): what a message carrying a long
+    /// suffix holds, without copying it.
+    pub fn suffix(&self, from: usize) -> Log<T> {
+        let mut out = Log::new();
+        if from >= self.len {
+            return out;
+        }
+        let first = from / CHUNK;
+        if from % CHUNK == 0 {
+            out.chunks = self.chunks[first..].to_vec();
+            out.len = self.len - from;
+            return out;
+        }
+        for e in &self.chunks[first][from % CHUNK..] {
+            out.push(e.clone());
+        }
+        // Later chunks cannot be shared without realigning them: copy the
+        // few entries of the partial first chunk, then share whole chunks
+        // only if the suffix happens to align. Suffixes are short except for
+        // whole-book resends, which start at 0 and share everything.
+        for e in self.chunks[first + 1..].iter().flat_map(|c| c.iter()) {
+            out.push(e.clone());
+        }
+        out
     }
 
     /// Sets entry `index`, first growing the log with `fill` up to it (a
@@ -211,6 +243,19 @@ mod tests {
         a.set(5, 5);
         a.extend_from_slice(&(130..200).collect::<Vec<_>>());
         assert_eq!(a, snapshot, "equal entries are equal logs");
+    }
+
+    #[test]
+    fn suffixes_share_what_they_can() {
+        let log: Log<usize> = (0..300).collect::<Vec<_>>().into();
+        let whole = log.suffix(0);
+        assert!(Rc::ptr_eq(&whole.chunks[4], &log.chunks[4]));
+        assert_eq!(log.suffix(128).to_vec(), (128..300).collect::<Vec<_>>());
+        assert_eq!(log.suffix(290).to_vec(), (290..300).collect::<Vec<_>>());
+        assert!(log.suffix(300).is_empty());
+        let mut book: Log<usize> = vec![9].into();
+        book.replace_with(&whole);
+        assert_eq!((book.len(), book.rewrites()), (300, 1));
     }
 
     #[test]

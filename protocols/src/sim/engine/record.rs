@@ -15,13 +15,14 @@
 //! or so. Seeking to a step before what is kept restores a snapshot and
 //! records again from there (the replay a seek does anyway).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use super::super::any::{Culprits, PropertyKind, Recording, Series, Violation, Witness};
 use super::super::protocol::{Finding, Monitor, Protocol};
 use super::super::scenario::Fault;
 use super::super::time::{NodeId, RequestId, Time};
-use super::super::trace::{InFlight, MsgRecord, TraceEntry, TraceEvent, TraceHasher, hash_fault, text_hash};
+use super::super::trace::{InFlight, MsgId, MsgRecord, TraceEntry, TraceEvent, TraceHasher, hash_fault, text_hash};
 use super::super::view::Fate;
 use super::super::workload::{ClientEvent, ClientEventKind};
 use super::World;
@@ -111,9 +112,11 @@ pub(super) struct Recorder<P: Protocol> {
     level: Recording,
     hash: u64,
     pub(super) trace: Tape<TraceEntry<P>>,
-    /// Message copies by id (full recording only); `None` for one delivered
-    /// before a restart of the records (no kept line refers to it).
-    pub(super) messages: Tape<Option<MsgRecord<P>>>,
+    /// Message copies by id (full recording only).
+    pub(super) messages: Tape<MsgRecord<P>>,
+    /// Copies older than the kept messages that are still on their way (a
+    /// paused node can hold one for an hour): their delivery is still to be shown.
+    flying_before: BTreeMap<MsgId, MsgRecord<P>>,
     pub(super) history: Tape<ClientEvent<P>>,
     /// What clients saw during the current step (for the monitor).
     step_events: Vec<ClientEvent<P>>,
@@ -135,6 +138,7 @@ impl<P: Protocol> Recorder<P> {
             hash: TraceHasher::default().finish(),
             trace: Tape::default(),
             messages: Tape::default(),
+            flying_before: BTreeMap::new(),
             history: Tape::default(),
             step_events: Vec::new(),
             violations: Vec::new(),
@@ -185,7 +189,7 @@ impl<P: Protocol> Recorder<P> {
         if self.keep(world) {
             debug_assert_eq!(self.messages.end() as u64, id, "message ids are table positions");
             let msg = copy.msg.clone();
-            self.messages.push(Some(MsgRecord { from, to, arrive_at, fate, duplicate, msg }));
+            self.messages.push(MsgRecord { from, to, arrive_at, fate, duplicate, msg });
             self.push(world, TraceEvent::Send { msg: id });
         }
     }
@@ -260,7 +264,8 @@ impl<P: Protocol> Recorder<P> {
     }
 
     /// Forgets the older half of what is kept: lines, the client events they
-    /// name, and the messages no kept line or flying copy refers to.
+    /// name, and the messages no kept line refers to (those still on their
+    /// way are set aside, to show their delivery).
     fn forget_oldest(&mut self, world: &World<P>) {
         let keep_from = self.trace.end() - self.keep_lines / 2;
         self.trace.forget_before(keep_from);
@@ -275,7 +280,13 @@ impl<P: Protocol> Recorder<P> {
                 _ => {}
             }
         }
-        first_msg = flying(world).map(|(_, m)| m.id as usize).fold(first_msg, usize::min);
+        let flying: BTreeSet<MsgId> = flying(world).map(|(_, m)| m.id).collect();
+        self.flying_before.retain(|id, _| flying.contains(id));
+        for &id in flying.range(..first_msg as MsgId) {
+            if let Some(record) = self.messages.get(id as usize) {
+                self.flying_before.insert(id, record.clone());
+            }
+        }
         self.history.forget_before(first_event);
         self.messages.forget_before(first_msg);
     }
@@ -365,21 +376,20 @@ impl<P: Protocol> Recorder<P> {
             self.trace.restart_at(m.lines);
             self.history.restart_at(m.history);
             // Copies still flying will be delivered in the lines recorded next.
-            let mut flying: Vec<(Time, &InFlight<P>)> = flying(world).collect();
-            flying.sort_by_key(|(_, m)| m.id);
-            let first = flying.first().map_or(world.next_msg, |(_, m)| m.id);
-            self.messages.restart_at(first as usize);
-            for id in first..world.next_msg {
-                let copy = flying.iter().find(|(_, m)| m.id == id).map(|&(arrive_at, m)| MsgRecord {
-                    from: m.from,
-                    to: m.to,
-                    arrive_at,
-                    fate: m.fate,
-                    duplicate: m.duplicate,
-                    msg: m.msg.clone(),
-                });
-                self.messages.push(copy);
-            }
+            self.messages.restart_at(world.next_msg as usize);
+            self.flying_before = flying(world)
+                .map(|(arrive_at, m)| {
+                    let record = MsgRecord {
+                        from: m.from,
+                        to: m.to,
+                        arrive_at,
+                        fate: m.fate,
+                        duplicate: m.duplicate,
+                        msg: m.msg.clone(),
+                    };
+                    (m.id, record)
+                })
+                .collect();
             self.recorded_to = Some(world.step);
         }
     }
@@ -419,7 +429,7 @@ impl<P: Protocol> Recorder<P> {
 
     /// A message copy by id, if still kept.
     pub(super) fn message(&self, id: u64) -> Option<&MsgRecord<P>> {
-        self.messages.get(id as usize)?.as_ref()
+        self.messages.get(id as usize).or_else(|| self.flying_before.get(&id))
     }
 
     /// A client event by its place in the history, if still kept.
