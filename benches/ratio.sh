@@ -9,7 +9,9 @@
 #
 # Reads criterion's target/criterion/<group>/<bench>/new/estimates.json (median point
 # estimate, ns per iteration) and new/benchmark.json (Throughput::Elements = events per
-# iteration, counted by the bench itself). Needs cargo and node.
+# iteration, counted by the bench itself); keeps them all in target/criterion/ratio-runs.tsv.
+# Needs cargo and node. The ratio cancels the machine's speed only if its load stays the
+# same through a run: on a shared machine, take several runs.
 set -euo pipefail
 
 runs=${1:-1}
@@ -17,10 +19,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 criterion="$CARGO_TARGET_DIR/criterion"
-collected=$(mktemp)
-trap 'rm -f "$collected"' EXIT
+# One line per benchmark and run: run, name, estimates.json, benchmark.json (kept for a look).
+collected="$criterion/ratio-runs.tsv"
 
 cd "$root"
+mkdir -p "$criterion"
+: >"$collected"
 cargo bench -p quorum-protocols --bench throughput --locked --no-run 2>&1 | tail -1 >&2
 for ((run = 1; run <= runs; run++)); do
     echo "run $run/$runs: cargo bench -p quorum-protocols --bench throughput" >&2
