@@ -1,54 +1,62 @@
-//! Simulator throughput: events per second for the office, 5 and 9 branches,
-//! under a steady workload with one partition and one crash (so elections,
-//! retries and refusals are part of the mix), invariants checked after every
-//! event as in the lab. Run: `cargo bench -p quorum-protocols --bench throughput`.
+//! Simulator throughput, quoted as a ratio to a bare event loop measured in the same run.
+//!
+//! Group `office`: the office for 60 virtual seconds (5 and 9 branches), 10 and 30 virtual
+//! minutes (5 branches), under a steady workload with one partition and one crash
+//! (elections, retries and refusals in the mix), invariants checked after every event as
+//! in the lab; and `bare_event_loop`, a `BinaryHeap` event queue with a trivial handler.
+//! All report events per second (`Throughput::Elements`), so office ÷ baseline is read
+//! from one run: `benches/ratio.sh` prints that table.
+//!
+//! Run: `cargo bench -p quorum-protocols --bench throughput` (a few minutes on 2 cores).
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use quorum_protocols::{Scenario, build};
+use std::time::Duration;
 
-fn scenario(nodes: usize, until_ms: u64) -> Scenario {
-    let json = format!(
-        r#"{{"version":1,"protocol":"office","nodes":{nodes},"seed":7,
-            "network":{{"latency_ms":[20,80],"drop":0.01}},"workload":{{"rate_per_s":5.0}},
-            "timeline":[{{"at_ms":10000,"action":"partition","groups":[[0,1],[2,3,4]]}},
-                        {{"at_ms":20000,"action":"heal"}},{{"at_ms":30000,"action":"crash","node":2}},
-                        {{"at_ms":40000,"action":"restart","node":2}}],
-            "until_ms":{until_ms}}}"#
-    );
-    Scenario::from_json(&json).expect("the benchmark scenario is valid")
-}
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
-fn events_in(scenario: &Scenario) -> u64 {
-    let mut sim = build(scenario).unwrap();
-    sim.run_until(scenario.until_ms, u64::MAX);
-    sim.step_index()
-}
+mod common;
+use common::{BARE_EVENTS, bare_event_loop, office, run};
 
 fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("office");
-    // The long run shows how the cost per event grows as books get longer.
-    for (nodes, until_ms) in [(5, 60_000), (9, 60_000), (5, 600_000)] {
-        let scenario = scenario(nodes, until_ms);
-        group.throughput(Throughput::Elements(events_in(&scenario)));
-        group.bench_function(format!("{nodes}_branches_{}s", until_ms / 1000), |b| b.iter(|| events_in(&scenario)));
+    // Flat sampling: every sample runs the same number of iterations, so the 30-minute
+    // run needs 10 iterations, not the 55 of criterion's default linear sampling.
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+
+    group.throughput(Throughput::Elements(BARE_EVENTS));
+    group.bench_function("bare_event_loop", |b| b.iter(|| bare_event_loop(BARE_EVENTS)));
+
+    // The long runs show how the cost per event grows as books get longer.
+    for (nodes, until_ms) in [(5, 60_000), (9, 60_000), (5, 600_000), (5, 1_800_000)] {
+        let scenario = office(nodes, until_ms);
+        group.throughput(Throughput::Elements(run(&scenario)));
+        group.bench_function(format!("{nodes}_branches_{}s", until_ms / 1000), |b| b.iter(|| run(&scenario)));
     }
     group.finish();
 }
 
 /// Stepping back costs a snapshot restore plus a replay of up to a snapshot interval.
 fn step_back(c: &mut Criterion) {
+    let mut group = c.benchmark_group("step_back");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     for until_ms in [60_000, 600_000] {
-        let scenario = scenario(5, until_ms);
-        let mut sim = build(&scenario).unwrap();
-        sim.run_until(scenario.until_ms, u64::MAX);
+        let scenario = office(5, until_ms);
+        let mut sim = build_to_end(&scenario);
         let last = sim.step_index();
-        c.bench_function(&format!("step_back_at_{}s", until_ms / 1000), |b| {
+        group.bench_function(format!("at_{}s", until_ms / 1000), |b| {
             b.iter(|| {
                 sim.seek_step(last - 1);
                 sim.seek_step(last);
             })
         });
     }
+    group.finish();
+}
+
+fn build_to_end(scenario: &quorum_protocols::Scenario) -> Box<dyn quorum_protocols::AnySim> {
+    let mut sim = quorum_protocols::build(scenario).expect("the benchmark scenario builds");
+    sim.run_until(scenario.until_ms, u64::MAX);
+    sim
 }
 
 criterion_group!(benches, throughput, step_back);
