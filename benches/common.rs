@@ -8,7 +8,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use quorum_protocols::{Scenario, build};
+use quorum_protocols::sim::any::Recording;
+use quorum_protocols::{Scenario, build_with};
 
 /// The office under a steady workload (5 parents/s, 1% loss) with a partition, a heal,
 /// a crash and a restart, so elections, retries and refusals are part of the mix.
@@ -24,10 +25,11 @@ pub fn office(nodes: usize, until_ms: u64) -> Scenario {
     Scenario::from_json(&json).expect("the benchmark scenario is valid")
 }
 
-/// Runs a scenario to its end, every invariant checked after every event as in the
-/// lab; returns the number of events processed.
-pub fn run(scenario: &Scenario) -> u64 {
-    let mut sim = build(scenario).expect("the benchmark scenario builds");
+/// Runs a scenario to its end, every invariant checked and the trace hashed after
+/// every event, keeping what `recording` says (`Full` as the lab does, `Hash` as
+/// `quorum-sim run` and searches do); returns the number of events processed.
+pub fn run(scenario: &Scenario, recording: Recording) -> u64 {
+    let mut sim = build_with(scenario, recording).expect("the benchmark scenario builds");
     sim.run_until(scenario.until_ms, u64::MAX);
     sim.step_index()
 }

@@ -50,8 +50,8 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const runs = [...new Set(rows.map((r) => r.run))];
 const BASE = "office/bare_event_loop";
-const order = [BASE, "office/5_branches_60s", "office/9_branches_60s", "office/5_branches_600s",
-  "office/5_branches_1800s"];
+const order = [BASE, "office/5_branches_60s_hash", "office/9_branches_60s_hash", "office/5_branches_600s_hash",
+  "office/5_branches_1800s_hash", "office/5_branches_60s_full", "office/5_branches_1800s_full"];
 const rank = (n) => order.includes(n) ? order.indexOf(n) : order.length;
 const names = [...new Set(rows.map((r) => r.name))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 const get = (run, name) => rows.find((r) => r.run === run && r.name === name);
@@ -74,10 +74,12 @@ for (const name of names) {
   console.log(line);
 }
 const perEvent = (run, name) => get(run, name).ns / get(run, name).events;
-const long = "office/5_branches_1800s", short = "office/5_branches_60s";
-if (names.includes(long) && names.includes(short)) {
-  const ratios = runs.map((run) => perEvent(run, long) / perEvent(run, short));
-  console.log(`cost per event, 5 branches, 30 min ÷ 60 s: ${median(ratios).toFixed(2)}×` +
-    spread(ratios, (x) => x.toFixed(2)));
+for (const level of ["hash", "full"]) {
+  const long = `office/5_branches_1800s_${level}`, short = `office/5_branches_60s_${level}`;
+  if (names.includes(long) && names.includes(short)) {
+    const ratios = runs.map((run) => perEvent(run, long) / perEvent(run, short));
+    console.log(`cost per event, 5 branches, ${level}, 30 min ÷ 60 s: ${median(ratios).toFixed(2)}×` +
+      spread(ratios, (x) => x.toFixed(2)));
+  }
 }
 EOF

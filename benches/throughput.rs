@@ -15,6 +15,7 @@ use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_
 
 mod common;
 use common::{BARE_EVENTS, bare_event_loop, office, run};
+use quorum_protocols::sim::any::Recording;
 
 fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("office");
@@ -26,11 +27,24 @@ fn throughput(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BARE_EVENTS));
     group.bench_function("bare_event_loop", |b| b.iter(|| bare_event_loop(BARE_EVENTS)));
 
-    // The long runs show how the cost per event grows as books get longer.
-    for (nodes, until_ms) in [(5, 60_000), (9, 60_000), (5, 600_000), (5, 1_800_000)] {
+    // The long runs show whether the cost per event grows as books get longer.
+    // `hash`: invariants and trace hash, nothing kept (search, quorum-sim run);
+    // `full`: everything the lab keeps (trace, messages, snapshots, series).
+    let runs = [
+        (5, 60_000, Recording::Hash),
+        (9, 60_000, Recording::Hash),
+        (5, 600_000, Recording::Hash),
+        (5, 1_800_000, Recording::Hash),
+        (5, 60_000, Recording::Full),
+        (5, 1_800_000, Recording::Full),
+    ];
+    for (nodes, until_ms, recording) in runs {
         let scenario = office(nodes, until_ms);
-        group.throughput(Throughput::Elements(run(&scenario)));
-        group.bench_function(format!("{nodes}_branches_{}s", until_ms / 1000), |b| b.iter(|| run(&scenario)));
+        let level = if recording == Recording::Full { "full" } else { "hash" };
+        group.throughput(Throughput::Elements(run(&scenario, recording)));
+        group.bench_function(format!("{nodes}_branches_{}s_{level}", until_ms / 1000), |b| {
+            b.iter(|| run(&scenario, recording))
+        });
     }
     group.finish();
 }

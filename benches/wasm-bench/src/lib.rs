@@ -10,7 +10,7 @@ mod common;
 #[unsafe(no_mangle)]
 pub extern "C" fn office(nodes: u32, until_ms: u32, reps: u32) -> u64 {
     let scenario = common::office(nodes as usize, u64::from(until_ms));
-    (0..reps).map(|_| common::run(&scenario)).sum()
+    (0..reps).map(|_| common::run(&scenario, quorum_protocols::sim::any::Recording::Full)).sum()
 }
 
 /// The bare event loop (`common::bare_event_loop`), `reps` runs of `common::BARE_EVENTS`.
