@@ -12,7 +12,7 @@ use quorum_protocols::sim::view::{Fate, Frame, ItemState, Liveness, MessageFrame
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect};
+use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect, hull};
 use super::palette::Palette;
 
 /// The last part of a dropped message's flight in which it falls and fades.
@@ -44,16 +44,7 @@ pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     // Labels are placed greedily: a label that would cover a node or a
     // label already drawn is left out (its dot still shows), so busy links
     // stay readable.
-    let mut labels: Vec<Rect> = layout
-        .nodes
-        .iter()
-        .map(|n| Rect {
-            x: n.center.x - NODE_RADIUS,
-            y: n.center.y - NODE_RADIUS,
-            w: 2.0 * NODE_RADIUS,
-            h: 2.0 * NODE_RADIUS,
-        })
-        .collect();
+    let mut labels: Vec<Rect> = layout.nodes.iter().map(NodePlace::circle_box).collect();
     for m in &frame.messages {
         draw_message(ctx, scene, frame, m, &mut labels);
     }
@@ -69,27 +60,25 @@ fn group_of(frame: &Frame, node: NodeId) -> Option<usize> {
 }
 
 /// Each partition group as one soft region around its members: a disc per
-/// node, a band per pair of neighbours and the polygon between them, all
-/// in one path filled once, so overlaps do not darken.
+/// node, a band along each edge of their outline and the outline's inside,
+/// all in one path filled once, so overlaps do not darken.
 fn draw_groups(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     for (i, group) in frame.partitions.iter().enumerate() {
-        // Nodes in id order go clockwise round the ellipse, so their polygon is convex and clockwise.
-        let mut members = group.clone();
-        members.sort_unstable();
-        let points: Vec<Point> = members.iter().filter_map(|&n| scene.layout.nodes.get(n)).map(|p| p.center).collect();
+        let members: Vec<Point> = group.iter().filter_map(|&n| scene.layout.nodes.get(n)).map(|p| p.center).collect();
+        let outline = hull(&members);
         ctx.begin_path();
-        for p in &points {
+        for p in &members {
             ctx.move_to(p.x + GROUP_HALO, p.y);
             let _ = ctx.arc(p.x, p.y, GROUP_HALO, 0.0, TAU);
         }
-        if points.len() > 1 {
-            for (a, b) in points.iter().zip(points.iter().cycle().skip(1)) {
+        if outline.len() > 1 {
+            for (a, b) in outline.iter().zip(outline.iter().cycle().skip(1)) {
                 band(ctx, *a, *b, GROUP_HALO);
             }
         }
-        if points.len() > 2 {
-            ctx.move_to(points[0].x, points[0].y);
-            for p in &points[1..] {
+        if outline.len() > 2 {
+            ctx.move_to(outline[0].x, outline[0].y);
+            for p in &outline[1..] {
                 ctx.line_to(p.x, p.y);
             }
             ctx.close_path();
