@@ -155,6 +155,7 @@ impl Component for App {
         };
         let rows = Rc::new(sim.trace_rows(first, (first + TRACE_ROWS_SHOWN).min(trace_len)));
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
+        let tagged = frame.nodes.iter().flat_map(|n| &n.view.items).any(|i| i.tag.is_some());
         let violations = sim.violations();
         let first_violation = violations.first().cloned();
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
@@ -210,7 +211,7 @@ impl Component for App {
                                 on={on.clone()}
                             />
                         </section>
-                        { legend() }
+                        { legend(tagged) }
                         <TracePanel
                             rows={rows}
                             first={first}
@@ -454,16 +455,22 @@ impl App {
     }
 }
 
-/// What the canvas's marks mean, in the canvas's own colours.
-fn legend() -> Html {
+/// What the canvas's marks mean, in the canvas's own colours; the tag
+/// colours only when the protocol tags what its nodes hold.
+fn legend(tagged: bool) -> Html {
     html! {
-        <ul class="legend" aria-label="Legend">
+        <ul class="legend" aria-label="Legend" data-testid="legend">
             <li><span class="swatch swatch--message"></span>{"message"}</li>
             <li><span class="swatch swatch--lost"></span>{"lost or blocked"}</li>
             <li><span class="swatch swatch--copy"></span>{"duplicate"}</li>
-            <li><span class="swatch swatch--settled"></span>{"settled: can no longer change"}</li>
-            <li><span class="swatch swatch--tentative"></span>{"not yet safe"}</li>
             <li><span class="swatch swatch--cut"></span>{"cut or split link"}</li>
+            <li><span class="swatch swatch--settled"></span>{"settled: can no longer change"}</li>
+            <li><span class="swatch swatch--tentative"></span>{"tentative: not yet safe"}</li>
+            <li><span class="swatch swatch--conflicting"></span>{"conflicting: disagrees with another node"}</li>
+            <li><span class="swatch swatch--discarded"></span>{"discarded: thrown away"}</li>
+            if tagged {
+                <li><span class="swatch swatch--tags"></span>{"same colour: same tag"}</li>
+            }
         </ul>
     }
 }

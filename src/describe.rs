@@ -42,6 +42,11 @@ pub fn time_ms(ms: Time) -> String {
     time(ms as f64)
 }
 
+/// "clock +500 ms" for a node whose clock is off true time; `None` when it reads true time.
+pub fn clock_offset(ms: i64) -> Option<String> {
+    (ms != 0).then(|| format!("clock {ms:+} ms"))
+}
+
 /// "branch" → "Branch".
 pub fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
@@ -102,6 +107,9 @@ mod tests {
         assert_eq!(time(f64::NAN), "0 ms");
         assert_eq!(time_ms(3_000), "3.00 s");
         assert_eq!(percent(0.0), "0%");
+        assert_eq!(clock_offset(500).as_deref(), Some("clock +500 ms"));
+        assert_eq!(clock_offset(-1_250).as_deref(), Some("clock -1250 ms"));
+        assert_eq!(clock_offset(0), None);
         assert_eq!(capitalized("branch"), "Branch");
         assert_eq!(capitalized(""), "");
         assert_eq!(plural("branch"), "branches");
