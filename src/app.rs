@@ -226,6 +226,7 @@ impl Component for App {
                         <NodeList nodes={Rc::new(summaries(&frame))} selected={self.selected} noun={info.node_noun} on={on.clone()} />
                         <Inspector
                             info={info}
+                            actions={sim.client_actions()}
                             node={selected_node}
                             names={names.clone()}
                             on={on.clone()}
@@ -328,7 +329,7 @@ impl App {
             Msg::SeekTime(t) => session.seek_time(t),
             Msg::SeekStep(step) => session.seek_step(step),
             Msg::Act(action) => {
-                let what = describe::action(&action, session.sim().info());
+                let what = describe::action(&action, session.sim().client_actions(), &session.node_names());
                 match session.apply(action) {
                     Ok(_) => self.refresh_timeline(),
                     Err(reason) => self.notify(format!("Could not {what}: {reason}")),
@@ -407,13 +408,13 @@ impl App {
     /// Re-reads what depends on the scenario's timeline after it changed.
     fn refresh_timeline(&mut self) {
         let Some(session) = &self.session else { return };
-        let info = session.sim().info();
+        let (actions, names) = (session.sim().client_actions(), session.node_names());
         self.marks = Rc::new(
             session
                 .scenario()
                 .sorted_timeline()
                 .iter()
-                .map(|e| Mark { at_ms: e.at_ms, label: describe::action(&e.action, info) })
+                .map(|e| Mark { at_ms: e.at_ms, label: describe::action(&e.action, actions, &names) })
                 .collect(),
         );
     }

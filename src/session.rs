@@ -170,6 +170,11 @@ impl Session {
         self.sim.frame(self.view_time)
     }
 
+    /// What the protocol calls each node, by id.
+    pub fn node_names(&self) -> Vec<String> {
+        self.frame().nodes.into_iter().map(|n| n.name).collect()
+    }
+
     /// Replaces the simulation with one built from `scenario` (another
     /// variant or seed of the same timeline) and shows it at the same time.
     /// On error the current simulation stays.

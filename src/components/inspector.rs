@@ -4,12 +4,13 @@
 
 use std::rc::Rc;
 
-use quorum_protocols::sim::any::ProtocolInfo;
+use quorum_protocols::sim::any::{ClientActionInfo, ProtocolInfo};
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault};
 use quorum_protocols::sim::view::{ItemState, Liveness, NodeFrame};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::action_form::ActionForm;
 use super::node_list::{accent_class, liveness_word};
 use crate::app::Msg;
 use crate::describe;
@@ -21,6 +22,8 @@ const ITEMS_SHOWN: usize = 40;
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub info: &'static ProtocolInfo,
+    /// The client actions this run offers.
+    pub actions: &'static [ClientActionInfo],
     pub node: Option<NodeFrame>,
     pub names: Rc<Vec<String>>,
     pub on: Callback<Msg>,
@@ -79,11 +82,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             <div class="actions">
                 { life_button }
                 { pause_button }
-                { for props.info.client_actions.iter().map(|a| {
+                { for props.actions.iter().filter(|a| a.fields.is_empty()).map(|a| {
                     let action = Action::Client(ClientAction { name: a.name.to_string(), node: id, params: Default::default() });
                     html! { <button class="button button--primary" data-testid={format!("client-{}", a.name)} onclick={act(action)}>{ a.label }</button> }
                 }) }
             </div>
+            // A form per action with fields, started afresh for each node.
+            { for props.actions.iter().filter(|a| !a.fields.is_empty()).map(|a| html! {
+                <ActionForm key={format!("{}-{id}", a.name)} action={a} node={id} names={props.names.clone()} on={props.on.clone()} />
+            }) }
             if let Some(to) = target {
                 <div class="cut-row">
                     <label>

@@ -1,6 +1,7 @@
 //! The lab's panels. Each takes plain data and one callback that carries
 //! [`crate::app::Msg`] back to the app; none of them holds the simulator.
 
+pub mod action_form;
 pub mod canvas;
 pub mod icons;
 pub mod inspector;
