@@ -6,6 +6,7 @@ use std::rc::Rc;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
 use quorum_protocols::sim::any::Violation;
+use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
 use quorum_protocols::{Preset, presets};
@@ -19,6 +20,7 @@ use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
 use crate::components::node_list::{NodeList, summaries};
 use crate::components::notices::{Notice, Notices};
+use crate::components::param_controls::{controls, with_param};
 use crate::components::scrubber::{Mark, Scrubber};
 use crate::components::share_box::{ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
@@ -42,6 +44,8 @@ pub enum Msg {
     Select(Option<NodeId>),
     Act(Action),
     SetVariant(String),
+    /// A parameter's control changed, with its raw value.
+    SetParam(&'static ParamInfo, String),
     NewSeed,
     LoadPreset(usize),
     Share,
@@ -69,9 +73,10 @@ pub struct App {
     share: Option<ShareLink>,
     trace_first: usize,
     trace_follow: bool,
-    /// Bumped whenever a different run is installed, so panels with their
-    /// own editing state start afresh (the network panel also starts afresh
-    /// whenever the settings in force change, so its sliders show them).
+    /// Bumped whenever a different run is installed or a change to the run
+    /// is refused, so panels with their own editing state start afresh from
+    /// the run in force (the network panel also starts afresh whenever the
+    /// settings in force change, so its sliders show them).
     generation: u64,
     /// The scenario's timeline as marks on the scrubber.
     marks: Rc<Vec<Mark>>,
@@ -161,6 +166,11 @@ impl Component for App {
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
+        let in_force = match serde_json::to_value(sim.params()) {
+            Ok(serde_json::Value::Object(values)) => values,
+            _ => serde_json::Map::new(),
+        };
+        let params = Rc::new(controls(info, &scenario.variant, &in_force));
         let network = frame.network.clone();
         let network_key = format!("{}-{network:?}", self.generation);
         let on = self.dispatch.clone();
@@ -172,6 +182,8 @@ impl Component for App {
                     presets={self.presets.clone()}
                     preset={self.preset}
                     variant={scenario.variant.clone()}
+                    params={params}
+                    generation={self.generation}
                     seed={scenario.seed}
                     title={scenario_title}
                     playing={session.playing()}
@@ -335,6 +347,16 @@ impl App {
                     Err(reason) => self.notify(format!("Could not {what}: {reason}")),
                 }
             }
+            Msg::SetParam(param, raw) => {
+                let mut scenario = session.scenario().clone();
+                match with_param(&scenario.params, param, &raw) {
+                    Ok(params) => {
+                        scenario.params = params;
+                        self.rebuild(scenario);
+                    }
+                    Err(reason) => self.notify(format!("Could not set {}: {reason}.", param.label)),
+                }
+            }
             Msg::SetVariant(variant) => {
                 let mut scenario = session.scenario().clone();
                 scenario.variant = variant;
@@ -401,7 +423,11 @@ impl App {
                 self.generation += 1;
                 self.refresh_timeline();
             }
-            Err(reason) => self.notify(format!("Could not rebuild the run: {reason}")),
+            Err(reason) => {
+                // Controls that asked for the change start afresh from the run still in force.
+                self.generation += 1;
+                self.notify(format!("Could not rebuild the run: {reason}"));
+            }
         }
     }
 

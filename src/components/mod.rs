@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod network_panel;
 pub mod node_list;
 pub mod notices;
+pub mod param_controls;
 pub mod scrubber;
 pub mod share_box;
 pub mod toolbar;
