@@ -49,7 +49,7 @@ pub fn clock_offset(ms: i64) -> Option<String> {
     (ms != 0).then(|| format!("clock {ms:+} ms"))
 }
 
-/// "branch" → "Branch".
+/// "replica" → "Replica".
 pub fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -58,7 +58,7 @@ pub fn capitalized(word: &str) -> String {
     }
 }
 
-/// "branch" → "branches", "node" → "nodes" (English nouns as protocols name their nodes).
+/// "switch" → "switches", "node" → "nodes" (English nouns as protocols name their nodes).
 pub fn plural(noun: &str) -> String {
     if ["s", "sh", "ch", "x", "z"].iter().any(|end| noun.ends_with(end)) {
         format!("{noun}es")
@@ -108,9 +108,9 @@ mod tests {
         assert_eq!(clock_offset(500).as_deref(), Some("clock +500 ms"));
         assert_eq!(clock_offset(-1_250).as_deref(), Some("clock -1250 ms"));
         assert_eq!(clock_offset(0), None);
-        assert_eq!(capitalized("branch"), "Branch");
+        assert_eq!(capitalized("replica"), "Replica");
         assert_eq!(capitalized(""), "");
-        assert_eq!(plural("branch"), "branches");
+        assert_eq!(plural("switch"), "switches");
         assert_eq!(plural("replica"), "replicas");
     }
 }

@@ -91,7 +91,6 @@ impl NodePlace {
 pub struct Layout {
     pub width: f64,
     pub height: f64,
-    pub center: Point,
     /// Indexed by node id.
     pub nodes: Vec<NodePlace>,
 }
@@ -104,14 +103,13 @@ impl Layout {
     pub fn new(width: f64, height: f64, arrangement: &Arrangement, count: usize) -> Layout {
         let width = finite_or_zero(width);
         let height = finite_or_zero(height);
-        let center = Point::new(width / 2.0, height / 2.0);
         let canvas = Canvas { width, height, card_w: card_width(width) };
         let nodes = match arrangement {
             Arrangement::Hub { center: hub } if *hub < count => canvas.hub(*hub, count),
             Arrangement::Rows { rows } => canvas.rows(&complete_rows(rows, count), count),
             _ => canvas.ring(count),
         };
-        Layout { width, height, center, nodes }
+        Layout { width, height, nodes }
     }
 
     /// The node under a click: its circle first, then its card.
@@ -320,6 +318,10 @@ mod tests {
     /// Canvas sizes the lab shows: a laptop, a large screen, a small window, a 1280×800 page.
     const SIZES: [(f64, f64); 4] = [(1000.0, 700.0), (1400.0, 900.0), (800.0, 600.0), (880.0, 550.0)];
 
+    fn middle(layout: &Layout) -> Point {
+        Point::new(layout.width / 2.0, layout.height / 2.0)
+    }
+
     fn rows(rows: &[&[NodeId]]) -> Arrangement {
         Arrangement::Rows { rows: rows.iter().map(|r| r.to_vec()).collect() }
     }
@@ -385,14 +387,14 @@ mod tests {
             for count in [4, 5, 8] {
                 for hub in [0, count - 1] {
                     let layout = Layout::new(w, h, &Arrangement::Hub { center: hub }, count);
-                    assert_eq!(layout.nodes[hub].center, layout.center, "{w}x{h}: hub {hub} of {count}");
+                    assert_eq!(layout.nodes[hub].center, middle(&layout), "{w}x{h}: hub {hub} of {count}");
                     let others: Vec<Point> =
                         layout.nodes.iter().enumerate().filter(|(i, _)| *i != hub).map(|(_, n)| n.center).collect();
                     let mean = Point::new(
                         others.iter().map(|p| p.x).sum::<f64>() / others.len() as f64,
                         others.iter().map(|p| p.y).sum::<f64>() / others.len() as f64,
                     );
-                    assert!(mean.distance(layout.center) < 20.0, "{w}x{h}: the others surround the hub: {mean:?}");
+                    assert!(mean.distance(middle(&layout)) < 20.0, "{w}x{h}: the others surround the hub: {mean:?}");
                     assert_eq!(hull(&others).len(), others.len(), "every other node is on the outline around the hub");
                 }
             }
@@ -451,9 +453,9 @@ mod tests {
         }
         assert!(Layout::new(800.0, 600.0, &Arrangement::Ring, 0).nodes.is_empty());
         let one = Layout::new(800.0, 600.0, &Arrangement::Ring, 1);
-        assert_eq!(one.nodes[0].center, one.center);
+        assert_eq!(one.nodes[0].center, middle(&one));
         assert_eq!(one.lane(0, 0), None);
-        assert_eq!(Layout::new(800.0, 600.0, &Arrangement::Hub { center: 0 }, 1).nodes[0].center, one.center);
+        assert_eq!(Layout::new(800.0, 600.0, &Arrangement::Hub { center: 0 }, 1).nodes[0].center, middle(&one));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-// The lab as a student uses it: it opens playing, a branch is crashed by clicking it on
+// The lab as a student uses it: it opens playing, a node is crashed by clicking it on
 // the canvas and pressing Crash, the run is shared as a link that reopens it, and a
 // tampered link falls back to the default scenario with a clear message.
 
@@ -97,7 +97,7 @@ export async function run(h) {
   await page.keyboard.press(' ');
   await clockAdvances(page);
 
-  // Crash branch B: pause so the canvas only changes because of the crash, click B on
+  // Crash node B: pause so the canvas only changes because of the crash, click B on
   // the canvas, press Crash.
   await page.click('[data-testid=play]');
   const canvas = page.locator('[data-testid=canvas]');
