@@ -6,6 +6,7 @@ use std::rc::Rc;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
 use quorum_protocols::sim::any::Violation;
+use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
 use quorum_protocols::{Preset, presets};
@@ -19,6 +20,7 @@ use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
 use crate::components::node_list::{NodeList, summaries};
 use crate::components::notices::{Notice, Notices};
+use crate::components::param_controls::{controls, with_param};
 use crate::components::scrubber::{Mark, Scrubber};
 use crate::components::share_box::{ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
@@ -42,6 +44,8 @@ pub enum Msg {
     Select(Option<NodeId>),
     Act(Action),
     SetVariant(String),
+    /// A parameter's control changed, with its raw value.
+    SetParam(&'static ParamInfo, String),
     NewSeed,
     LoadPreset(usize),
     Share,
@@ -69,9 +73,10 @@ pub struct App {
     share: Option<ShareLink>,
     trace_first: usize,
     trace_follow: bool,
-    /// Bumped whenever a different run is installed, so panels with their
-    /// own editing state start afresh (the network panel also starts afresh
-    /// whenever the settings in force change, so its sliders show them).
+    /// Bumped whenever a different run is installed or a change to the run
+    /// is refused, so panels with their own editing state start afresh from
+    /// the run in force (the network panel also starts afresh whenever the
+    /// settings in force change, so its sliders show them).
     generation: u64,
     /// The scenario's timeline as marks on the scrubber.
     marks: Rc<Vec<Mark>>,
@@ -155,11 +160,17 @@ impl Component for App {
         };
         let rows = Rc::new(sim.trace_rows(first, (first + TRACE_ROWS_SHOWN).min(trace_len)));
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
+        let tagged = frame.nodes.iter().flat_map(|n| &n.view.items).any(|i| i.tag.is_some());
         let violations = sim.violations();
         let first_violation = violations.first().cloned();
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
+        let in_force = match serde_json::to_value(sim.params()) {
+            Ok(serde_json::Value::Object(values)) => values,
+            _ => serde_json::Map::new(),
+        };
+        let params = Rc::new(controls(info, &scenario.variant, &in_force));
         let network = frame.network.clone();
         let network_key = format!("{}-{network:?}", self.generation);
         let on = self.dispatch.clone();
@@ -171,6 +182,8 @@ impl Component for App {
                     presets={self.presets.clone()}
                     preset={self.preset}
                     variant={scenario.variant.clone()}
+                    params={params}
+                    generation={self.generation}
                     seed={scenario.seed}
                     title={scenario_title}
                     playing={session.playing()}
@@ -210,7 +223,7 @@ impl Component for App {
                                 on={on.clone()}
                             />
                         </section>
-                        { legend() }
+                        { legend(tagged) }
                         <TracePanel
                             rows={rows}
                             first={first}
@@ -225,6 +238,7 @@ impl Component for App {
                         <NodeList nodes={Rc::new(summaries(&frame))} selected={self.selected} noun={info.node_noun} on={on.clone()} />
                         <Inspector
                             info={info}
+                            actions={sim.client_actions()}
                             node={selected_node}
                             names={names.clone()}
                             on={on.clone()}
@@ -327,10 +341,20 @@ impl App {
             Msg::SeekTime(t) => session.seek_time(t),
             Msg::SeekStep(step) => session.seek_step(step),
             Msg::Act(action) => {
-                let what = describe::action(&action, session.sim().info());
+                let what = describe::action(&action, session.sim().client_actions(), &session.node_names());
                 match session.apply(action) {
                     Ok(_) => self.refresh_timeline(),
                     Err(reason) => self.notify(format!("Could not {what}: {reason}")),
+                }
+            }
+            Msg::SetParam(param, raw) => {
+                let mut scenario = session.scenario().clone();
+                match with_param(&scenario.params, param, &raw) {
+                    Ok(params) => {
+                        scenario.params = params;
+                        self.rebuild(scenario);
+                    }
+                    Err(reason) => self.notify(format!("Could not set {}: {reason}.", param.label)),
                 }
             }
             Msg::SetVariant(variant) => {
@@ -399,20 +423,24 @@ impl App {
                 self.generation += 1;
                 self.refresh_timeline();
             }
-            Err(reason) => self.notify(format!("Could not rebuild the run: {reason}")),
+            Err(reason) => {
+                // Controls that asked for the change start afresh from the run still in force.
+                self.generation += 1;
+                self.notify(format!("Could not rebuild the run: {reason}"));
+            }
         }
     }
 
     /// Re-reads what depends on the scenario's timeline after it changed.
     fn refresh_timeline(&mut self) {
         let Some(session) = &self.session else { return };
-        let info = session.sim().info();
+        let (actions, names) = (session.sim().client_actions(), session.node_names());
         self.marks = Rc::new(
             session
                 .scenario()
                 .sorted_timeline()
                 .iter()
-                .map(|e| Mark { at_ms: e.at_ms, label: describe::action(&e.action, info) })
+                .map(|e| Mark { at_ms: e.at_ms, label: describe::action(&e.action, actions, &names) })
                 .collect(),
         );
     }
@@ -454,16 +482,22 @@ impl App {
     }
 }
 
-/// What the canvas's marks mean, in the canvas's own colours.
-fn legend() -> Html {
+/// What the canvas's marks mean, in the canvas's own colours; the tag
+/// colours only when the protocol tags what its nodes hold.
+fn legend(tagged: bool) -> Html {
     html! {
-        <ul class="legend" aria-label="Legend">
+        <ul class="legend" aria-label="Legend" data-testid="legend">
             <li><span class="swatch swatch--message"></span>{"message"}</li>
             <li><span class="swatch swatch--lost"></span>{"lost or blocked"}</li>
             <li><span class="swatch swatch--copy"></span>{"duplicate"}</li>
-            <li><span class="swatch swatch--settled"></span>{"settled: can no longer change"}</li>
-            <li><span class="swatch swatch--tentative"></span>{"not yet safe"}</li>
             <li><span class="swatch swatch--cut"></span>{"cut or split link"}</li>
+            <li><span class="swatch swatch--settled"></span>{"settled: can no longer change"}</li>
+            <li><span class="swatch swatch--tentative"></span>{"tentative: not yet safe"}</li>
+            <li><span class="swatch swatch--conflicting"></span>{"conflicting: disagrees with another node"}</li>
+            <li><span class="swatch swatch--discarded"></span>{"discarded: thrown away"}</li>
+            if tagged {
+                <li><span class="swatch swatch--tags"></span>{"same colour: same tag"}</li>
+            }
         </ul>
     }
 }

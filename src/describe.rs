@@ -1,19 +1,21 @@
 //! Short plain-language descriptions of actions and times, for the
 //! scrubber's marks, notices and buttons. Words about a protocol come from
-//! its [`ProtocolInfo`]; nothing here knows any protocol.
+//! the protocol (its client actions, its node names); nothing here knows any protocol.
 
-use quorum_protocols::sim::any::ProtocolInfo;
+use quorum_protocols::sim::any::ClientActionInfo;
 use quorum_protocols::sim::scenario::Action;
-use quorum_protocols::sim::time::{Time, node_name};
+use quorum_protocols::sim::time::{NodeId, Time, node_name};
 
-/// "crash B", "split A B | C D E", "Register a newborn here at C".
-pub fn action(action: &Action, info: &ProtocolInfo) -> String {
+/// "crash B", "split A B | C D E", "Register a newborn here (C)": client
+/// actions in the protocol's words, nodes by the names the protocol gives
+/// them (`names`, by id).
+pub fn action(action: &Action, actions: &[ClientActionInfo], names: &[String]) -> String {
+    let name = |n: NodeId| names.get(n).cloned().unwrap_or_else(|| node_name(n));
     match action {
-        Action::Fault(fault) => fault.to_string(),
+        Action::Fault(fault) => fault.describe(&name),
         Action::Client(client) => {
-            let label =
-                info.client_actions.iter().find(|a| a.name == client.name).map_or(client.name.as_str(), |a| a.label);
-            format!("{label} ({})", node_name(client.node))
+            let label = actions.iter().find(|a| a.name == client.name).map_or(client.name.as_str(), |a| a.label);
+            format!("{label} ({})", name(client.node))
         }
     }
 }
@@ -42,7 +44,12 @@ pub fn time_ms(ms: Time) -> String {
     time(ms as f64)
 }
 
-/// "branch" → "Branch".
+/// "clock +500 ms" for a node whose clock is off true time; `None` when it reads true time.
+pub fn clock_offset(ms: i64) -> Option<String> {
+    (ms != 0).then(|| format!("clock {ms:+} ms"))
+}
+
+/// "replica" → "Replica".
 pub fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -51,7 +58,7 @@ pub fn capitalized(word: &str) -> String {
     }
 }
 
-/// "branch" → "branches", "node" → "nodes" (English nouns as protocols name their nodes).
+/// "switch" → "switches", "node" → "nodes" (English nouns as protocols name their nodes).
 pub fn plural(noun: &str) -> String {
     if ["s", "sh", "ch", "x", "z"].iter().any(|end| noun.ends_with(end)) {
         format!("{noun}es")
@@ -63,34 +70,30 @@ pub fn plural(noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quorum_protocols::sim::any::ClientActionInfo;
     use quorum_protocols::sim::scenario::{ClientAction, Fault};
 
-    static INFO: ProtocolInfo = ProtocolInfo {
-        name: "office",
-        title: "Office",
-        node_noun: "branch",
-        client_noun: "parent",
-        variants: &[],
-        properties: &[],
-        params: &[],
-        client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here", fields: &[] }],
-        min_nodes: 3,
-        max_nodes: 9,
-    };
+    static ACTIONS: [ClientActionInfo; 1] =
+        [ClientActionInfo { name: "register", label: "Register here", fields: &[] }];
+
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
 
     #[test]
-    fn faults_read_as_the_simulator_words_them() {
-        let split = Fault::Partition { groups: vec![vec![0, 1], vec![2, 3, 4]] };
-        assert_eq!(action(&Action::Fault(split), &INFO), "split A B | C D E");
+    fn faults_name_nodes_as_the_protocol_does() {
+        let split = Action::Fault(Fault::Partition { groups: vec![vec![0, 1], vec![2]] });
+        assert_eq!(action(&split, &ACTIONS, &names(&["C", "P1", "P2"])), "split C P1 | P2");
+        assert_eq!(action(&split, &ACTIONS, &[]), "split A B | C", "unnamed nodes get the engine's names");
+        let cut = Action::Fault(Fault::Cut { from: 2, to: 0 });
+        assert_eq!(action(&cut, &ACTIONS, &names(&["C", "P1", "P2"])), "cut P2 → C");
     }
 
     #[test]
     fn client_actions_use_the_protocols_label_or_their_name() {
         let register = Action::Client(ClientAction { name: "register".into(), node: 2, params: Default::default() });
-        assert_eq!(action(&register, &INFO), "Register a newborn here (C)");
+        assert_eq!(action(&register, &ACTIONS, &names(&["A", "B", "C"])), "Register here (C)");
         let other = Action::Client(ClientAction { name: "poke".into(), node: 0, params: Default::default() });
-        assert_eq!(action(&other, &INFO), "poke (A)");
+        assert_eq!(action(&other, &ACTIONS, &names(&["C", "P1"])), "poke (C)");
     }
 
     #[test]
@@ -102,9 +105,12 @@ mod tests {
         assert_eq!(time(f64::NAN), "0 ms");
         assert_eq!(time_ms(3_000), "3.00 s");
         assert_eq!(percent(0.0), "0%");
-        assert_eq!(capitalized("branch"), "Branch");
+        assert_eq!(clock_offset(500).as_deref(), Some("clock +500 ms"));
+        assert_eq!(clock_offset(-1_250).as_deref(), Some("clock -1250 ms"));
+        assert_eq!(clock_offset(0), None);
+        assert_eq!(capitalized("replica"), "Replica");
         assert_eq!(capitalized(""), "");
-        assert_eq!(plural("branch"), "branches");
+        assert_eq!(plural("switch"), "switches");
         assert_eq!(plural("replica"), "replicas");
     }
 }

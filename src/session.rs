@@ -30,7 +30,10 @@ pub struct Session {
     view_time: f64,
     playing: bool,
     speed: f64,
-    /// The last frame hit [`MAX_EVENTS_PER_FRAME`] before reaching its time.
+    /// Most events one frame may process: [`MAX_EVENTS_PER_FRAME`] (tests
+    /// lower it, to make a real run busier than the cap).
+    event_cap: u64,
+    /// The last frame hit the event cap before reaching its time.
     lagging: bool,
     /// The scenario as it stands, re-read after each change the user makes
     /// (the simulator builds a fresh copy on every call).
@@ -47,7 +50,15 @@ impl Session {
     pub fn new(sim: Box<dyn AnySim>) -> Session {
         let scenario = sim.scenario();
         let view_time = sim.now() as f64;
-        Session { sim, view_time, playing: true, speed: DEFAULT_SPEED, lagging: false, scenario }
+        Session {
+            sim,
+            view_time,
+            playing: true,
+            speed: DEFAULT_SPEED,
+            event_cap: MAX_EVENTS_PER_FRAME,
+            lagging: false,
+            scenario,
+        }
     }
 
     pub fn sim(&self) -> &dyn AnySim {
@@ -111,7 +122,7 @@ impl Session {
             target = until;
             self.playing = false;
         }
-        if self.sim.run_until(target.floor() as Time, MAX_EVENTS_PER_FRAME) {
+        if self.sim.run_until(target.floor() as Time, self.event_cap) {
             self.view_time = target;
             self.lagging = false;
         } else {
@@ -170,6 +181,11 @@ impl Session {
         self.sim.frame(self.view_time)
     }
 
+    /// What the protocol calls each node, by id.
+    pub fn node_names(&self) -> Vec<String> {
+        self.frame().nodes.into_iter().map(|n| n.name).collect()
+    }
+
     /// Replaces the simulation with one built from `scenario` (another
     /// variant or seed of the same timeline) and shows it at the same time.
     /// On error the current simulation stays.
@@ -195,6 +211,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quorum_protocols::presets;
     use quorum_protocols::sim::any::{
         ClientActionInfo, Metrics, PropertyStatus, ProtocolInfo, Recording, Series, SimEvent, TraceRow, Violation,
         Witness,
@@ -202,7 +219,7 @@ mod tests {
     use quorum_protocols::sim::params::Params;
     use quorum_protocols::sim::scenario::{Fault, NetworkSettings, WorkloadSettings};
     use quorum_protocols::sim::time::NodeId;
-    use quorum_protocols::sim::view::Layout;
+    use quorum_protocols::sim::view::{Layout, Liveness};
     use std::cell::Cell;
     use std::rc::Rc;
 
@@ -535,5 +552,129 @@ mod tests {
         session.set_playing(true);
         session.advance(0.5);
         assert_eq!(session.shareable_scenario().until_ms, 10_002);
+    }
+
+    // The tests above pin down the clock against a stand-in simulator; the
+    // ones below drive the real one, through the lab's opening scenario.
+
+    fn real() -> Session {
+        Session::start(&presets()[0].scenario).expect("the presets build")
+    }
+
+    /// A real run a few virtual seconds in, paused between two events.
+    fn real_paused() -> Session {
+        let mut session = real();
+        session.set_speed(MAX_SPEED);
+        for _ in 0..8 {
+            session.advance(100.0);
+        }
+        session.set_speed(1.0);
+        session.advance(12.5);
+        session.set_playing(false);
+        session
+    }
+
+    #[test]
+    fn playing_a_real_run_moves_time_and_events_on() {
+        let mut session = real();
+        let (events, lines) = (session.sim().step_index(), session.sim().trace_len());
+        session.set_speed(MAX_SPEED);
+        for _ in 0..10 {
+            session.advance(100.0);
+        }
+        assert_eq!(session.view_time(), 4_000.0);
+        assert!(session.sim().step_index() > events, "events were processed");
+        assert!(session.sim().trace_len() > lines, "and traced");
+        assert!(session.sim().now() <= 4_000 && session.sim().horizon() == 4_000);
+        let frame = session.frame();
+        assert_eq!(frame.time, 4_000.0);
+        assert!(frame.messages.iter().all(|m| m.sent_at <= frame.time), "nothing is drawn before it is sent");
+    }
+
+    #[test]
+    fn stepping_back_returns_to_exactly_the_state_before() {
+        let mut session = real_paused();
+        session.step();
+        let (index, before) = (session.sim().step_index(), session.frame());
+        let mut steps = 0;
+        while session.frame() == before {
+            session.step();
+            steps += 1;
+            assert!(steps < 100, "a hundred events in a row changed nothing on screen");
+        }
+        let after = session.frame();
+        for _ in 0..steps {
+            session.step_back();
+        }
+        assert_eq!(session.sim().step_index(), index);
+        assert_eq!(session.frame(), before);
+        for _ in 0..steps {
+            session.step();
+        }
+        assert_eq!(session.frame(), after, "stepping on again replays the same events");
+    }
+
+    #[test]
+    fn a_crash_applied_while_paused_shows_at_once() {
+        let mut session = real_paused();
+        let (shown, before) = (session.view_time(), session.frame());
+        assert_eq!(before.nodes[1].liveness, Liveness::Up);
+        let crash = Action::Fault(Fault::Crash { node: 1 });
+        let at = session.apply(crash.clone()).expect("a crash applies");
+        assert_eq!(at, shown.ceil() as Time, "at the shown time, rounded up");
+        assert!(!session.playing());
+        let after = session.frame();
+        assert_eq!(after.nodes[1].liveness, Liveness::Crashed);
+        for (a, b) in before.nodes.iter().zip(&after.nodes).filter(|(n, _)| n.id != 1) {
+            assert_eq!(a.liveness, b.liveness, "{} is as it was", a.name);
+        }
+        assert!(
+            session.scenario().timeline.iter().any(|e| e.at_ms == at && e.action == crash),
+            "it is in the timeline"
+        );
+    }
+
+    #[test]
+    fn another_seed_is_another_run_shown_at_the_same_time() {
+        let mut session = real_paused();
+        let (shown, hash) = (session.view_time(), session.sim().trace_hash());
+        assert_ne!(shown.fract(), 0.0, "the view is between two milliseconds");
+        let mut other = session.scenario().clone();
+        other.seed += 1;
+        session.rebuild(&other).expect("another seed builds");
+        assert_eq!(session.view_time(), shown);
+        assert_eq!(session.frame().time, shown);
+        assert_eq!(session.scenario().seed, other.seed);
+        assert!(session.sim().now() as f64 <= shown);
+        assert_ne!(session.sim().trace_hash(), hash, "a different run");
+    }
+
+    #[test]
+    fn a_refused_rebuild_keeps_the_run_on_screen() {
+        let mut session = real_paused();
+        let (scenario, frame) = (session.scenario().clone(), session.frame());
+        let mut wrong = scenario.clone();
+        wrong.params.insert("no_such_parameter".into(), true.into());
+        let refused = session.rebuild(&wrong).expect_err("an unknown parameter is refused");
+        assert!(refused.to_string().contains("no_such_parameter"), "{refused}");
+        assert_eq!(session.scenario(), &scenario);
+        assert_eq!(session.frame(), frame);
+    }
+
+    #[test]
+    fn a_real_run_busier_than_the_cap_lags_then_catches_up() {
+        let mut session = real();
+        session.event_cap = 5;
+        session.set_speed(MAX_SPEED);
+        session.advance(100.0);
+        assert!(session.lagging(), "400 virtual ms of an opening office are more than five events");
+        assert_eq!(session.sim().step_index(), 5);
+        let stopped = session.sim().now() as f64;
+        assert_eq!(session.view_time(), stopped, "the view stays where the simulator stopped");
+        assert!(stopped < 400.0);
+        session.event_cap = MAX_EVENTS_PER_FRAME;
+        session.advance(100.0);
+        assert!(!session.lagging());
+        assert_eq!(session.view_time(), stopped + 400.0, "the next frame goes on from where the last one stopped");
     }
 }

@@ -1,13 +1,20 @@
 //! The lab in a real browser: the simulator gives the same run as natively,
-//! and the mounted app reacts to clicks on its canvas and buttons.
+//! the canvas draws nodes where the protocol's arrangement puts them, and
+//! the mounted app reacts to clicks on its canvas and buttons.
 #![cfg(target_arch = "wasm32")]
 
+use std::rc::Rc;
+
 use quorum::app::App;
+use quorum::components::canvas::{CanvasProps, NetworkCanvas};
+use quorum::render::layout::{Arrangement, NODE_RADIUS, Point};
+use quorum_protocols::sim::view::{Accent, Frame, Liveness, NodeFrame, NodeView};
 use quorum_protocols::{Scenario, build};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, MouseEvent, MouseEventInit};
+use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -44,40 +51,151 @@ fn click(selector: &str) {
     find(selector).dyn_into::<HtmlElement>().expect("an HTML element").click();
 }
 
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
-    ctx.get_image_data(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height())).unwrap().data().to_vec()
+fn context(canvas: &HtmlCanvasElement) -> CanvasRenderingContext2d {
+    canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap()
 }
 
-/// Mounts the lab with its real stylesheet, so the canvas has its real size.
-async fn mount() {
+/// The pixels of a square of half-side `half` around `at`, in CSS pixels
+/// (the backing store may have more pixels per CSS pixel).
+fn pixels_around(canvas: &HtmlCanvasElement, at: Point, half: f64) -> Vec<u8> {
+    let ratio = f64::from(canvas.width()) / canvas.get_bounding_client_rect().width();
+    let (x, y, side) = ((at.x - half) * ratio, (at.y - half) * ratio, (2.0 * half * ratio).max(1.0));
+    context(canvas).get_image_data(x.round(), y.round(), side.round(), side.round()).unwrap().data().to_vec()
+}
+
+fn pixel(canvas: &HtmlCanvasElement, at: Point) -> [u8; 3] {
+    let p = pixels_around(canvas, at, 0.0);
+    [p[0], p[1], p[2]]
+}
+
+/// "#c62828" as [r, g, b].
+fn rgb(hex: &str) -> [u8; 3] {
+    let hex = hex.trim().trim_start_matches('#');
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).expect("a #rrggbb colour");
+    [channel(0), channel(2), channel(4)]
+}
+
+fn near(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 16)
+}
+
+fn node(id: usize, name: &str) -> NodeFrame {
+    NodeFrame {
+        id,
+        name: name.into(),
+        liveness: Liveness::Up,
+        view: NodeView { role: "Role".into(), accent: Accent::Plain, facts: vec![], items: vec![] },
+        log: vec![],
+        clock_offset_ms: 0,
+    }
+}
+
+/// The canvas places nodes as the frame's arrangement says and draws each
+/// where it placed it: the rim of every node's circle is in the node's tone,
+/// and a hub is in the middle. (A canvas that drew every arrangement as a
+/// ring would leave the middle empty and miss the rows.)
+#[wasm_bindgen_test]
+async fn the_canvas_draws_each_arrangement_where_it_places_the_nodes() {
+    add_stylesheet();
+    let arrangements = [
+        Arrangement::Ring,
+        Arrangement::Hub { center: 2 },
+        Arrangement::Rows { rows: vec![vec![4, 0], vec![1, 2, 3]] },
+    ];
+    for arrangement in arrangements {
+        let document = gloo::utils::document();
+        let root: HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+        root.style().set_property("width", "900px").unwrap();
+        root.style().set_property("height", "600px").unwrap();
+        document.body().unwrap().append_child(&root).unwrap();
+        let frame = Frame {
+            time: 0.0,
+            nodes: ["A", "B", "C", "D", "E"].iter().enumerate().map(|(i, n)| node(i, n)).collect(),
+            messages: vec![],
+            partitions: vec![],
+            cuts: vec![],
+            network: Default::default(),
+            layout: arrangement.clone(),
+        };
+        let props = CanvasProps { frame: Rc::new(frame), selected: None, noun: "node", on: Callback::noop() };
+        let app = yew::Renderer::<NetworkCanvas>::with_root_and_props(root.clone().into(), props).render();
+        sleep(150).await;
+
+        let canvas: HtmlCanvasElement =
+            root.query_selector("[data-testid=canvas]").unwrap().expect("a canvas").dyn_into().unwrap();
+        let style = gloo::utils::window().get_computed_style(&canvas).unwrap().unwrap();
+        let tone = rgb(&style.get_property_value("--accent-plain").unwrap());
+        let centers = node_centers(&canvas);
+        assert_eq!(centers.len(), 5);
+        for (i, c) in centers.iter().enumerate() {
+            let rim = Point::new(c.x + NODE_RADIUS, c.y);
+            let found = pixel(&canvas, rim);
+            assert!(near(found, tone), "{arrangement:?}: node {i}'s rim at {rim:?} is {found:?}, not {tone:?}");
+        }
+        let rect = canvas.get_bounding_client_rect();
+        let middle = Point::new(rect.width() / 2.0, rect.height() / 2.0);
+        match &arrangement {
+            Arrangement::Hub { center } => {
+                assert!(centers[*center].distance(middle) <= 1.0, "the hub is in the middle")
+            }
+            Arrangement::Rows { .. } => {
+                assert!(centers[4].y < centers[1].y && centers[4].x < centers[0].x, "rows in order, top to bottom")
+            }
+            Arrangement::Ring => {}
+        }
+        app.destroy();
+        root.remove();
+    }
+}
+
+/// The lab's stylesheet, once per page: the canvas's size and colours come from it.
+fn add_stylesheet() {
     let document = gloo::utils::document();
+    if document.get_element_by_id("quorum-css").is_some() {
+        return;
+    }
     let style = document.create_element("style").unwrap();
+    style.set_id("quorum-css");
     style.set_text_content(Some(include_str!("../static/quorum.css")));
     document.head().unwrap().append_child(&style).unwrap();
+}
+
+/// The node centres the canvas publishes for tests, in CSS pixels.
+fn node_centers(canvas: &HtmlCanvasElement) -> Vec<Point> {
+    let centers: Vec<[f64; 2]> =
+        serde_json::from_str(&canvas.get_attribute("data-node-centers").unwrap()).expect("node centres as JSON");
+    centers.into_iter().map(|[x, y]| Point::new(x, y)).collect()
+}
+
+/// Mounts the lab with its real stylesheet, so the canvas has its real size;
+/// returns the element it is mounted in.
+async fn mount() -> Element {
+    add_stylesheet();
+    let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root).render();
+    yew::Renderer::<App>::with_root(root.clone()).render();
     sleep(400).await;
+    root
 }
 
 #[wasm_bindgen_test]
-async fn clicking_a_node_selects_it_and_crashing_it_changes_the_drawing() {
-    mount().await;
+async fn clicking_a_node_selects_it_and_crashing_it_draws_its_mark_there_only() {
+    let lab = mount().await;
     assert_eq!(find("[data-testid=play]").get_attribute("aria-pressed").as_deref(), Some("true"), "opens playing");
     click("[data-testid=play]");
     sleep(100).await;
     assert_eq!(find("[data-testid=play]").get_attribute("aria-pressed").as_deref(), Some("false"));
 
-    let canvas: HtmlCanvasElement = find("[data-testid=canvas]").dyn_into().unwrap();
-    let centers: Vec<[f64; 2]> =
-        serde_json::from_str(&canvas.get_attribute("data-node-centers").unwrap()).expect("node centres as JSON");
+    let canvas: HtmlCanvasElement =
+        lab.query_selector("[data-testid=canvas]").unwrap().expect("the lab's canvas").dyn_into().unwrap();
+    let centers = node_centers(&canvas);
     assert!(centers.len() >= 3, "the default scenario has several nodes");
     let rect = canvas.get_bounding_client_rect();
     let init = MouseEventInit::new();
     init.set_bubbles(true);
-    init.set_client_x((rect.left() + centers[1][0]) as i32);
-    init.set_client_y((rect.top() + centers[1][1]) as i32);
+    init.set_client_x((rect.left() + centers[1].x) as i32);
+    init.set_client_y((rect.top() + centers[1].y) as i32);
     let event = MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
     canvas.dispatch_event(&event).unwrap();
     sleep(100).await;
@@ -87,10 +205,28 @@ async fn clicking_a_node_selects_it_and_crashing_it_changes_the_drawing() {
     assert!(find("[data-testid=inspector] h2").text_content().unwrap().contains('B'));
     assert_eq!(item.get_attribute("data-liveness").as_deref(), Some("up"));
 
-    let before = pixels(&canvas);
+    // A crash must draw its mark (the red badge on the node's upper right)
+    // and change nothing on another node: compare those places, not the
+    // whole canvas, which changes whenever anything does.
+    let at = |i: usize| centers[i];
+    let badge = Point::new(at(1).x + NODE_RADIUS * 0.75, at(1).y - NODE_RADIUS * 0.75);
+    // Beside the badge's centre, clear of the white cross drawn over it.
+    let marks = [Point::new(badge.x + 5.0, badge.y), Point::new(badge.x - 5.0, badge.y)];
+    let style = gloo::utils::window().get_computed_style(&canvas).unwrap().unwrap();
+    let lost = rgb(&style.get_property_value("--lost").unwrap());
+    let farthest = (0..centers.len()).max_by(|&a, &b| at(a).distance(at(1)).total_cmp(&at(b).distance(at(1)))).unwrap();
+    // Inside the farthest node's circle: drawn over whatever passes beneath it.
+    let other_before = pixels_around(&canvas, at(farthest), NODE_RADIUS * 0.6);
+    let node_before = pixels_around(&canvas, at(1), NODE_RADIUS * 0.6);
+    assert!(marks.iter().all(|&m| !near(pixel(&canvas, m), lost)), "no crash mark before the crash");
+
     click("[data-testid=crash]");
     sleep(200).await;
     assert_eq!(find("[data-testid=node-B]").get_attribute("data-liveness").as_deref(), Some("crashed"));
     assert!(find("[data-testid=restart]").text_content().unwrap().contains("Restart B"));
-    assert_ne!(before, pixels(&canvas), "the crash shows on the canvas");
+    for m in marks {
+        assert!(near(pixel(&canvas, m), lost), "the crash mark at {m:?} is {:?}, not {lost:?}", pixel(&canvas, m));
+    }
+    assert_ne!(pixels_around(&canvas, at(1), NODE_RADIUS * 0.6), node_before, "B's circle is drawn as crashed");
+    assert_eq!(pixels_around(&canvas, at(farthest), NODE_RADIUS * 0.6), other_before, "node {farthest} is as it was");
 }

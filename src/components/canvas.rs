@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::app::Msg;
 use crate::describe;
 use crate::render::draw::{Scene, draw};
-use crate::render::layout::{Layout, Point};
+use crate::render::layout::{Arrangement, Layout, Point};
 use crate::render::palette::Palette;
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +73,7 @@ impl Component for NetworkCanvas {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
-        let layout = self.layout(props.frame.nodes.len());
+        let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let centers = layout.centers_json();
         let canvas = self.canvas.clone();
         let on = props.on.clone();
@@ -111,8 +111,8 @@ impl Component for NetworkCanvas {
 }
 
 impl NetworkCanvas {
-    fn layout(&self, count: usize) -> Layout {
-        Layout::new(self.size.0, self.size.1, count)
+    fn layout(&self, arrangement: &Arrangement, count: usize) -> Layout {
+        Layout::new(self.size.0, self.size.1, arrangement, count)
     }
 
     fn element(&self) -> Option<HtmlCanvasElement> {
@@ -154,7 +154,7 @@ impl NetworkCanvas {
         }
         let Ok(Some(context)) = canvas.get_context("2d") else { return };
         let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
-        let layout = self.layout(props.frame.nodes.len());
+        let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let scene = Scene { layout: &layout, palette: &self.palette, selected: props.selected, pixel_ratio: ratio };
         draw(&context, &scene, &props.frame);
     }

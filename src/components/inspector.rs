@@ -4,15 +4,17 @@
 
 use std::rc::Rc;
 
-use quorum_protocols::sim::any::ProtocolInfo;
+use quorum_protocols::sim::any::{ClientActionInfo, ProtocolInfo};
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault};
 use quorum_protocols::sim::view::{ItemState, Liveness, NodeFrame};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::action_form::ActionForm;
 use super::node_list::{accent_class, liveness_word};
 use crate::app::Msg;
 use crate::describe;
+use crate::render::palette::tag_tone;
 
 /// Items listed in the inspector, newest last.
 const ITEMS_SHOWN: usize = 40;
@@ -20,6 +22,8 @@ const ITEMS_SHOWN: usize = 40;
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
     pub info: &'static ProtocolInfo,
+    /// The client actions this run offers.
+    pub actions: &'static [ClientActionInfo],
     pub node: Option<NodeFrame>,
     pub names: Rc<Vec<String>>,
     pub on: Callback<Msg>,
@@ -59,6 +63,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Callback::from(move |e: Event| cut_to.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().ok()))
     };
     let items_from = node.view.items.len().saturating_sub(ITEMS_SHOWN);
+    let clock = describe::clock_offset(node.clock_offset_ms);
 
     html! {
         <section class={classes!("panel", "inspector", accent_class(node.view.accent))} data-testid="inspector">
@@ -68,17 +73,24 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 <span class="role">{ &node.view.role }</span>
                 <span class={classes!("liveness", format!("liveness--{}", liveness_word(node.liveness)))}>{ liveness_word(node.liveness) }</span>
             </h2>
-            if !node.view.facts.is_empty() {
-                <ul class="facts">{ for node.view.facts.iter().map(|f| html! { <li>{ f }</li> }) }</ul>
+            if !node.view.facts.is_empty() || clock.is_some() {
+                <ul class="facts">
+                    { for node.view.facts.iter().map(|f| html! { <li>{ f }</li> }) }
+                    if let Some(clock) = clock { <li class="clock" data-testid="clock-offset">{ clock }</li> }
+                </ul>
             }
             <div class="actions">
                 { life_button }
                 { pause_button }
-                { for props.info.client_actions.iter().map(|a| {
+                { for props.actions.iter().filter(|a| a.fields.is_empty()).map(|a| {
                     let action = Action::Client(ClientAction { name: a.name.to_string(), node: id, params: Default::default() });
                     html! { <button class="button button--primary" data-testid={format!("client-{}", a.name)} onclick={act(action)}>{ a.label }</button> }
                 }) }
             </div>
+            // A form per action with fields, started afresh for each node.
+            { for props.actions.iter().filter(|a| !a.fields.is_empty()).map(|a| html! {
+                <ActionForm key={format!("{}-{id}", a.name)} action={a} node={id} names={props.names.clone()} on={props.on.clone()} />
+            }) }
             if let Some(to) = target {
                 <div class="cut-row">
                     <label>
@@ -101,12 +113,13 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     if items_from > 0 { <li class="item item--more">{ format!("… {items_from} earlier") }</li> }
                     { for node.view.items[items_from..].iter().map(|item| {
                         let (class, state) = match item.state {
-                            ItemState::Settled => ("item item--settled", "settled"),
-                            ItemState::Tentative => ("item item--tentative", "tentative, not yet safe"),
-                            ItemState::Conflicting => ("item item--conflicting", "conflicts with another node"),
-                            ItemState::Discarded => ("item item--discarded", "discarded"),
+                            ItemState::Settled => ("item--settled", "settled"),
+                            ItemState::Tentative => ("item--tentative", "tentative, not yet safe"),
+                            ItemState::Conflicting => ("item--conflicting", "conflicts with another node"),
+                            ItemState::Discarded => ("item--discarded", "discarded"),
                         };
-                        html! { <li class={class} title={state}>{ &item.text }</li> }
+                        let tone = item.tag.map(|tag| format!("tag-{}", tag_tone(tag) + 1));
+                        html! { <li class={classes!("item", class, tone)} title={state}>{ &item.text }</li> }
                     }) }
                 </ul>
             }

@@ -89,13 +89,13 @@ mod tests {
     use super::*;
 
     static UNIQUE: PropertyInfo = PropertyInfo::always("unique", "No number is given to two requests");
-    static SERVED: PropertyInfo = PropertyInfo::eventually("served", "A patient parent gets a number");
+    static SERVED: PropertyInfo = PropertyInfo::eventually("served", "A patient client gets an answer");
     static PROPS: [&PropertyInfo; 2] = [&UNIQUE, &SERVED];
 
     #[test]
     fn rules_are_found_by_name_and_kind() {
         assert_eq!(rule_of(&PROPS, "unique"), "No number is given to two requests");
         assert_eq!(rule_of(&PROPS, "mystery"), "mystery");
-        assert_eq!(rules(&PROPS, PropertyKind::Eventually), vec!["A patient parent gets a number"]);
+        assert_eq!(rules(&PROPS, PropertyKind::Eventually), vec!["A patient client gets an answer"]);
     }
 }

@@ -1,6 +1,7 @@
 //! The lab's panels. Each takes plain data and one callback that carries
 //! [`crate::app::Msg`] back to the app; none of them holds the simulator.
 
+pub mod action_form;
 pub mod canvas;
 pub mod icons;
 pub mod inspector;
@@ -9,6 +10,7 @@ pub mod metrics;
 pub mod network_panel;
 pub mod node_list;
 pub mod notices;
+pub mod param_controls;
 pub mod scrubber;
 pub mod share_box;
 pub mod toolbar;

@@ -63,8 +63,8 @@ pub fn partition(assignment: &[usize]) -> Result<Fault, String> {
     Ok(Fault::Partition { groups })
 }
 
-/// Where the group picker starts: the partition in force, or else a
-/// minority (the first ⌊n/2⌋ nodes) against a majority.
+/// Where the group picker starts: the partition in force, or else the
+/// first ⌊n/2⌋ nodes against the rest.
 fn initial_assignment(count: usize, partitions: &[Vec<NodeId>]) -> Vec<usize> {
     if partitions.len() >= 2 {
         return (0..count)

@@ -9,6 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::icons::{Icon, icon};
+use super::param_controls::{ParamControl, ParamControls};
 use crate::app::Msg;
 use crate::session::SPEEDS;
 
@@ -20,6 +21,10 @@ pub struct ToolbarProps {
     pub preset: Option<usize>,
     pub title: String,
     pub variant: String,
+    /// The protocol's parameters, as controls showing the values in force.
+    pub params: Rc<Vec<ParamControl>>,
+    /// Keys the parameter controls, so a refused change shows the value in force again.
+    pub generation: u64,
     pub seed: u64,
     pub playing: bool,
     pub speed: f64,
@@ -115,6 +120,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 title="Copy a link that replays this run">
                 { icon(Icon::Share) }<span>{"Share"}</span>
             </button>
+            if !props.params.is_empty() {
+                <ParamControls key={props.generation} controls={props.params.clone()} on={on.clone()} />
+            }
             <p class="story" data-testid="scenario-title">
                 <strong>{ &props.title }</strong>
                 if let Some(summary) = summary { <span class="summary">{" — "}{ summary }</span> }

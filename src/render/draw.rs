@@ -8,12 +8,13 @@
 use std::f64::consts::TAU;
 
 use quorum_protocols::sim::time::NodeId;
-use quorum_protocols::sim::view::{Fate, Frame, ItemState, Liveness, MessageFrame, NodeFrame};
+use quorum_protocols::sim::view::{Accent, Fate, Frame, Item, ItemState, Liveness, MessageFrame, NodeFrame};
 use wasm_bindgen::JsValue;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect};
+use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect, hull};
 use super::palette::Palette;
+use crate::describe;
 
 /// The last part of a dropped message's flight in which it falls and fades.
 const FALL_FROM: f64 = 0.65;
@@ -44,22 +45,14 @@ pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     // Labels are placed greedily: a label that would cover a node or a
     // label already drawn is left out (its dot still shows), so busy links
     // stay readable.
-    let mut labels: Vec<Rect> = layout
-        .nodes
-        .iter()
-        .map(|n| Rect {
-            x: n.center.x - NODE_RADIUS,
-            y: n.center.y - NODE_RADIUS,
-            w: 2.0 * NODE_RADIUS,
-            h: 2.0 * NODE_RADIUS,
-        })
-        .collect();
+    let mut labels: Vec<Rect> = layout.nodes.iter().map(NodePlace::circle_box).collect();
     for m in &frame.messages {
         draw_message(ctx, scene, frame, m, &mut labels);
     }
+    let columns = columns(ctx, scene, frame);
     for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
         draw_node(ctx, scene, node, place);
-        draw_card(ctx, scene, node, place);
+        draw_card(ctx, scene, node, place, columns);
     }
 }
 
@@ -69,27 +62,25 @@ fn group_of(frame: &Frame, node: NodeId) -> Option<usize> {
 }
 
 /// Each partition group as one soft region around its members: a disc per
-/// node, a band per pair of neighbours and the polygon between them, all
-/// in one path filled once, so overlaps do not darken.
+/// node, a band along each edge of their outline and the outline's inside,
+/// all in one path filled once, so overlaps do not darken.
 fn draw_groups(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     for (i, group) in frame.partitions.iter().enumerate() {
-        // Nodes in id order go clockwise round the ellipse, so their polygon is convex and clockwise.
-        let mut members = group.clone();
-        members.sort_unstable();
-        let points: Vec<Point> = members.iter().filter_map(|&n| scene.layout.nodes.get(n)).map(|p| p.center).collect();
+        let members: Vec<Point> = group.iter().filter_map(|&n| scene.layout.nodes.get(n)).map(|p| p.center).collect();
+        let outline = hull(&members);
         ctx.begin_path();
-        for p in &points {
+        for p in &members {
             ctx.move_to(p.x + GROUP_HALO, p.y);
             let _ = ctx.arc(p.x, p.y, GROUP_HALO, 0.0, TAU);
         }
-        if points.len() > 1 {
-            for (a, b) in points.iter().zip(points.iter().cycle().skip(1)) {
+        if outline.len() > 1 {
+            for (a, b) in outline.iter().zip(outline.iter().cycle().skip(1)) {
                 band(ctx, *a, *b, GROUP_HALO);
             }
         }
-        if points.len() > 2 {
-            ctx.move_to(points[0].x, points[0].y);
-            for p in &points[1..] {
+        if outline.len() > 2 {
+            ctx.move_to(outline[0].x, outline[0].y);
+            for p in &outline[1..] {
                 ctx.line_to(p.x, p.y);
             }
             ctx.close_path();
@@ -253,7 +244,7 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
             ctx.set_stroke_style_str(accent);
         }
     }
-    ctx.set_line_width(if node.view.accent == quorum_protocols::sim::view::Accent::Primary { 5.0 } else { 3.0 });
+    ctx.set_line_width(if node.view.accent == Accent::Primary { 5.0 } else { 3.0 });
     circle(ctx, c, NODE_RADIUS);
     ctx.stroke();
     set_dash(ctx, &[]);
@@ -299,8 +290,52 @@ fn cross_badge(ctx: &Ctx, p: &Palette, at: Point) {
     line(ctx, Point::new(at.x + 3.5, at.y - 3.5), Point::new(at.x - 3.5, at.y + 3.5));
 }
 
-/// The card beside a node: role, facts, the last items it holds, its last log lines.
-fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
+/// Where the items go on the cards of one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Columns {
+    /// A column per index from `first`, the same on every card, so what the
+    /// nodes hold at one index lines up from card to card.
+    ByIndex { first: u64, count: usize, width: f64 },
+    /// Each card's newest items that fit, newest last: the protocol gives no indexes.
+    Newest,
+}
+
+/// Width kept at the start of an item row for the "…" of earlier items.
+const EARLIER_MARK: f64 = 14.0;
+/// Space between two items.
+const ITEM_GAP: f64 = 4.0;
+
+/// The window of indexes every card shows: the newest `columns` of them,
+/// or from the oldest if there are fewer. `None` without items.
+fn index_window(indexes: impl Iterator<Item = u64>, columns: usize) -> Option<(u64, usize)> {
+    let (low, high) = indexes.fold(None, |span: Option<(u64, u64)>, i| match span {
+        None => Some((i, i)),
+        Some((lo, hi)) => Some((lo.min(i), hi.max(i))),
+    })?;
+    let first = low.max(high.saturating_sub(columns.max(1) as u64 - 1));
+    Some((first, (high - first + 1) as usize))
+}
+
+/// Aligns items by index when the protocol gives every item one, with
+/// columns as wide as the widest item and as many as the narrowest card holds.
+fn columns(ctx: &Ctx, scene: &Scene, frame: &Frame) -> Columns {
+    let items = || frame.nodes.iter().flat_map(|n| &n.view.items);
+    if !items().all(|i| i.index.is_some()) {
+        return Columns::Newest;
+    }
+    ctx.set_font(&format!("600 10.5px {}", scene.palette.font));
+    let row = scene.layout.nodes.iter().map(|n| n.card.w - 16.0 - EARLIER_MARK).fold(f64::INFINITY, f64::min);
+    let width = items().map(|i| text_width(ctx, &i.text) + 10.0).fold(0.0, f64::max).min(row.max(0.0));
+    let fits = ((row + ITEM_GAP) / (width + ITEM_GAP)).floor().max(1.0) as usize;
+    match index_window(items().filter_map(|i| i.index), fits) {
+        Some((first, count)) => Columns::ByIndex { first, count, width },
+        None => Columns::Newest,
+    }
+}
+
+/// The card beside a node: role (and clock, if off), facts, the items it
+/// holds, its last log lines.
+fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, columns: Columns) {
     let p = scene.palette;
     let card = place.card;
     let inner = card.w - 16.0;
@@ -317,6 +352,15 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     ctx.set_text_baseline("alphabetic");
 
     let mut y = card.y + 17.0;
+    let mut heading_room = inner;
+    if let Some(clock) = describe::clock_offset(node.clock_offset_ms) {
+        ctx.set_font(&format!("600 10.5px {}", p.font));
+        ctx.set_fill_style_str(&p.paused);
+        ctx.set_text_align("right");
+        text(ctx, &clock, Point::new(left + inner, y));
+        ctx.set_text_align("left");
+        heading_room -= text_width(ctx, &clock) + 6.0;
+    }
     let (role_colour, status) = match node.liveness {
         Liveness::Up => (p.accent(node.view.accent), ""),
         Liveness::Paused => (p.paused.as_str(), " · paused"),
@@ -326,7 +370,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     ctx.set_fill_style_str(role_colour);
     // The name is in the circle; the card leads with the role.
     let heading = format!("{}{}", node.view.role, status);
-    text(ctx, &fit(ctx, &heading, inner), Point::new(left, y));
+    text(ctx, &fit(ctx, &heading, heading_room), Point::new(left, y));
 
     ctx.set_font(&format!("11.5px {}", p.font));
     ctx.set_fill_style_str(&p.text);
@@ -335,7 +379,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
         text(ctx, &line, Point::new(left, y));
     }
     y += 8.0;
-    draw_items(ctx, scene, node, Rect { x: left, y, w: inner, h: 17.0 });
+    draw_items(ctx, scene, node, Rect { x: left, y, w: inner, h: 17.0 }, columns);
     y += 17.0;
 
     ctx.set_font(&format!("10.5px {}", p.font));
@@ -350,45 +394,109 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     ctx.restore();
 }
 
-/// The newest items that fit on one row, newest last; settled ones are
-/// filled, tentative ones dashed.
-fn draw_items(ctx: &Ctx, scene: &Scene, node: &NodeFrame, row: Rect) {
+/// The node's items in one row, as `columns` says; "…" when it holds
+/// older ones than the row shows.
+fn draw_items(ctx: &Ctx, scene: &Scene, node: &NodeFrame, row: Rect, columns: Columns) {
     let p = scene.palette;
-    ctx.set_font(&format!("600 10.5px {}", p.font));
-    let widths: Vec<f64> = node.view.items.iter().map(|i| text_width(ctx, &i.text) + 10.0).collect();
-    let mut used = 0.0;
-    let mut first = widths.len();
-    while first > 0 && used + widths[first - 1] + 4.0 <= row.w - 14.0 {
-        first -= 1;
-        used += widths[first] + 4.0;
-    }
-    let mut x = row.x;
-    if first > 0 {
-        ctx.set_fill_style_str(&p.muted);
-        text(ctx, "…", Point::new(x, row.y + 12.5));
-        x += 12.0;
-    }
-    for (item, w) in node.view.items[first..].iter().zip(&widths[first..]) {
-        let chip = Rect { x, y: row.y, w: *w, h: row.h };
-        rounded_rect(ctx, chip, 4.0);
-        match item.state {
-            ItemState::Settled => {
-                ctx.set_fill_style_str(&p.settled);
-                ctx.fill();
-                ctx.set_fill_style_str(&p.surface);
-            }
-            ItemState::Tentative => outline(ctx, &p.tentative, &[3.0, 2.0]),
-            ItemState::Conflicting => outline(ctx, &p.lost, &[]),
-            ItemState::Discarded => outline(ctx, &p.muted, &[1.5, 2.5]),
-        }
-        text(ctx, &item.text, Point::new(x + 5.0, row.y + 12.5));
-        x += w + 4.0;
-    }
-    if node.view.items.is_empty() {
+    let items = &node.view.items;
+    if items.is_empty() {
         ctx.set_fill_style_str(&p.muted);
         ctx.set_font(&format!("italic 10.5px {}", p.font));
         text(ctx, "holds nothing yet", Point::new(row.x, row.y + 12.5));
+        return;
     }
+    ctx.set_font(&format!("600 10.5px {}", p.font));
+    let slots: Vec<(Rect, Option<&Item>)> = match columns {
+        Columns::ByIndex { first, count, width } => (0..count)
+            .map(|col| {
+                let x = row.x + EARLIER_MARK + col as f64 * (width + ITEM_GAP);
+                let index = Some(first + col as u64);
+                (Rect { x, w: width, ..row }, items.iter().rev().find(|i| i.index == index))
+            })
+            .collect(),
+        Columns::Newest => {
+            let widths: Vec<f64> = items.iter().map(|i| text_width(ctx, &i.text) + 10.0).collect();
+            let mut used = 0.0;
+            let mut first = widths.len();
+            while first > 0 && used + widths[first - 1] + ITEM_GAP <= row.w - EARLIER_MARK {
+                first -= 1;
+                used += widths[first] + ITEM_GAP;
+            }
+            let mut x = row.x + EARLIER_MARK;
+            items[first..]
+                .iter()
+                .zip(&widths[first..])
+                .map(|(item, &w)| {
+                    let slot = (Rect { x, w, ..row }, Some(item));
+                    x += w + ITEM_GAP;
+                    slot
+                })
+                .collect()
+        }
+    };
+    let shown = slots.iter().filter(|(_, item)| item.is_some()).count();
+    if shown < items.len() {
+        ctx.set_fill_style_str(&p.muted);
+        text(ctx, "…", Point::new(row.x, row.y + 12.5));
+    }
+    for (slot, item) in slots {
+        match item {
+            Some(item) => draw_item(ctx, p, item, slot),
+            // An index this node does not hold: a mark on the baseline, so a
+            // node that lags shows its gap.
+            None => {
+                ctx.set_fill_style_str(&p.link);
+                ctx.fill_rect(slot.x, slot.y + slot.h - 2.0, slot.w, 2.0);
+            }
+        }
+    }
+}
+
+/// One item, in its tag's tone (untagged: its state's): filled when
+/// settled, dashed while tentative, ringed in the alarm colour when it
+/// conflicts, faded and struck through when discarded.
+fn draw_item(ctx: &Ctx, p: &Palette, item: &Item, chip: Rect) {
+    let state_tone = match item.state {
+        ItemState::Settled => &p.settled,
+        ItemState::Tentative => &p.tentative,
+        ItemState::Conflicting => &p.lost,
+        ItemState::Discarded => &p.muted,
+    };
+    let tone = item.tag.map_or(state_tone.as_str(), |tag| p.tag(tag));
+    ctx.save();
+    rounded_rect(ctx, chip, 4.0);
+    match item.state {
+        ItemState::Settled => {
+            ctx.set_fill_style_str(tone);
+            ctx.fill();
+            ctx.set_fill_style_str(&p.surface);
+        }
+        ItemState::Tentative => outline(ctx, tone, &[3.0, 2.0]),
+        ItemState::Conflicting => {
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(&p.lost);
+            ctx.stroke();
+            ctx.set_fill_style_str(tone);
+        }
+        ItemState::Discarded => {
+            outline(ctx, &p.muted, &[1.5, 2.5]);
+            ctx.set_global_alpha(0.6);
+            ctx.set_fill_style_str(tone);
+        }
+    }
+    let label = fit(ctx, &item.text, chip.w - 10.0);
+    let at = Point::new(chip.x + 5.0, chip.y + 12.5);
+    text(ctx, &label, at);
+    if item.state == ItemState::Discarded {
+        ctx.set_stroke_style_str(tone);
+        ctx.set_line_width(1.0);
+        line(
+            ctx,
+            Point::new(at.x, chip.y + chip.h / 2.0),
+            Point::new(at.x + text_width(ctx, &label), chip.y + chip.h / 2.0),
+        );
+    }
+    ctx.restore();
 }
 
 // ---- small helpers -------------------------------------------------------
@@ -485,4 +593,18 @@ fn set_dash(ctx: &Ctx, segments: &[f64]) {
         array.push(&JsValue::from_f64(*s));
     }
     let _ = ctx.set_line_dash(&array);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_window_shows_the_newest_indexes_that_fit() {
+        assert_eq!(index_window([3, 9, 5, 12].into_iter(), 4), Some((9, 4)), "the newest four: 9 to 12");
+        assert_eq!(index_window([2, 3].into_iter(), 8), Some((2, 2)), "few items start at the oldest");
+        assert_eq!(index_window([7].into_iter(), 0), Some((7, 1)), "at least one column");
+        assert_eq!(index_window(std::iter::empty(), 5), None);
+        assert_eq!(index_window([u64::MAX - 1, u64::MAX].into_iter(), 3), Some((u64::MAX - 1, 2)));
+    }
 }

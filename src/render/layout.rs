@@ -1,10 +1,14 @@
 //! Where nodes, their cards and messages go on the canvas, in CSS pixels.
 //!
-//! Nodes sit on an ellipse that fills the canvas; each node's card (role,
-//! facts, items, log) sits just outside it, pointing away from the centre,
-//! so messages crossing the middle never run under a card.
+//! The protocol says how its nodes are arranged ([`Arrangement`]); this
+//! turns that into positions. Cards (role, facts, items, log) sit where
+//! messages rarely pass, so a card seldom hides a message in flight:
+//! outside the ring, below a hub, beside a node in a row.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
+
+use quorum_protocols::sim::time::NodeId;
+pub use quorum_protocols::sim::view::Layout as Arrangement;
 
 /// Radius of a node's circle.
 pub const NODE_RADIUS: f64 = 26.0;
@@ -14,6 +18,8 @@ const PAD: f64 = 10.0;
 const CARD_GAP: f64 = 8.0;
 /// Height of a card: a role line, two fact lines, a row of items and three log lines.
 pub const CARD_HEIGHT: f64 = 120.0;
+/// Space between neighbouring node-and-card groups in a row, and between rows.
+const ROW_GAP: f64 = 12.0;
 /// How far the two directions of a link are drawn apart, so a request and
 /// its reply are not on top of each other.
 const LANE_OFFSET: f64 = 5.0;
@@ -52,6 +58,11 @@ impl Rect {
         p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
     }
 
+    /// The rectangle with `margin` more on every side.
+    pub fn grown(&self, margin: f64) -> Rect {
+        Rect { x: self.x - margin, y: self.y - margin, w: self.w + 2.0 * margin, h: self.h + 2.0 * margin }
+    }
+
     pub fn overlaps(&self, other: &Rect) -> bool {
         self.x < other.x + other.w
             && other.x < self.x + self.w
@@ -64,52 +75,41 @@ impl Rect {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NodePlace {
     pub center: Point,
-    /// Direction from the middle of the canvas, in radians (0 = right, clockwise).
-    pub angle: f64,
     pub card: Rect,
 }
 
-/// The geometry of one canvas size and node count.
+impl NodePlace {
+    /// The square around the node's circle.
+    pub fn circle_box(&self) -> Rect {
+        let r = NODE_RADIUS;
+        Rect { x: self.center.x - r, y: self.center.y - r, w: 2.0 * r, h: 2.0 * r }
+    }
+}
+
+/// The geometry of one canvas size and arrangement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub width: f64,
     pub height: f64,
-    pub center: Point,
+    /// Indexed by node id.
     pub nodes: Vec<NodePlace>,
 }
 
 impl Layout {
-    /// Places `count` nodes clockwise from the top on a `width` × `height` canvas.
-    pub fn new(width: f64, height: f64, count: usize) -> Layout {
+    /// Places `count` nodes on a `width` × `height` canvas as `arrangement`
+    /// says. An arrangement that does not fit the count (a hub that is not
+    /// a node, rows that leave nodes out) degrades instead of failing: the
+    /// canvas must draw whatever a protocol sends.
+    pub fn new(width: f64, height: f64, arrangement: &Arrangement, count: usize) -> Layout {
         let width = finite_or_zero(width);
         let height = finite_or_zero(height);
-        let center = Point::new(width / 2.0, height / 2.0);
-        let card_w = card_width(width);
-        let min_radius = 2.0 * NODE_RADIUS;
-        let rx = (width / 2.0 - PAD - card_w - NODE_RADIUS - CARD_GAP).max(min_radius);
-        let ry = (height / 2.0 - PAD - CARD_HEIGHT - NODE_RADIUS - CARD_GAP).max(min_radius);
-        let nodes = (0..count)
-            .map(|i| {
-                let angle = -FRAC_PI_2 + TAU * i as f64 / count as f64;
-                let (sin, cos) = angle.sin_cos();
-                let node = if count == 1 { center } else { Point::new(center.x + rx * cos, center.y + ry * sin) };
-                // The card's centre moves out from the node in the node's
-                // direction, just far enough for the card to clear the
-                // circle: above the top node, beside the side ones, below
-                // and to the side for the ones in between.
-                let clear_x = (card_w / 2.0 + NODE_RADIUS + CARD_GAP) / cos.abs();
-                let clear_y = (CARD_HEIGHT / 2.0 + NODE_RADIUS + CARD_GAP) / sin.abs();
-                let reach = clear_x.min(clear_y);
-                let card = Rect {
-                    x: node.x + cos * reach - card_w / 2.0,
-                    y: node.y + sin * reach - CARD_HEIGHT / 2.0,
-                    w: card_w,
-                    h: CARD_HEIGHT,
-                };
-                NodePlace { center: node, angle, card: keep_inside(card, width, height) }
-            })
-            .collect();
-        Layout { width, height, center, nodes }
+        let canvas = Canvas { width, height, card_w: card_width(width) };
+        let nodes = match arrangement {
+            Arrangement::Hub { center: hub } if *hub < count => canvas.hub(*hub, count),
+            Arrangement::Rows { rows } => canvas.rows(&complete_rows(rows, count), count),
+            _ => canvas.ring(count),
+        };
+        Layout { width, height, nodes }
     }
 
     /// The node under a click: its circle first, then its card.
@@ -159,13 +159,187 @@ fn keep_inside(card: Rect, width: f64, height: f64) -> Rect {
     Rect { x, y, ..card }
 }
 
+/// The rows as drawn: only real nodes, each once, and every node somewhere
+/// (the ones the protocol left out in one more row at the bottom).
+fn complete_rows(rows: &[Vec<NodeId>], count: usize) -> Vec<Vec<NodeId>> {
+    let mut placed = vec![false; count];
+    let mut out: Vec<Vec<NodeId>> = rows
+        .iter()
+        .map(|row| row.iter().copied().filter(|&n| n < count && !std::mem::replace(&mut placed[n], true)).collect())
+        .collect();
+    out.push((0..count).filter(|&n| !placed[n]).collect());
+    out.retain(|row: &Vec<NodeId>| !row.is_empty());
+    out
+}
+
+/// A canvas size, and the card width that goes with it.
+struct Canvas {
+    width: f64,
+    height: f64,
+    card_w: f64,
+}
+
+impl Canvas {
+    fn middle(&self) -> Point {
+        Point::new(self.width / 2.0, self.height / 2.0)
+    }
+
+    /// Evenly on an ellipse, clockwise from the top.
+    fn ring(&self, count: usize) -> Vec<NodePlace> {
+        if count == 1 {
+            return vec![self.outward(self.middle(), -FRAC_PI_2)];
+        }
+        (0..count).map(|i| self.on_ellipse(-FRAC_PI_2 + TAU * i as f64 / count as f64)).collect()
+    }
+
+    /// The hub in the middle with its card below it, the others on the
+    /// ellipse around it. An even number of others would put one straight
+    /// below the hub, where its card is: they are turned half a step.
+    fn hub(&self, hub: NodeId, count: usize) -> Vec<NodePlace> {
+        let others = count - 1;
+        let turn = if others % 2 == 0 { 0.5 } else { 0.0 };
+        let mut places: Vec<NodePlace> =
+            (0..others).map(|i| self.on_ellipse(-FRAC_PI_2 + TAU * (i as f64 + turn) / others as f64)).collect();
+        let middle = self.middle();
+        let below = Rect {
+            x: middle.x - self.card_w / 2.0,
+            y: middle.y + NODE_RADIUS + CARD_GAP,
+            w: self.card_w,
+            h: CARD_HEIGHT,
+        };
+        let card = keep_inside(narrowed(below, middle.x, &places), self.width, self.height);
+        places.insert(hub, NodePlace { center: middle, card });
+        places
+    }
+
+    /// Rows top to bottom, each spread across the width, with every card to
+    /// the right of its node: messages between rows run up and down, past
+    /// the cards rather than under them.
+    fn rows(&self, rows: &[Vec<NodeId>], count: usize) -> Vec<NodePlace> {
+        let pitch = (self.height - 2.0 * PAD) / rows.len() as f64;
+        let widest = rows.iter().map(Vec::len).max().unwrap_or(1);
+        let across = self.width - 2.0 * PAD;
+        // Every card has the same size, so items line up from card to card.
+        let card_w = self.card_w.min(across / widest as f64 - 2.0 * NODE_RADIUS - CARD_GAP - ROW_GAP).max(0.0);
+        let card_h = CARD_HEIGHT.min(pitch - ROW_GAP).max(0.0);
+        let group_w = 2.0 * NODE_RADIUS + CARD_GAP + card_w;
+        let mut places: Vec<(NodeId, NodePlace)> = Vec::with_capacity(count);
+        for (r, row) in rows.iter().enumerate() {
+            let y = PAD + pitch * (r as f64 + 0.5);
+            let slot = across / row.len() as f64;
+            for (i, &id) in row.iter().enumerate() {
+                let node = Point::new(PAD + slot * i as f64 + (slot - group_w) / 2.0 + NODE_RADIUS, y);
+                let card = Rect { x: node.x + NODE_RADIUS + CARD_GAP, y: y - card_h / 2.0, w: card_w, h: card_h };
+                places.push((id, NodePlace { center: node, card: keep_inside(card, self.width, self.height) }));
+            }
+        }
+        // Every node is in exactly one row, so sorting by id indexes them by id.
+        places.sort_by_key(|(id, _)| *id);
+        places.into_iter().map(|(_, place)| place).collect()
+    }
+
+    /// A node on the ellipse that leaves room for the cards outside it.
+    fn on_ellipse(&self, angle: f64) -> NodePlace {
+        let min_radius = 2.0 * NODE_RADIUS;
+        let rx = (self.width / 2.0 - PAD - self.card_w - NODE_RADIUS - CARD_GAP).max(min_radius);
+        let ry = (self.height / 2.0 - PAD - CARD_HEIGHT - NODE_RADIUS - CARD_GAP).max(min_radius);
+        let (sin, cos) = angle.sin_cos();
+        let middle = self.middle();
+        self.outward(Point::new(middle.x + rx * cos, middle.y + ry * sin), angle)
+    }
+
+    /// A node with its card pushed away from it in direction `angle`.
+    fn outward(&self, node: Point, angle: f64) -> NodePlace {
+        let (sin, cos) = angle.sin_cos();
+        // The card's centre moves out from the node in the node's
+        // direction, just far enough for the card to clear the circle:
+        // above the top node, beside the side ones, below and to the side
+        // for the ones in between.
+        let clear_x = (self.card_w / 2.0 + NODE_RADIUS + CARD_GAP) / cos.abs();
+        let clear_y = (CARD_HEIGHT / 2.0 + NODE_RADIUS + CARD_GAP) / sin.abs();
+        let reach = clear_x.min(clear_y);
+        let card = Rect {
+            x: node.x + cos * reach - self.card_w / 2.0,
+            y: node.y + sin * reach - CARD_HEIGHT / 2.0,
+            w: self.card_w,
+            h: CARD_HEIGHT,
+        };
+        NodePlace { center: node, card: keep_inside(card, self.width, self.height) }
+    }
+}
+
+/// `card`, centred on `x`, made narrow enough to clear the circles and
+/// cards of `others` that share its height.
+fn narrowed(card: Rect, x: f64, others: &[NodePlace]) -> Rect {
+    let mut half = card.w / 2.0;
+    for place in others {
+        for taken in [place.circle_box(), place.card] {
+            let taken = taken.grown(CARD_GAP);
+            if taken.y < card.y + card.h && card.y < taken.y + taken.h {
+                let clear = (taken.x - x).max(x - (taken.x + taken.w)).max(0.0);
+                half = half.min(clear);
+            }
+        }
+    }
+    Rect { x: x - half, w: 2.0 * half, ..card }
+}
+
+/// The convex hull of `points`, clockwise on screen (y grows downwards):
+/// the outline of a region drawn around a group of nodes, wherever the
+/// arrangement put them. Fewer than three distinct points come back as they are.
+pub fn hull(points: &[Point]) -> Vec<Point> {
+    let mut sorted = points.to_vec();
+    sorted.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    sorted.dedup();
+    if sorted.len() < 3 {
+        return sorted;
+    }
+    // Positive: `o → a → b` turns clockwise on screen.
+    let turn = |o: Point, a: Point, b: Point| (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+    let mut out: Vec<Point> = Vec::with_capacity(sorted.len() + 1);
+    // Andrew's monotone chain: the top edge left to right, then the bottom right to left.
+    for pass in [sorted.clone(), sorted.into_iter().rev().collect()] {
+        let start = out.len();
+        for p in pass {
+            while out.len() >= start + 2 && turn(out[out.len() - 2], out[out.len() - 1], p) <= 0.0 {
+                out.pop();
+            }
+            out.push(p);
+        }
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Canvas sizes the lab shows: a laptop, a large screen, a small window, a 1280×800 page.
+    const SIZES: [(f64, f64); 4] = [(1000.0, 700.0), (1400.0, 900.0), (800.0, 600.0), (880.0, 550.0)];
+
+    fn middle(layout: &Layout) -> Point {
+        Point::new(layout.width / 2.0, layout.height / 2.0)
+    }
+
+    fn rows(rows: &[&[NodeId]]) -> Arrangement {
+        Arrangement::Rows { rows: rows.iter().map(|r| r.to_vec()).collect() }
+    }
+
+    /// Every arrangement a protocol might send, with node counts it might send it with.
+    fn arrangements() -> Vec<(Arrangement, usize)> {
+        let mut all: Vec<(Arrangement, usize)> = (3..=9).map(|n| (Arrangement::Ring, n)).collect();
+        all.extend((3..=9).map(|n| (Arrangement::Hub { center: 0 }, n)));
+        all.push((Arrangement::Hub { center: 2 }, 5));
+        all.push((rows(&[&[0, 1], &[2, 3, 4], &[5, 6]]), 7));
+        all.push((rows(&[&[0, 1, 2], &[3, 4, 5, 6, 7], &[8]]), 9));
+        all.push((rows(&[&[4, 3], &[2, 1, 0]]), 5));
+        all
+    }
+
     #[test]
     fn five_nodes_start_at_the_top_and_go_clockwise() {
-        let layout = Layout::new(1000.0, 700.0, 5);
+        let layout = Layout::new(1000.0, 700.0, &Arrangement::Ring, 5);
         let top = layout.nodes[0].center;
         assert!((top.x - 500.0).abs() < 1e-9);
         assert!(top.y < 350.0);
@@ -178,23 +352,28 @@ mod tests {
 
     #[test]
     fn nodes_and_cards_stay_on_the_canvas_without_overlapping() {
-        for &(w, h) in &[(1000.0, 700.0), (1400.0, 900.0), (800.0, 600.0)] {
-            for count in [3, 5, 7] {
-                let layout = Layout::new(w, h, count);
+        for (w, h) in SIZES {
+            for (arrangement, count) in arrangements() {
+                let layout = Layout::new(w, h, &arrangement, count);
+                let case = format!("{w}x{h} {arrangement:?} of {count}");
+                assert_eq!(layout.nodes.len(), count, "{case}");
+                let canvas = Rect { x: 0.0, y: 0.0, w, h };
                 for (i, n) in layout.nodes.iter().enumerate() {
-                    let c = n.card;
-                    assert!(c.x >= 0.0 && c.y >= 0.0 && c.x + c.w <= w && c.y + c.h <= h, "{w}x{h} {count}: card {i}");
-                    let around = Rect {
-                        x: n.center.x - NODE_RADIUS,
-                        y: n.center.y - NODE_RADIUS,
-                        w: 2.0 * NODE_RADIUS,
-                        h: 2.0 * NODE_RADIUS,
-                    };
-                    assert!(!c.overlaps(&around), "{w}x{h} {count}: card {i} covers its own node");
-                    for (j, m) in layout.nodes.iter().enumerate().skip(i + 1) {
-                        assert!(n.center.distance(m.center) > 2.0 * NODE_RADIUS, "nodes {i} and {j} touch");
-                        if count <= 5 {
-                            assert!(!c.overlaps(&m.card), "{w}x{h} {count}: cards {i} and {j} overlap");
+                    for part in [n.card, n.circle_box()] {
+                        let inside =
+                            part.x >= canvas.x && part.y >= canvas.y && part.x + part.w <= w && part.y + part.h <= h;
+                        assert!(inside, "{case}: node {i} leaves the canvas: {part:?}");
+                    }
+                    // Up to seven nodes every card is big enough to read; more may squeeze them.
+                    let readable = n.card.w >= 100.0 && n.card.h >= 90.0;
+                    assert!(count > 7 || readable, "{case}: card {i} is too small to read: {:?}", n.card);
+                    for (j, m) in layout.nodes.iter().enumerate() {
+                        assert!(!n.card.overlaps(&m.circle_box()), "{case}: card {i} covers node {j}");
+                        if j > i {
+                            assert!(n.center.distance(m.center) > 2.0 * NODE_RADIUS, "{case}: nodes {i} and {j} touch");
+                            // Seven or more on a ring crowd it: their cards may touch a neighbour's.
+                            let crowded = arrangement == Arrangement::Ring && count > 5;
+                            assert!(crowded || !n.card.overlaps(&m.card), "{case}: cards {i} and {j} overlap");
                         }
                     }
                 }
@@ -203,35 +382,85 @@ mod tests {
     }
 
     #[test]
-    fn clicks_hit_the_node_under_them() {
-        let layout = Layout::new(1000.0, 700.0, 5);
-        for (i, n) in layout.nodes.iter().enumerate() {
-            assert_eq!(layout.hit(n.center), Some(i));
-            let rim = Point::new(n.center.x + NODE_RADIUS, n.center.y);
-            assert_eq!(layout.hit(rim), Some(i));
-            let card = Point::new(n.card.x + 3.0, n.card.y + 3.0);
-            assert_eq!(layout.hit(card), Some(i), "a click on a card selects its node");
+    fn a_hub_sits_in_the_middle_of_the_others() {
+        for (w, h) in SIZES {
+            for count in [4, 5, 8] {
+                for hub in [0, count - 1] {
+                    let layout = Layout::new(w, h, &Arrangement::Hub { center: hub }, count);
+                    assert_eq!(layout.nodes[hub].center, middle(&layout), "{w}x{h}: hub {hub} of {count}");
+                    let others: Vec<Point> =
+                        layout.nodes.iter().enumerate().filter(|(i, _)| *i != hub).map(|(_, n)| n.center).collect();
+                    let mean = Point::new(
+                        others.iter().map(|p| p.x).sum::<f64>() / others.len() as f64,
+                        others.iter().map(|p| p.y).sum::<f64>() / others.len() as f64,
+                    );
+                    assert!(mean.distance(middle(&layout)) < 20.0, "{w}x{h}: the others surround the hub: {mean:?}");
+                    assert_eq!(hull(&others).len(), others.len(), "every other node is on the outline around the hub");
+                }
+            }
         }
-        assert_eq!(layout.hit(layout.center), None, "the middle is empty");
-        assert_eq!(layout.hit(Point::new(-50.0, -50.0)), None);
+    }
+
+    #[test]
+    fn rows_run_top_to_bottom_in_order() {
+        let arrangement = rows(&[&[4, 3], &[2, 1, 0], &[5]]);
+        for (w, h) in SIZES {
+            let layout = Layout::new(w, h, &arrangement, 6);
+            let y = |n: NodeId| layout.nodes[n].center.y;
+            let x = |n: NodeId| layout.nodes[n].center.x;
+            assert!(y(4) == y(3) && y(2) == y(1) && y(1) == y(0), "a row is one horizontal line");
+            assert!(y(3) < y(2) && y(0) < y(5), "rows go top to bottom");
+            assert!(x(4) < x(3) && x(2) < x(1) && x(1) < x(0), "each row keeps its order, left to right");
+            let card = |n: NodeId| layout.nodes[n].card;
+            assert!((0..6).all(|n| card(n).w == card(0).w), "every card has the same width, so items line up");
+        }
+    }
+
+    #[test]
+    fn arrangements_that_do_not_fit_the_count_still_place_every_node() {
+        let ring = Layout::new(1000.0, 700.0, &Arrangement::Ring, 5);
+        assert_eq!(Layout::new(1000.0, 700.0, &Arrangement::Hub { center: 7 }, 5), ring, "a hub that is no node");
+        assert_eq!(complete_rows(&[vec![1, 1, 9], vec![], vec![0]], 4), vec![vec![1], vec![0], vec![2, 3]]);
+        let partial = Layout::new(1000.0, 700.0, &rows(&[&[1, 1, 9], &[0]]), 4);
+        assert_eq!(partial.nodes.len(), 4);
+        assert!(partial.nodes[2].center.y > partial.nodes[0].center.y, "left-out nodes go in a last row");
+    }
+
+    #[test]
+    fn clicks_hit_the_node_under_them() {
+        for (arrangement, count) in arrangements() {
+            let layout = Layout::new(1000.0, 700.0, &arrangement, count);
+            for (i, n) in layout.nodes.iter().enumerate() {
+                assert_eq!(layout.hit(n.center), Some(i));
+                let rim = Point::new(n.center.x + NODE_RADIUS, n.center.y);
+                assert_eq!(layout.hit(rim), Some(i));
+                let card = Point::new(n.card.x + n.card.w - 3.0, n.card.y + n.card.h - 3.0);
+                assert_eq!(layout.hit(card), Some(i), "{arrangement:?}: a click on a card selects its node");
+            }
+            assert_eq!(layout.hit(Point::new(-50.0, -50.0)), None);
+        }
+        assert_eq!(Layout::new(1000.0, 700.0, &Arrangement::Ring, 5).hit(Point::new(500.0, 350.0)), None);
     }
 
     #[test]
     fn degenerate_sizes_do_not_panic() {
         for (w, h) in [(0.0, 0.0), (f64::NAN, 10.0), (f64::INFINITY, -3.0), (50.0, 50.0)] {
-            let layout = Layout::new(w, h, 5);
-            assert_eq!(layout.nodes.len(), 5);
-            let _ = layout.hit(Point::new(1.0, 1.0));
+            for (arrangement, count) in arrangements() {
+                let layout = Layout::new(w, h, &arrangement, count);
+                assert_eq!(layout.nodes.len(), count);
+                let _ = layout.hit(Point::new(1.0, 1.0));
+            }
         }
-        assert!(Layout::new(800.0, 600.0, 0).nodes.is_empty());
-        let one = Layout::new(800.0, 600.0, 1);
-        assert_eq!(one.nodes[0].center, one.center);
+        assert!(Layout::new(800.0, 600.0, &Arrangement::Ring, 0).nodes.is_empty());
+        let one = Layout::new(800.0, 600.0, &Arrangement::Ring, 1);
+        assert_eq!(one.nodes[0].center, middle(&one));
         assert_eq!(one.lane(0, 0), None);
+        assert_eq!(Layout::new(800.0, 600.0, &Arrangement::Hub { center: 0 }, 1).nodes[0].center, middle(&one));
     }
 
     #[test]
     fn lanes_run_rim_to_rim_on_the_right_of_travel() {
-        let layout = Layout::new(1000.0, 700.0, 5);
+        let layout = Layout::new(1000.0, 700.0, &Arrangement::Ring, 5);
         let (start, end) = layout.lane(0, 2).unwrap();
         let (a, b) = (layout.nodes[0].center, layout.nodes[2].center);
         assert!((start.distance(a) - NODE_RADIUS.hypot(LANE_OFFSET)).abs() < 1e-9);
@@ -248,11 +477,29 @@ mod tests {
         assert!(a.overlaps(&Rect { x: 5.0, y: 5.0, w: 10.0, h: 10.0 }));
         assert!(!a.overlaps(&Rect { x: 10.0, y: 0.0, w: 5.0, h: 5.0 }), "touching edges do not overlap");
         assert!(!a.overlaps(&Rect { x: 0.0, y: 20.0, w: 5.0, h: 5.0 }));
+        assert_eq!(a.grown(1.0), Rect { x: -1.0, y: -1.0, w: 12.0, h: 12.0 });
+    }
+
+    #[test]
+    fn the_hull_is_the_clockwise_outline() {
+        let p = Point::new;
+        let square = [p(0.0, 0.0), p(10.0, 10.0), p(5.0, 5.0), p(10.0, 0.0), p(0.0, 10.0), p(10.0, 0.0)];
+        let outline = hull(&square);
+        assert_eq!(outline, vec![p(0.0, 0.0), p(10.0, 0.0), p(10.0, 10.0), p(0.0, 10.0)], "no inner or repeated point");
+        // Shoelace: positive with y down is clockwise on screen, the way arcs and bands are drawn.
+        let area: f64 = outline.iter().zip(outline.iter().cycle().skip(1)).map(|(a, b)| a.x * b.y - b.x * a.y).sum();
+        assert!(area > 0.0);
+        assert_eq!(
+            hull(&[p(0.0, 0.0), p(5.0, 0.0), p(9.0, 0.0)]),
+            vec![p(0.0, 0.0), p(9.0, 0.0)],
+            "a row is a segment"
+        );
+        assert_eq!(hull(&[p(1.0, 2.0)]), vec![p(1.0, 2.0)]);
     }
 
     #[test]
     fn centers_are_listed_for_tests() {
-        let layout = Layout::new(200.0, 200.0, 1);
+        let layout = Layout::new(200.0, 200.0, &Arrangement::Ring, 1);
         assert_eq!(layout.centers_json(), "[[100,100]]");
     }
 }

@@ -1,14 +1,18 @@
-// The lab as a student uses it: it opens playing, a branch is crashed by clicking it on
+// The lab as a student uses it: it opens playing, a node is crashed by clicking it on
 // the canvas and pressing Crash, the run is shared as a link that reopens it, and a
 // tampered link falls back to the default scenario with a clear message.
 
-// A fingerprint of the canvas pixels, to tell whether what is drawn changed.
-const canvasDigest = () => {
+// A fingerprint of the canvas pixels in a small square around a point (CSS pixels), to
+// tell whether what is drawn there changed. The square is well inside a node's circle,
+// which is drawn over whatever passes beneath it.
+const digestAround = ([x, y]) => {
   const c = document.querySelector('[data-testid=canvas]');
-  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  const ratio = c.width / c.getBoundingClientRect().width;
+  const half = 10 * ratio;
+  const { data } = c.getContext('2d').getImageData(x * ratio - half, y * ratio - half, 2 * half, 2 * half);
   let h = 2166136261;
   for (let i = 0; i < data.length; i += 1) h = Math.imul(h ^ data[i], 16777619);
-  return `${c.width}x${c.height}:${h >>> 0}`;
+  return h >>> 0;
 };
 
 async function openLab(h, path = '/') {
@@ -93,7 +97,7 @@ export async function run(h) {
   await page.keyboard.press(' ');
   await clockAdvances(page);
 
-  // Crash branch B: pause so the canvas only changes because of the crash, click B on
+  // Crash node B: pause so the canvas only changes because of the crash, click B on
   // the canvas, press Crash.
   await page.click('[data-testid=play]');
   const canvas = page.locator('[data-testid=canvas]');
@@ -102,12 +106,16 @@ export async function run(h) {
   await page.mouse.click(box.x + centers[1][0], box.y + centers[1][1]);
   await page.locator('[data-testid=node-B].is-selected').waitFor();
   assert.match(await page.innerText('[data-testid=inspector] h2'), /\bB\b/);
-  const before = await page.evaluate(canvasDigest);
+  // The crash must show on B and nowhere else: B's circle changes, the node farthest
+  // from it does not (the run is paused, so nothing else moves).
+  const distance = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const farthest = centers.reduce((best, c, i) => (distance(c, centers[1]) > distance(centers[best], centers[1]) ? i : best), 0);
+  const [bBefore, otherBefore] = await Promise.all([centers[1], centers[farthest]].map((c) => page.evaluate(digestAround, c)));
   await page.click('[data-testid=crash]');
   await page.locator('[data-testid=node-B][data-liveness=crashed]').waitFor();
   await page.locator('[data-testid=restart]').waitFor();
-  const after = await page.evaluate(canvasDigest);
-  assert.notEqual(after, before, 'the crash changes what the canvas shows');
+  assert.notEqual(await page.evaluate(digestAround, centers[1]), bBefore, 'B is drawn as crashed');
+  assert.equal(await page.evaluate(digestAround, centers[farthest]), otherBefore, `node ${farthest} is drawn as before`);
   h.log('screenshot:', await h.screenshot('lab-crashed'));
 
   // Share: the address bar and the share box carry the run.
