@@ -60,6 +60,10 @@ pub struct Ledger {
     /// issued entries, and the book's rewrite count when that was checked
     /// (a rewritten book is checked again from the start).
     verified: Vec<(usize, u64)>,
+    /// Each book as last checked: length, rewrites, confirming mandate. A
+    /// step that changed none of them (and told nobody anything) cannot have
+    /// issued, lost or skipped a number, so it costs one comparison per branch.
+    last_seen: Vec<(usize, u64, u64)>,
     /// Positions already reported, so one broken fact is reported once.
     reported_gaps: BTreeSet<usize>,
     reported_lost: BTreeSet<usize>,
@@ -139,9 +143,17 @@ impl Ledger {
                 *len += 1;
             }
         }
-        let mut lengths: Vec<usize> = self.verified.iter().map(|&(len, _)| len).collect();
-        lengths.sort_unstable_by(|a, b| b.cmp(a));
-        let safe_below = lengths[self.majority - 1];
+        // The majority-th longest verified prefix, without allocating: a
+        // position is safe if that many prefixes reach past it.
+        let safe_below = self
+            .verified
+            .iter()
+            .map(|&(len, _)| len)
+            .find(|&l| {
+                self.verified.iter().filter(|&&(other, _)| other >= l).count() >= self.majority
+                    && self.verified.iter().filter(|&&(other, _)| other > l).count() < self.majority
+            })
+            .unwrap_or(0);
         for at in safe_below..k {
             let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
@@ -203,13 +215,22 @@ impl Monitor<Office> for Ledger {
             majority: majority(office.nodes),
             settle_ms: office.settle_ms,
             verified: vec![(0, 0); office.nodes],
+            last_seen: vec![(0, 0, 0); office.nodes],
             ..Ledger::default()
         }
     }
 
     fn check(&mut self, _: &Office, step: &StepView<Office>, found: &mut Found) {
-        self.discover_issued(step.nodes, found);
-        self.check_survival(step.nodes, found);
+        let mut changed = false;
+        for (seen, b) in self.last_seen.iter_mut().zip(step.nodes) {
+            let now = (b.vault.book.len(), b.vault.book.rewrites(), b.vault.book_mandate);
+            changed |= *seen != now;
+            *seen = now;
+        }
+        if changed {
+            self.discover_issued(step.nodes, found);
+            self.check_survival(step.nodes, found);
+        }
         for e in step.events {
             if let ClientEventKind::Replied { reply } = e.kind {
                 self.check_told(e.request, reply, found);

@@ -156,15 +156,31 @@ struct TextHasher {
     len: u64,
 }
 
+impl TextHasher {
+    fn byte(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * self.fill);
+        self.fill += 1;
+        if self.fill == 8 {
+            self.hash.mix(self.word);
+            (self.word, self.fill) = (0, 0);
+        }
+    }
+}
+
 impl std::fmt::Write for TextHasher {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        for &b in s.as_bytes() {
-            self.word |= u64::from(b) << (8 * self.fill);
-            self.fill += 1;
-            if self.fill == 8 {
-                self.hash.mix(self.word);
-                (self.word, self.fill) = (0, 0);
-            }
+        let mut bytes = s.as_bytes();
+        // Finish a partly filled word, then take whole words at once.
+        while self.fill != 0 && !bytes.is_empty() {
+            self.byte(bytes[0]);
+            bytes = &bytes[1..];
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.hash.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        for &b in words.remainder() {
+            self.byte(b);
         }
         self.len += s.len() as u64;
         Ok(())
