@@ -11,7 +11,6 @@ use std::fmt::Display;
 use super::protocol::{Protocol, majority};
 use super::rng::Stream;
 use super::time::{NodeId, RequestId, Time};
-use super::trace::text_hash;
 
 /// How long until a timer fires, in the node's own clock's ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,8 +35,6 @@ pub enum Effect<P: Protocol> {
         timer: P::Timer,
     },
     Note(String),
-    /// A note when the run keeps only its hash: the text is hashed, never kept.
-    NoteHash(u64),
     Reply {
         request: RequestId,
         reply: P::Reply,
@@ -135,11 +132,13 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     }
 
     /// A line for the node's log and the trace, in the protocol's own words.
-    /// Pass `format_args!(…)` to skip building the text when the run keeps
-    /// only its hash.
+    /// Log lines are commentary on what the handler did, not part of the
+    /// run's hash: a run kept only as a hash never formats them (pass
+    /// `format_args!(…)` so nothing is built).
     pub fn note(&mut self, line: impl Display) {
-        let effect = if self.keep_notes { Effect::Note(line.to_string()) } else { Effect::NoteHash(text_hash(line)) };
-        self.effects.push(effect);
+        if self.keep_notes {
+            self.effects.push(Effect::Note(line.to_string()));
+        }
     }
 
     /// Answers a client waiting at this node (recorded in the client-visible history).

@@ -231,17 +231,11 @@ impl<P: Protocol> Recorder<P> {
         self.push(world, TraceEvent::Client { event: index });
     }
 
-    /// A log line kept as text.
+    /// A log line (commentary: kept, not hashed).
     pub(super) fn note(&mut self, world: &World<P>, node: NodeId, text: &str) {
-        self.note_hash(world, node, text_hash(text));
         if self.keep(world) {
             self.push(world, TraceEvent::Note { node, text: text.into() });
         }
-    }
-
-    /// A log line of which only the hash was made.
-    pub(super) fn note_hash(&mut self, world: &World<P>, node: NodeId, hash: u64) {
-        self.hash_entry(world, 6, (node, hash));
     }
 
     pub(super) fn step_events(&self) -> &[ClientEvent<P>] {

@@ -68,7 +68,6 @@ impl<P: Protocol> Sim<P> {
                 self.rec.note(&self.world, id, &text);
                 self.world.slots[id].log_line(text);
             }
-            Effect::NoteHash(hash) => self.rec.note_hash(&self.world, id, hash),
             Effect::Reply { request, reply } => {
                 self.world.workload.answered(request, now);
                 self.client_event(request, id, ClientEventKind::Replied { reply });
