@@ -23,26 +23,12 @@ pub enum Delay {
 /// One thing a handler asked for.
 #[derive(Clone, Debug)]
 pub enum Effect<P: Protocol> {
-    Send {
-        to: NodeId,
-        msg: P::Msg,
-    },
-    SetTimer {
-        timer: P::Timer,
-        delay: Delay,
-    },
-    CancelTimer {
-        timer: P::Timer,
-    },
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { timer: P::Timer, delay: Delay },
+    CancelTimer { timer: P::Timer },
     Note(String),
-    Reply {
-        request: RequestId,
-        reply: P::Reply,
-    },
-    Refuse {
-        request: RequestId,
-        reason: String,
-    },
+    Reply { request: RequestId, reply: P::Reply },
+    Refuse { request: RequestId, reason: String },
 }
 
 /// The handler's view of the world and its outbox.

@@ -93,8 +93,34 @@ pub struct Workload<Op> {
     retries: u64,
     refused: u64,
     turned_away: u64,
-    /// From first attempt to first answer, for every answered request, sorted.
-    latencies: Vec<Time>,
+    /// From first attempt to first answer, for every answered request.
+    latencies: Latencies,
+}
+
+/// Latencies as counts per value: recording one costs a map update, not a
+/// shift of every longer one (the cost of an answer stays flat however long
+/// the run), and quantiles walk the distinct values.
+#[derive(Clone, Debug, Default)]
+struct Latencies {
+    counts: BTreeMap<Time, u64>,
+    total: u64,
+}
+
+impl Latencies {
+    fn add(&mut self, latency: Time) {
+        *self.counts.entry(latency).or_default() += 1;
+        self.total += 1;
+    }
+
+    /// The `q`-quantile (0..=1), nearest-rank.
+    fn quantile(&self, q: f64) -> Option<Time> {
+        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total.max(1));
+        let mut seen = 0;
+        self.counts.iter().find_map(|(&latency, &n)| {
+            seen += n;
+            (seen >= rank).then_some(latency)
+        })
+    }
 }
 
 impl<Op: Clone> Workload<Op> {
@@ -106,7 +132,7 @@ impl<Op: Clone> Workload<Op> {
             retries: 0,
             refused: 0,
             turned_away: 0,
-            latencies: Vec::new(),
+            latencies: Latencies::default(),
         }
     }
 
@@ -176,8 +202,7 @@ impl<Op: Clone> Workload<Op> {
     pub fn answered(&mut self, id: RequestId, now: Time) {
         if let Some(pending) = self.outstanding.remove(&id) {
             let latency = now - pending.first_at;
-            let at = self.latencies.partition_point(|&l| l <= latency);
-            self.latencies.insert(at, latency);
+            self.latencies.add(latency);
         }
     }
 
@@ -193,7 +218,7 @@ impl<Op: Clone> Workload<Op> {
 
     /// The clients' numbers, given how many messages the nodes sent.
     pub fn metrics(&self, messages: u64) -> Metrics {
-        let confirmed = self.latencies.len() as u64;
+        let confirmed = self.latencies.total;
         Metrics {
             requests: self.next_id - 1,
             confirmed,
@@ -201,21 +226,12 @@ impl<Op: Clone> Workload<Op> {
             refused: self.refused,
             waiting: self.outstanding.len() as u64,
             turned_away: self.turned_away,
-            latency_ms: Latency { p50: quantile(&self.latencies, 0.5), p99: quantile(&self.latencies, 0.99) },
+            latency_ms: Latency { p50: self.latencies.quantile(0.5), p99: self.latencies.quantile(0.99) },
             messages,
             messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
             protocol: BTreeMap::new(),
         }
     }
-}
-
-/// The `q`-quantile (0..=1) of sorted values, nearest-rank.
-fn quantile(sorted: &[Time], q: f64) -> Option<Time> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
 #[cfg(test)]
@@ -224,11 +240,17 @@ mod tests {
 
     #[test]
     fn quantiles_use_nearest_rank() {
-        let v: Vec<Time> = (1..=100).collect();
-        assert_eq!(quantile(&v, 0.5), Some(50));
-        assert_eq!(quantile(&v, 0.99), Some(99));
-        assert_eq!(quantile(&[7], 0.99), Some(7));
-        assert_eq!(quantile(&[], 0.5), None);
+        let of = |values: &[Time]| {
+            let mut l = Latencies::default();
+            values.iter().for_each(|&v| l.add(v));
+            l
+        };
+        let v: Vec<Time> = (1..=100).rev().collect();
+        assert_eq!(of(&v).quantile(0.5), Some(50));
+        assert_eq!(of(&v).quantile(0.99), Some(99));
+        assert_eq!(of(&[7]).quantile(0.99), Some(7));
+        assert_eq!(of(&[3, 3, 3, 9]).quantile(0.5), Some(3));
+        assert_eq!(of(&[]).quantile(0.5), None);
     }
 
     #[test]
