@@ -57,12 +57,17 @@ sim="$CARGO_TARGET_DIR/release/quorum-sim"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-printf '%-36s %10s %10s %9s  %s\n' scenario events "wall s" "peak MB" outcome
+# `hash`: what quorum-sim run keeps (the outcome); `full`: what the lab keeps
+# (trace window, messages, history, snapshots, series), via --record full.
+printf '%-36s %-5s %10s %10s %9s  %s\n' scenario kept events "wall s" "peak MB" outcome
 for name in office-5-10min office-5-30min office-5-60min office-9-crashed-50rps-10min \
     office-9-blackhole-50rps-1h office-9-paused-50rps-1h office-9-2000-faults-1h; do
+  for kept in hash full; do
+    record=()
+    [[ $kept == full ]] && record=(--record full)
     rc=0
     /usr/bin/time -v -o "$work/time" timeout "$timeout_s" prlimit --as=$((limit_mb * 1000000)) \
-        "$sim" run "$scenarios/$name.json" >"$work/out" 2>"$work/err" || rc=$?
+        "$sim" run "$scenarios/$name.json" "${record[@]}" >"$work/out" 2>"$work/err" || rc=$?
     peak_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time" |
         awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.1f", s }')
@@ -77,5 +82,6 @@ for name in office-5-10min office-5-30min office-5-60min office-9-crashed-50rps-
     else
         outcome="failed, exit $rc: $(head -c 200 "$work/err" | tr '\n' ' ')"
     fi
-    printf '%-36s %10s %10s %9d  %s\n' "$name" "$events" "$wall" $((peak_kb * 1024 / 1000000)) "$outcome"
+    printf '%-36s %-5s %10s %10s %9d  %s\n' "$name" "$kept" "$events" "$wall" $((peak_kb * 1024 / 1000000)) "$outcome"
+  done
 done

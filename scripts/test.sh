@@ -6,7 +6,8 @@
 #
 # Stages: setup, formatting, clippy, native tests (protocols unit/property tests, the
 # quorum-sim CLI tests, benches built in test mode), wasm tests in headless Chromium,
-# release wasm build, end-to-end tests in headless Chromium.
+# release wasm build, its gzipped size against the 400 KB budget, end-to-end tests in headless
+# Chromium.
 set -euo pipefail
 
 summary=()
@@ -64,4 +65,17 @@ stage "cargo test (native)" cargo test --workspace --all-targets --locked
 stage "wasm-pack test (headless chromium)" \
     wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install
 stage "wasm-pack build (release)" quorum_build_wasm
+
+# The budget every change keeps: what the browser downloads, gzipped.
+shipped_size() {
+    local total=0 f size
+    for f in pkg/quorum_bg.wasm pkg/quorum.js; do
+        size=$(gzip -9 -c "$f" | wc -c)
+        printf '  %-22s %8d B gzipped\n' "$f" "$size"
+        total=$((total + size))
+    done
+    printf '  %-22s %8d B gzipped (budget %d)\n' total "$total" $((400 * 1024))
+    ((total <= 400 * 1024))
+}
+stage "shipped size (wasm + JS <= 400 KB gzipped)" shipped_size
 stage "e2e (playwright-core + chromium)" node tests/e2e/run.mjs

@@ -585,7 +585,10 @@ mod tests {
         assert_eq!(session.view_time(), 4_000.0);
         assert!(session.sim().step_index() > events, "events were processed");
         assert!(session.sim().trace_len() > lines, "and traced");
-        assert!(session.sim().now() <= 4_000 && session.sim().horizon() == session.sim().now(), "the last event is the furthest");
+        assert!(
+            session.sim().now() <= 4_000 && session.sim().horizon() == session.sim().now(),
+            "the last event is the furthest"
+        );
         let frame = session.frame();
         assert_eq!(frame.time, 4_000.0);
         assert!(frame.messages.iter().all(|m| m.sent_at <= frame.time), "nothing is drawn before it is sent");
