@@ -116,16 +116,19 @@ fn acting_in_the_past_forks_the_run_but_keeps_the_script() {
     // The user's own later action belonged to the abandoned future: gone.
     assert!(!timeline.iter().any(|e| e.action == crash(4)), "{timeline:?}");
     // The scenario's script stays, with the new action in time order.
-    let script = sample().timeline;
-    assert_eq!(timeline.len(), script.len() + 1);
-    assert_eq!(timeline[1], TimelineEntry { at_ms: 5_000, action: crash(1) });
-    assert!(timeline.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+    let script = sample().sorted_timeline();
+    let mut expected = script.clone();
+    let at = expected.iter().take_while(|e| e.at_ms <= 5_000).count();
+    expected.insert(at, TimelineEntry { at_ms: 5_000, action: crash(1) });
+    assert_eq!(timeline, expected);
     assert!(sim.now() >= now);
     assert_eq!(sim.horizon(), sim.now(), "the old future is no longer on the scrubber");
-    // And the script goes on: the heal at 9 s still happens.
-    sim.run_until(9_500, u64::MAX);
+    // And the script goes on: its first fault after the fork still happens.
+    let next = script.iter().find(|e| e.at_ms > 5_000).expect("the sample scripts faults after 5 s");
+    let Action::Fault(fault) = &next.action else { panic!("the sample scripts faults") };
+    sim.run_until(next.at_ms, u64::MAX);
     let rows = sim.trace_rows(0, sim.trace_len());
-    assert!(rows.iter().any(|r| r.time_ms == 9_000 && r.text == "heal the network"));
+    assert!(rows.iter().any(|r| r.time_ms == next.at_ms && r.text == fault.to_string()), "{fault} at {}", next.at_ms);
 }
 
 #[test]
@@ -155,13 +158,26 @@ fn bad_actions_are_refused_and_change_nothing() {
 
 #[test]
 fn frames_show_the_network_in_force() {
-    let mut sim = run_to(&sample(), 16_999);
-    assert_eq!(sim.frame(16_999.0).network, sample().network);
-    sim.run_until(17_000, u64::MAX);
-    let net = sim.frame(17_000.0).network;
-    assert_eq!((net.latency_ms, net.drop, net.duplicate), ([200, 400], 0.1, 0.0));
-    sim.seek_time(5_000);
-    assert_eq!(sim.frame(5_000.0).network, sample().network);
+    let script = sample().sorted_timeline();
+    let (at, change) = script
+        .iter()
+        .find_map(|e| match &e.action {
+            Action::Fault(Fault::SetNetwork { latency_ms, drop, duplicate }) => {
+                Some((e.at_ms, (*latency_ms, *drop, *duplicate)))
+            }
+            _ => None,
+        })
+        .expect("the sample changes the network");
+    let mut sim = run_to(&sample(), at - 1);
+    assert_eq!(sim.frame((at - 1) as f64).network, sample().network);
+    sim.run_until(at, u64::MAX);
+    let net = sim.frame(at as f64).network;
+    let old = sample().network;
+    let want = (change.0.unwrap_or(old.latency_ms), change.1.unwrap_or(old.drop), change.2.unwrap_or(old.duplicate));
+    assert_eq!((net.latency_ms, net.drop, net.duplicate), want);
+    assert_ne!(net, old, "the change shows");
+    sim.seek_time(at / 2);
+    assert_eq!(sim.frame((at / 2) as f64).network, old);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::ctx::Delay;
 use crate::sim::log::Log;
-use crate::sim::protocol::Start;
+use crate::sim::protocol::{Start, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 
 use super::msg::{Entry, Mandate, Msg, Record, Support};
@@ -361,9 +361,7 @@ impl Branch {
             matched[from] = matched[from].min(len);
             copying[from].sent = len;
         }
-        let mut sorted = matched.clone();
-        sorted.sort_unstable_by(|a, b| b.cmp(a));
-        let on_majority = sorted[ctx.majority() - 1];
+        let on_majority = reached_by_quorum(matched.iter().copied(), ctx.majority());
         if on_majority > self.issued {
             self.issue_up_to(on_majority, ctx);
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::sim::any::PropertyInfo;
 use crate::sim::log::Log;
-use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority};
+use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::workload::ClientEventKind;
 
@@ -143,17 +143,8 @@ impl Ledger {
                 *len += 1;
             }
         }
-        // The majority-th longest verified prefix, without allocating: a
-        // position is safe if that many prefixes reach past it.
-        let safe_below = self
-            .verified
-            .iter()
-            .map(|&(len, _)| len)
-            .find(|&l| {
-                self.verified.iter().filter(|&&(other, _)| other >= l).count() >= self.majority
-                    && self.verified.iter().filter(|&&(other, _)| other > l).count() < self.majority
-            })
-            .unwrap_or(0);
+        // Positions below this are in a majority of verified prefixes.
+        let safe_below = reached_by_quorum(self.verified.iter().map(|&(len, _)| len), self.majority);
         for at in safe_below..k {
             let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();

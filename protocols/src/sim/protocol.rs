@@ -129,6 +129,13 @@ pub fn majority(nodes: usize) -> usize {
     nodes / 2 + 1
 }
 
+/// The largest of `values` that at least `quorum` of them reach (0 if
+/// none): how far a log is held by a quorum, given how far each node holds
+/// it. Without allocating: it runs on every acknowledgement.
+pub fn reached_by_quorum(values: impl Iterator<Item = usize> + Clone, quorum: usize) -> usize {
+    values.clone().filter(|&v| values.clone().filter(|&w| w >= v).count() >= quorum).max().unwrap_or(0)
+}
+
 /// What the simulator knows about the world right now, for judging health.
 pub struct Facts<'a> {
     pub liveness: &'a [Liveness],
@@ -250,5 +257,19 @@ pub trait Monitor<P: Protocol>: Clone + Debug {
     /// The protocol's own numbers (`elections`, `committed`, …), read at any step.
     fn metrics(&self) -> Vec<(&'static str, f64)> {
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reached_by_quorum_is_the_majority_th_largest() {
+        let of = |v: &[usize], q| reached_by_quorum(v.iter().copied(), q);
+        assert_eq!(of(&[5, 3, 9, 3, 1], 3), 3);
+        assert_eq!(of(&[5, 3, 9, 3, 1], 1), 9);
+        assert_eq!(of(&[5, 3, 9, 3, 1], 5), 1);
+        assert_eq!(of(&[2, 2], 3), 0, "no value reached by three");
     }
 }
