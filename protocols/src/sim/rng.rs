@@ -41,9 +41,9 @@ impl Stream {
         assert!(n > 0, "below(0) has no answer");
         let threshold = n.wrapping_neg() % n;
         loop {
-            let product = u128::from(self.next_u64()) * u128::from(n);
-            if (product as u64) >= threshold {
-                return (product >> 64) as u64;
+            let (hi, lo) = wide_mul(self.next_u64(), n);
+            if lo >= threshold {
+                return hi;
             }
         }
     }
@@ -77,9 +77,23 @@ impl Stream {
     /// An exponentially distributed wait with the given mean, in whole ms (at least 1).
     pub fn exponential_ms(&mut self, mean_ms: f64) -> u64 {
         let u = 1.0 - self.unit(); // in (0, 1], so ln is finite
-        let wait = -mean_ms * u.ln();
+        let wait = -mean_ms * libm::log(u);
         (wait.round() as u64).max(1)
     }
+}
+
+/// The 128-bit product of two u64 as (high, low) halves, from 32-bit pieces:
+/// the same result as `u128` arithmetic, which wasm32 does in software.
+fn wide_mul(a: u64, b: u64) -> (u64, u64) {
+    let (a_hi, a_lo) = (a >> 32, a & 0xffff_ffff);
+    let (b_hi, b_lo) = (b >> 32, b & 0xffff_ffff);
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    let cross = (lo_lo >> 32) + (hi_lo & 0xffff_ffff) + lo_hi;
+    let hi = hi_hi + (hi_lo >> 32) + (cross >> 32);
+    (hi, (cross << 32) | (lo_lo & 0xffff_ffff))
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -132,6 +146,17 @@ mod tests {
         let mut s = Stream::new(1, "pin");
         let got = [s.below(1000), s.below(1000), s.between(20, 80)];
         assert_eq!(got, [450, 310, 43], "got {got:?}");
+    }
+
+    #[test]
+    fn wide_mul_matches_u128() {
+        let mut s = Stream::new(11, "mul");
+        for _ in 0..10_000 {
+            let (a, b) = (s.next_u64(), s.next_u64());
+            let p = u128::from(a) * u128::from(b);
+            assert_eq!(wide_mul(a, b), ((p >> 64) as u64, p as u64));
+        }
+        assert_eq!(wide_mul(u64::MAX, u64::MAX), (u64::MAX - 1, 1));
     }
 
     #[test]
