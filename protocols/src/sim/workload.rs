@@ -216,6 +216,18 @@ impl<Op: Clone> Workload<Op> {
         self.outstanding.iter().map(|(id, p)| (*id, p.first_at)).collect()
     }
 
+    /// The clients' counts, cheap to read at any time (no quantiles): what
+    /// the metric series sample.
+    pub fn counts(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("requests", (self.next_id - 1) as f64),
+            ("confirmed", self.latencies.total as f64),
+            ("retries", self.retries as f64),
+            ("refused", self.refused as f64),
+            ("waiting", self.outstanding.len() as f64),
+        ]
+    }
+
     /// The clients' numbers, given how many messages the nodes sent.
     pub fn metrics(&self, messages: u64) -> Metrics {
         let confirmed = self.latencies.total;

@@ -318,15 +318,8 @@ impl<P: Protocol> Recorder<P> {
         if !self.full() || world.now < self.samples.next_at {
             return;
         }
-        let m = world.workload.metrics(world.messages_sent);
-        let mut values = vec![
-            ("requests", m.requests as f64),
-            ("confirmed", m.confirmed as f64),
-            ("retries", m.retries as f64),
-            ("refused", m.refused as f64),
-            ("waiting", m.waiting as f64),
-            ("messages", m.messages as f64),
-        ];
+        let mut values = world.workload.counts();
+        values.push(("messages", world.messages_sent as f64));
         values.extend(world.monitor.metrics());
         let at = world.now / self.samples.every * self.samples.every;
         self.samples.push(at, values);
