@@ -45,7 +45,7 @@ pub struct Ctx<'a, P: Protocol> {
 impl<'a, P: Protocol> Ctx<'a, P> {
     /// A context for node `id` whose clock reads `now`; `effects` is an empty
     /// buffer to fill (the engine reuses one), `keep_notes` whether log lines
-    /// are kept as text or only hashed.
+    /// are kept (a run kept only as a hash drops them unformatted).
     pub fn new(
         id: NodeId,
         now: Time,
