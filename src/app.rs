@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
-use quorum_protocols::sim::any::Violation;
+use quorum_protocols::sim::any::{Status, Violation};
 use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::components::canvas::NetworkCanvas;
 use crate::components::inspector::Inspector;
-use crate::components::invariants::InvariantBar;
+use crate::components::invariants::{InvariantBar, headline};
 use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
 use crate::components::node_list::{NodeList, summaries};
@@ -162,7 +162,10 @@ impl Component for App {
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
         let tagged = frame.nodes.iter().flat_map(|n| &n.view.items).any(|i| i.tag.is_some());
         let violations = sim.violations();
-        let first_violation = violations.first().cloned();
+        let limits: Vec<&'static str> =
+            sim.properties().into_iter().filter(|p| p.status == Status::KnownLimit).map(|p| p.name).collect();
+        let (first_violation, known_limit) = headline(violations, &limits);
+        let witnesses = Rc::new(sim.witnesses().to_vec());
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
@@ -208,8 +211,10 @@ impl Component for App {
                 />
                 <InvariantBar
                     properties={info.properties}
+                    known_limit={known_limit}
                     first={first_violation}
                     count={violations.len()}
+                    witnesses={witnesses}
                     end={end}
                     on={on.clone()}
                 />

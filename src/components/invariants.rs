@@ -1,9 +1,12 @@
 //! The invariant bar: green while every rule holds, red from the first
-//! violation on, with the rule in plain words and a link to the event.
+//! violation on, with the rule in plain words and a link to the event;
+//! amber when a rule fails only as it is known to by design (a known limit,
+//! such as 3PC under a partition). Its list also says which `sometimes`
+//! properties have been seen happening.
 
 use std::rc::Rc;
 
-use quorum_protocols::sim::any::{PropertyInfo, PropertyKind, Violation};
+use quorum_protocols::sim::any::{PropertyInfo, PropertyKind, Violation, Witness};
 use yew::prelude::*;
 
 use crate::app::Msg;
@@ -12,12 +15,26 @@ use crate::describe;
 #[derive(Properties, PartialEq)]
 pub struct InvariantBarProps {
     pub properties: &'static [&'static PropertyInfo],
-    /// The first violation, if any, and how many there are in all.
+    /// The first violation, if any (one that is not a known limit, if there
+    /// is such), and how many there are in all.
     pub first: Option<Violation>,
     pub count: usize,
+    /// `first` is a known limit of its property, and every violation is.
+    pub known_limit: bool,
+    /// The first time each `sometimes` property happened.
+    pub witnesses: Rc<Vec<Witness>>,
     /// The end-of-run judgement, once the run has reached its end.
     pub end: Option<Rc<Vec<Violation>>>,
     pub on: Callback<Msg>,
+}
+
+/// The violation the bar leads with: the first one that is not a known
+/// limit, else the first known limit; and whether it is a known limit.
+pub fn headline(violations: &[Violation], known_limits: &[&str]) -> (Option<Violation>, bool) {
+    match violations.iter().find(|v| !known_limits.contains(&v.invariant)) {
+        Some(real) => (Some(real.clone()), false),
+        None => (violations.first().cloned(), !violations.is_empty()),
+    }
 }
 
 /// The plain-language rule for a property name, or the name itself.
@@ -33,22 +50,35 @@ fn rules(properties: &[&PropertyInfo], kind: PropertyKind) -> Vec<&'static str> 
 pub fn InvariantBar(props: &InvariantBarProps) -> Html {
     let always = rules(props.properties, PropertyKind::Always);
     let eventually = rules(props.properties, PropertyKind::Eventually);
+    let seen = |p: &PropertyInfo| props.witnesses.iter().find(|w| w.property == p.name).map(|w| w.time_ms);
+    let sometimes = props.properties.iter().filter(|p| p.kind == PropertyKind::Sometimes).map(|p| match seen(p) {
+        Some(at) => html! { <li class="witnessed">{ format!("✓ seen at {}: {}", describe::time_ms(at), p.rule) }</li> },
+        None => html! { <li class="not-witnessed">{ format!("not seen yet: {}", p.rule) }</li> },
+    });
     let main = match &props.first {
         None => html! {
             <div class="invariants invariants--ok" data-testid="invariant-bar" data-state="ok" role="status">
                 <span class="verdict">{ format!("✓ All {} invariants hold", always.len()) }</span>
                 <details>
                     <summary>{"Which?"}</summary>
-                    <ul>{ for always.iter().map(|r| html! { <li>{ *r }</li> }) }</ul>
+                    <ul>
+                        { for always.iter().map(|r| html! { <li>{ *r }</li> }) }
+                        { for sometimes }
+                    </ul>
                 </details>
             </div>
         },
         Some(v) => {
             let step = v.step;
             let more = props.count.saturating_sub(1);
+            let (class, state, verdict) = if props.known_limit {
+                ("invariants invariants--limit", "known-limit", "⚠ Known limit, by design: ")
+            } else {
+                ("invariants invariants--broken", "violated", "✗ Rule broken: ")
+            };
             html! {
-                <div class="invariants invariants--broken" data-testid="invariant-bar" data-state="violated" role="alert">
-                    <span class="verdict">{"✗ Rule broken: "}{ rule_of(props.properties, v.invariant) }</span>
+                <div class={class} data-testid="invariant-bar" data-state={state} role="alert">
+                    <span class="verdict">{ verdict }{ rule_of(props.properties, v.invariant) }</span>
                     <span class="detail">{ format!("At {}: {}", describe::time_ms(v.time_ms), v.detail) }</span>
                     <button class="link-button" data-testid="jump-to-violation"
                         onclick={props.on.reform(move |_| Msg::SeekStep(step))}>
@@ -91,6 +121,27 @@ mod tests {
     static UNIQUE: PropertyInfo = PropertyInfo::always("unique", "No number is given to two requests");
     static SERVED: PropertyInfo = PropertyInfo::eventually("served", "A patient client gets an answer");
     static PROPS: [&PropertyInfo; 2] = [&UNIQUE, &SERVED];
+
+    fn violation(invariant: &'static str, step: u64) -> Violation {
+        Violation {
+            invariant,
+            kind: PropertyKind::Always,
+            time_ms: step,
+            step,
+            detail: String::new(),
+            culprits: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_real_violation_leads_over_a_known_limit() {
+        let limit = violation("atomicity", 3);
+        let real = violation("unique", 9);
+        assert_eq!(headline(&[limit.clone(), real.clone()], &["atomicity"]), (Some(real), false));
+        assert_eq!(headline(std::slice::from_ref(&limit), &["atomicity"]), (Some(limit.clone()), true));
+        assert_eq!(headline(std::slice::from_ref(&limit), &[]), (Some(limit), false));
+        assert_eq!(headline(&[], &["atomicity"]), (None, false));
+    }
 
     #[test]
     fn rules_are_found_by_name_and_kind() {
