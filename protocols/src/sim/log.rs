@@ -76,9 +76,13 @@ impl<T: Clone> Log<T> {
     pub fn push(&mut self, entry: T) {
         match self.chunks.last_mut() {
             Some(last) if last.len() < CHUNK => Rc::make_mut(last).push(entry),
-            // A chunk grows as a Vec does: a short log (a message's few
-            // entries) does not reserve room for a whole chunk.
-            _ => self.chunks.push(Rc::new(vec![entry])),
+            // A short log (a message's few entries) does not reserve a whole
+            // chunk; once a log has filled one, it is long, and takes them whole.
+            _ => {
+                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 2 } else { CHUNK });
+                chunk.push(entry);
+                self.chunks.push(Rc::new(chunk));
+            }
         }
         self.len += 1;
     }
