@@ -91,6 +91,10 @@ fn dense_put(map: &mut Log<u64>, key: u64, value: u64) {
 impl Ledger {
     /// The entry a majority holds at `at` in books of one mandate, if any.
     fn chosen(&self, branches: &[Branch], at: usize) -> Option<Entry> {
+        // Most positions are not yet in a majority of books at all: say so cheaply.
+        if branches.iter().filter(|b| b.vault.book.len() > at).count() < self.majority {
+            return None;
+        }
         let held = |b: &Branch| b.vault.book.get(at).map(|e| (b.vault.book_mandate, *e));
         branches
             .iter()
