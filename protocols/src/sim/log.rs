@@ -21,16 +21,19 @@ const CHUNK: usize = 64;
 
 #[derive(Clone)]
 pub struct Log<T> {
-    /// Full chunks of `CHUNK` entries, then one partly filled (never empty).
-    chunks: Vec<Rc<Vec<T>>>,
-    len: usize,
+    /// Full chunks of exactly `CHUNK` entries, shared by clones.
+    full: Vec<Rc<[T]>>,
+    /// The entries after them (fewer than `CHUNK`), the log's own: a short
+    /// log (a message's few entries) is one plain allocation, and appending
+    /// never has to ask whether a chunk is shared.
+    tail: Vec<T>,
     /// How many times entries already in the log were changed or removed.
     rewrites: u64,
 }
 
 impl<T> Default for Log<T> {
     fn default() -> Self {
-        Log { chunks: Vec::new(), len: 0, rewrites: 0 }
+        Log { full: Vec::new(), tail: Vec::new(), rewrites: 0 }
     }
 }
 
@@ -40,11 +43,11 @@ impl<T> Log<T> {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.full.len() * CHUNK + self.tail.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.full.is_empty() && self.tail.is_empty()
     }
 
     /// How many times entries already in the log were changed or removed:
@@ -54,37 +57,34 @@ impl<T> Log<T> {
     }
 
     pub fn get(&self, index: usize) -> Option<&T> {
-        self.chunks.get(index / CHUNK).and_then(|c| c.get(index % CHUNK))
+        match self.full.get(index / CHUNK) {
+            Some(chunk) => chunk.get(index % CHUNK),
+            None => self.tail.get(index - self.full.len() * CHUNK),
+        }
     }
 
     pub fn last(&self) -> Option<&T> {
-        self.len.checked_sub(1).and_then(|i| self.get(i))
+        self.len().checked_sub(1).and_then(|i| self.get(i))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.chunks.iter().flat_map(|c| c.iter())
+        self.iter_from(0)
     }
 
     /// The entries from `from` on.
     pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &T> {
-        let skip = from % CHUNK;
-        self.chunks.iter().skip(from / CHUNK).flat_map(|c| c.iter()).skip(skip)
+        let whole = (from / CHUNK).min(self.full.len());
+        self.full[whole..].iter().flat_map(|c| c.iter()).chain(&self.tail).skip(from - whole * CHUNK)
     }
 }
 
 impl<T: Clone> Log<T> {
     pub fn push(&mut self, entry: T) {
-        match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => Rc::make_mut(last).push(entry),
-            // A short log (a message's few entries) does not reserve a whole
-            // chunk; once a log has filled one, it is long, and takes them whole.
-            _ => {
-                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() { 2 } else { CHUNK });
-                chunk.push(entry);
-                self.chunks.push(Rc::new(chunk));
-            }
+        self.tail.push(entry);
+        if self.tail.len() == CHUNK {
+            // The tail's buffer stays, for the next chunk's entries.
+            self.full.push(self.tail.drain(..).collect());
         }
-        self.len += 1;
     }
 
     pub fn extend_from_slice(&mut self, entries: &[T]) {
@@ -95,63 +95,63 @@ impl<T: Clone> Log<T> {
 
     /// Keeps the first `len` entries (a rewrite if any are dropped).
     pub fn truncate(&mut self, len: usize) {
-        if len >= self.len {
+        if len >= self.len() {
             return;
         }
-        self.chunks.truncate(len.div_ceil(CHUNK));
-        if let Some(last) = self.chunks.last_mut()
-            && len % CHUNK != 0
-        {
-            Rc::make_mut(last).truncate(len % CHUNK);
+        let whole = len / CHUNK;
+        if whole < self.full.len() {
+            self.tail = self.full[whole][..len % CHUNK].to_vec();
+            self.full.truncate(whole);
+        } else {
+            self.tail.truncate(len - whole * CHUNK);
         }
-        self.len = len;
         self.rewrites += 1;
     }
 
     /// Replaces the whole log (a rewrite).
     pub fn replace(&mut self, entries: Vec<T>) {
-        self.chunks.clear();
-        self.len = 0;
+        self.full.clear();
+        self.tail.clear();
         self.extend_from_slice(&entries);
         self.rewrites += 1;
     }
 
-    /// Overwrites one entry (a rewrite).
+    /// Overwrites one entry (a rewrite); a chunk shared with a clone is copied first.
     pub fn set(&mut self, index: usize, entry: T) {
-        assert!(index < self.len, "set({index}) on a log of {}", self.len);
-        Rc::make_mut(&mut self.chunks[index / CHUNK])[index % CHUNK] = entry;
+        assert!(index < self.len(), "set({index}) on a log of {}", self.len());
+        match self.full.get_mut(index / CHUNK) {
+            Some(chunk) => match Rc::get_mut(chunk) {
+                Some(entries) => entries[index % CHUNK] = entry,
+                None => {
+                    let mut copy = chunk.to_vec();
+                    copy[index % CHUNK] = entry;
+                    *chunk = copy.into();
+                }
+            },
+            None => {
+                let at = index - self.full.len() * CHUNK;
+                self.tail[at] = entry;
+            }
+        }
         self.rewrites += 1;
     }
 
     /// Becomes a copy of `other` (sharing its chunks): a rewrite.
     pub fn replace_with(&mut self, other: &Log<T>) {
-        self.chunks = other.chunks.clone();
-        self.len = other.len;
+        self.full = other.full.clone();
+        self.tail = other.tail.clone();
         self.rewrites += 1;
     }
 
-    /// The entries from `from` on, as a log sharing this one's chunks (all
-    /// but a partly skipped first chunk): what a message carrying a long
-    /// suffix holds, without copying it.
+    /// The entries from `from` on, as a log sharing this one's chunks when
+    /// `from` starts one (a whole-book resend starts at 0 and shares all
+    /// but the tail); otherwise a copy (suffixes are then short).
     pub fn suffix(&self, from: usize) -> Log<T> {
+        if from % CHUNK == 0 && from / CHUNK <= self.full.len() {
+            return Log { full: self.full[from / CHUNK..].to_vec(), tail: self.tail.clone(), rewrites: 0 };
+        }
         let mut out = Log::new();
-        if from >= self.len {
-            return out;
-        }
-        let first = from / CHUNK;
-        if from % CHUNK == 0 {
-            out.chunks = self.chunks[first..].to_vec();
-            out.len = self.len - from;
-            return out;
-        }
-        for e in &self.chunks[first][from % CHUNK..] {
-            out.push(e.clone());
-        }
-        // Later chunks cannot be shared without realigning them: copy the
-        // few entries of the partial first chunk, then share whole chunks
-        // only if the suffix happens to align. Suffixes are short except for
-        // whole-book resends, which start at 0 and share everything.
-        for e in self.chunks[first + 1..].iter().flat_map(|c| c.iter()) {
+        for e in self.iter_from(from) {
             out.push(e.clone());
         }
         out
@@ -160,7 +160,7 @@ impl<T: Clone> Log<T> {
     /// Sets entry `index`, first growing the log with `fill` up to it (a
     /// dense map from small numbers, such as request IDs, to values).
     pub fn put(&mut self, index: usize, entry: T, fill: T) {
-        while self.len <= index {
+        while self.len() <= index {
             self.push(fill.clone());
         }
         self.set(index, entry);
@@ -180,15 +180,16 @@ impl<T> std::ops::Index<usize> for Log<T> {
     type Output = T;
 
     fn index(&self, index: usize) -> &T {
-        self.get(index).unwrap_or_else(|| panic!("index {index} past a log of {}", self.len))
+        self.get(index).unwrap_or_else(|| panic!("index {index} past a log of {}", self.len()))
     }
 }
 
 impl<T: PartialEq> PartialEq for Log<T> {
     /// Same entries (chunks shared by a clone compare at once).
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len
-            && self.chunks.iter().zip(&other.chunks).all(|(a, b)| Rc::ptr_eq(a, b) || a.as_slice() == b.as_slice())
+        self.full.len() == other.full.len()
+            && self.full.iter().zip(&other.full).all(|(a, b)| Rc::ptr_eq(a, b) || a[..] == b[..])
+            && self.tail == other.tail
     }
 }
 
@@ -196,7 +197,7 @@ impl<T: Eq> Eq for Log<T> {}
 
 impl<T: Hash> Hash for Log<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.len.hash(state);
+        self.len().hash(state);
         self.iter().for_each(|e| e.hash(state));
     }
 }
@@ -242,7 +243,7 @@ mod tests {
         assert_eq!(snapshot.to_vec(), (0..200).collect::<Vec<_>>(), "the snapshot keeps what it saw");
         assert_eq!((a.len(), a[5], a[129], a.get(130)), (130, 99, 129, None));
         assert_eq!(a.to_vec_from(126), vec![126, 127, 128, 129]);
-        assert!(Rc::ptr_eq(&a.chunks[1], &snapshot.chunks[1]), "untouched chunks stay shared");
+        assert!(Rc::ptr_eq(&a.full[1], &snapshot.full[1]), "untouched chunks stay shared");
         assert_ne!(a, snapshot);
         a.set(5, 5);
         a.extend_from_slice(&(130..200).collect::<Vec<_>>());
@@ -253,7 +254,7 @@ mod tests {
     fn suffixes_share_what_they_can() {
         let log: Log<usize> = (0..300).collect::<Vec<_>>().into();
         let whole = log.suffix(0);
-        assert!(Rc::ptr_eq(&whole.chunks[4], &log.chunks[4]));
+        assert!(Rc::ptr_eq(&whole.full[3], &log.full[3]));
         assert_eq!(log.suffix(128).to_vec(), (128..300).collect::<Vec<_>>());
         assert_eq!(log.suffix(290).to_vec(), (290..300).collect::<Vec<_>>());
         assert!(log.suffix(300).is_empty());
