@@ -5,12 +5,25 @@
 #[path = "../../common.rs"]
 mod common;
 
+use quorum_protocols::sim::any::Recording;
+
+fn office_runs(nodes: u32, until_ms: u32, reps: u32, recording: Recording) -> u64 {
+    let scenario = common::office(nodes as usize, u64::from(until_ms));
+    (0..reps).map(|_| common::run(&scenario, recording)).sum()
+}
+
 /// The office benchmark scenario (`common::office`) with `nodes` branches until
-/// `until_ms`, run `reps` times from scratch; returns the events processed in all.
+/// `until_ms`, recorded in full as the lab does, run `reps` times from scratch;
+/// returns the events processed in all.
 #[unsafe(no_mangle)]
 pub extern "C" fn office(nodes: u32, until_ms: u32, reps: u32) -> u64 {
-    let scenario = common::office(nodes as usize, u64::from(until_ms));
-    (0..reps).map(|_| common::run(&scenario, quorum_protocols::sim::any::Recording::Full)).sum()
+    office_runs(nodes, until_ms, reps, Recording::Full)
+}
+
+/// The same, keeping only the trace hash (as `quorum-sim run` and searches do).
+#[unsafe(no_mangle)]
+pub extern "C" fn office_hash(nodes: u32, until_ms: u32, reps: u32) -> u64 {
+    office_runs(nodes, until_ms, reps, Recording::Hash)
 }
 
 /// The bare event loop (`common::bare_event_loop`), `reps` runs of `common::BARE_EVENTS`.

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use quorum_wasm_bench::{bare, office, seek};
+use quorum_wasm_bench::{bare, office, office_hash, seek};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +21,7 @@ fn main() {
         let call = || match (name, &args[..]) {
             ("bare", &[reps]) => bare(reps),
             ("office", &[nodes, until_ms, reps]) => office(nodes, until_ms, reps),
+            ("office_hash", &[nodes, until_ms, reps]) => office_hash(nodes, until_ms, reps),
             ("seek", &[until_ms, count]) => seek(until_ms, count),
             _ => panic!("unknown benchmark {item}"),
         };
