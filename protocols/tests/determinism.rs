@@ -1,6 +1,8 @@
 //! Same scenario, same run: twice, after seeking, and after a round trip
 //! through a share link with the user's actions in it.
 
+use quorum_protocols::office::Office;
+use quorum_protocols::sim::engine::Sim;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, TimelineEntry};
 use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 use quorum_protocols::{AnySim, Scenario, build, presets};
@@ -185,4 +187,39 @@ fn run_until_stops_at_the_event_cap() {
     let mut sim = build(&sample()).unwrap();
     assert!(!sim.run_until(30_000, 100));
     assert_eq!(sim.step_index(), 100);
+}
+
+/// Busy enough to fill several of the trace's chunks in a few virtual minutes.
+fn busy() -> Scenario {
+    let json = r#"{"version":1,"protocol":"office","nodes":5,"seed":3,"workload":{"rate_per_s":8},
+        "timeline":[{"at_ms":20000,"action":"crash","node":1},{"at_ms":40000,"action":"restart","node":1}],
+        "until_ms":120000}"#;
+    Scenario::from_json(json).unwrap()
+}
+
+/// A lab left running keeps only the latest lines; looking back at the
+/// start records them again, identical to what a fresh run shows.
+#[test]
+fn a_forgotten_trace_is_recorded_again_when_the_user_looks_back() {
+    let mut sim = Sim::<Office>::new(&busy()).unwrap();
+    sim.set_trace_window(10_000);
+    sim.run_until(120_000, u64::MAX);
+    let (end, hash, lines) = (sim.step_index(), sim.trace_hash(), sim.trace_len());
+    assert!(lines > 25_000, "{lines} lines");
+    let kept_at_end = sim.trace_rows(0, lines).len();
+    assert!(kept_at_end < lines, "the oldest lines were forgotten");
+    assert!(sim.trace_rows(0, 10).is_empty(), "and are not shown");
+    let mut fresh = Sim::<Office>::new(&busy()).unwrap();
+    fresh.run_until(120_000, u64::MAX);
+    sim.seek_step(300);
+    // Recorded again from the snapshot the seek restored (step 256) on.
+    let shown = sim.trace_len();
+    let kept = shown - sim.trace_rows(0, shown).len();
+    assert!(kept > 0 && kept + 100 < shown, "lines {kept}..{shown}");
+    assert_eq!(sim.trace_rows(0, shown), fresh.trace_rows(kept, shown));
+    assert_eq!(sim.events(0, shown), fresh.events(kept, shown));
+    sim.seek_step(end);
+    assert_eq!((sim.trace_hash(), sim.trace_len()), (hash, lines));
+    let last = sim.trace_len();
+    assert_eq!(sim.trace_rows(last - 50, last), fresh.trace_rows(last - 50, last));
 }

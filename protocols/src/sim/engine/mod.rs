@@ -187,53 +187,14 @@ impl<P: Protocol> Sim<P> {
         Ok(sim)
     }
 
-    /// The protocol's configuration for this run.
-    pub fn protocol(&self) -> &P {
-        &self.protocol
-    }
-
     /// Every node's state as it is now (crashed nodes hold what they had persisted).
     pub fn nodes(&self) -> &[P::Node] {
         &self.world.nodes
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::office::Office;
-    use crate::sim::any::AnySim;
-
-    /// Busy enough to fill several of a tape's chunks in a few virtual minutes.
-    fn busy() -> Scenario {
-        let json = r#"{"version":1,"protocol":"office","nodes":5,"seed":3,"workload":{"rate_per_s":8},
-            "timeline":[{"at_ms":20000,"action":"crash","node":1},{"at_ms":40000,"action":"restart","node":1}],
-            "until_ms":120000}"#;
-        Scenario::from_json(json).unwrap()
-    }
-
-    /// A lab left running keeps only the latest lines; looking back at the
-    /// start records them again, identical to what a fresh run shows.
-    #[test]
-    fn a_forgotten_trace_is_recorded_again_when_the_user_looks_back() {
-        let mut sim = Sim::<Office>::new(&busy()).unwrap();
-        sim.rec.keep_lines = 10_000;
-        sim.run_to(120_000, u64::MAX);
-        let (end, hash, lines) = (sim.world.step, sim.rec.hash(), sim.trace_len());
-        assert!(lines > 25_000, "{lines} lines");
-        assert!(sim.rec.trace.start() > 0, "the oldest lines were forgotten");
-        assert!(sim.trace_rows(0, 10).is_empty(), "and are not shown");
-        let mut fresh = Sim::<Office>::new(&busy()).unwrap();
-        fresh.run_to(120_000, u64::MAX);
-        sim.seek_step(300);
-        // Recorded again from the snapshot the seek restored (step 256) on.
-        let (kept, shown) = (sim.rec.trace.start(), sim.trace_len());
-        assert!(kept > 0 && kept + 100 < shown, "lines {kept}..{shown}");
-        assert_eq!(sim.trace_rows(0, shown), fresh.trace_rows(kept, shown));
-        assert_eq!(sim.events(0, shown), fresh.events(kept, shown));
-        sim.seek_step(end);
-        assert_eq!((sim.rec.hash(), sim.trace_len()), (hash, lines));
-        let last = sim.trace_len();
-        assert_eq!(sim.trace_rows(last - 50, last), fresh.trace_rows(last - 50, last));
+    /// Keeps at most about `lines` trace lines in memory (400 000 by
+    /// default): older ones are recorded again when the user looks back.
+    pub fn set_trace_window(&mut self, lines: usize) {
+        self.rec.keep_lines = lines.max(2);
     }
 }
