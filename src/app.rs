@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
-use quorum_protocols::sim::any::{Status, Violation};
+use quorum_protocols::sim::any::Violation;
 use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
@@ -162,9 +162,7 @@ impl Component for App {
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
         let tagged = frame.nodes.iter().flat_map(|n| &n.view.items).any(|i| i.tag.is_some());
         let violations = sim.violations();
-        let limits: Vec<&'static str> =
-            sim.properties().into_iter().filter(|p| p.status == Status::KnownLimit).map(|p| p.name).collect();
-        let (first_violation, known_limit) = headline(violations, &limits);
+        let (first_violation, known_limit) = headline(violations);
         let witnesses = Rc::new(sim.witnesses().to_vec());
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());

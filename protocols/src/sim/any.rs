@@ -133,6 +133,9 @@ pub struct Violation {
     /// What went wrong, in plain language with the concrete values.
     pub detail: String,
     pub culprits: Culprits,
+    /// Only faults under which the property fails by design had happened
+    /// (its `known_limits`): the lesson, not a bug.
+    pub known_limit: bool,
 }
 
 /// What a violation involves.

@@ -6,7 +6,7 @@
 //! timers and whatever a pause was holding for it; messages already in
 //! flight to it meet their fate on arrival (`NodeDown`), see `step::arrive`.
 
-use super::super::any::Recording;
+use super::super::any::{PropertyInfo, Recording};
 use super::super::fault::Held;
 use super::super::protocol::{Facts, Protocol, Start};
 use super::super::scenario::{Action, Fault, FaultKind, Scenario};
@@ -17,6 +17,13 @@ use super::{Event, Sim};
 /// The bit for a kind of fault in `World::faults_seen`.
 pub(super) fn fault_bit(kind: FaultKind) -> u32 {
     1 << kind as u32
+}
+
+/// Whether a property failing with `faults_seen` present fails as designed:
+/// it declares known limits, and every fault seen is one of them.
+pub(super) fn is_known_limit(property: &PropertyInfo, faults_seen: u32) -> bool {
+    let allowed = property.known_limits.iter().fold(0, |bits, &k| bits | fault_bit(k));
+    !property.known_limits.is_empty() && faults_seen & !allowed == 0
 }
 
 /// Faults present from the start: a lossy or duplicating network.

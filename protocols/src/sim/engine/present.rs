@@ -135,13 +135,6 @@ impl<P: Protocol> Sim<P> {
             outstanding: self.world.workload.outstanding(),
         }
     }
-
-    /// Whether a violation seen with `faults` present is a known limit of its property.
-    fn is_known_limit(&self, name: &str, faults: u32) -> bool {
-        let Some(p) = P::info().properties.iter().find(|p| p.name == name) else { return false };
-        let allowed = p.known_limits.iter().fold(0, |bits, &k| bits | super::faults::fault_bit(k));
-        !p.known_limits.is_empty() && faults & !allowed == 0
-    }
 }
 
 impl<P: Protocol> AnySim for Sim<P> {
@@ -279,26 +272,21 @@ impl<P: Protocol> AnySim for Sim<P> {
     }
 
     fn properties(&self) -> Vec<PropertyStatus> {
-        let shown = self.rec.violations_at(self.world.step).len();
-        let seen = || self.rec.violations[..shown].iter().zip(&self.rec.violation_faults[..shown]);
         let end = self.judge_end();
-        let faults = self.world.faults_seen;
+        let seen = self.rec.violations_at(self.world.step);
         P::info()
             .properties
             .iter()
             .map(|p| {
-                let mut failed = seen().filter(|(v, _)| v.invariant == p.name).map(|(_, &f)| f).peekable();
-                let failed_at_end = end.iter().any(|v| v.invariant == p.name);
+                let mut failed = seen.iter().chain(&end).filter(|v| v.invariant == p.name).peekable();
                 let status = match p.kind {
                     PropertyKind::Sometimes if self.witnesses().iter().any(|w| w.property == p.name) => {
                         Status::Witnessed
                     }
                     PropertyKind::Sometimes => Status::NotWitnessed,
-                    _ if failed.peek().is_none() && !failed_at_end => Status::Held,
-                    _ => {
-                        let mut all = failed.chain(failed_at_end.then_some(faults));
-                        if all.all(|f| self.is_known_limit(p.name, f)) { Status::KnownLimit } else { Status::Violated }
-                    }
+                    _ if failed.peek().is_none() => Status::Held,
+                    _ if failed.all(|v| v.known_limit) => Status::KnownLimit,
+                    _ => Status::Violated,
                 };
                 PropertyStatus { name: p.name, kind: p.kind, status }
             })

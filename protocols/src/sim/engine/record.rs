@@ -26,6 +26,7 @@ use super::super::trace::{InFlight, MsgId, MsgRecord, TraceEntry, TraceEvent, Tr
 use super::super::view::Fate;
 use super::super::workload::{ClientEvent, ClientEventKind};
 use super::World;
+use super::faults::is_known_limit;
 use super::tape::Tape;
 
 /// Trace lines kept in memory at most (about 50 bytes each, plus the
@@ -121,8 +122,6 @@ pub(super) struct Recorder<P: Protocol> {
     /// What clients saw during the current step (for the monitor).
     step_events: Vec<ClientEvent<P>>,
     pub(super) violations: Vec<Violation>,
-    /// Which kinds of fault had happened when each violation was seen.
-    pub(super) violation_faults: Vec<u32>,
     pub(super) witnesses: Vec<Witness>,
     samples: Samples,
     /// Trace lines kept at most (`KEEP_LINES`; tests use fewer).
@@ -142,7 +141,6 @@ impl<P: Protocol> Recorder<P> {
             history: Tape::default(),
             step_events: Vec::new(),
             violations: Vec::new(),
-            violation_faults: Vec::new(),
             witnesses: Vec::new(),
             samples: Samples::new(),
             keep_lines: KEEP_LINES,
@@ -291,13 +289,14 @@ impl<P: Protocol> Recorder<P> {
             kind: f.property.kind,
             time_ms: world.now,
             step: world.step,
+            known_limit: is_known_limit(f.property, world.faults_seen),
             detail: f.detail,
             culprits: Culprits { nodes: f.nodes, messages: Vec::new() },
         }
     }
 
     /// Keeps what a monitor found: a violation, or the first witness of a `sometimes` property.
-    pub(super) fn finding(&mut self, world: &World<P>, f: Finding, faults_seen: u32) {
+    pub(super) fn finding(&mut self, world: &World<P>, f: Finding) {
         if self.recorded_to.is_some_and(|r| world.step <= r) {
             return; // a replay: found and kept the first time
         }
@@ -310,7 +309,6 @@ impl<P: Protocol> Recorder<P> {
         }
         let v = self.violation(world, f);
         self.violations.push(v);
-        self.violation_faults.push(faults_seen);
     }
 
     /// Samples the metrics when a sampling time has passed (full recording only).
@@ -407,7 +405,6 @@ impl<P: Protocol> Recorder<P> {
         self.messages.truncate(world.next_msg as usize);
         let violations = self.violations_at(world.step).len();
         self.violations.truncate(violations);
-        self.violation_faults.truncate(violations);
         let witnesses = self.witnesses_at(world.step).len();
         self.witnesses.truncate(witnesses);
         self.samples.truncate_after(world.now);

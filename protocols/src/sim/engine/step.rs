@@ -2,7 +2,7 @@
 //! and the effects the handler asked for (sends, timers, persistence, log
 //! lines, answers to clients).
 
-use super::super::any::{Recording, Violation};
+use super::super::any::{PropertyKind, Recording, Violation};
 use super::super::ctx::{Ctx, Delay, Effect};
 use super::super::fault::Held;
 use super::super::net::Flight;
@@ -296,11 +296,8 @@ impl<P: Protocol> Sim<P> {
                 "{} is not among the protocol's declared properties",
                 f.property.name
             );
-            if self.rec.violations.len() < MAX_VIOLATIONS
-                || f.property.kind == super::super::any::PropertyKind::Sometimes
-            {
-                let faults = self.world.faults_seen;
-                self.rec.finding(&self.world, f, faults);
+            if self.rec.violations.len() < MAX_VIOLATIONS || f.property.kind == PropertyKind::Sometimes {
+                self.rec.finding(&self.world, f);
             }
         }
         self.rec.end_step(&self.world);
