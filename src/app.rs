@@ -167,11 +167,7 @@ impl Component for App {
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
-        let in_force = match serde_json::to_value(sim.params()) {
-            Ok(serde_json::Value::Object(values)) => values,
-            _ => serde_json::Map::new(),
-        };
-        let params = Rc::new(controls(info, &scenario.variant, &in_force));
+        let params = Rc::new(controls(info, &scenario.variant, sim.params()));
         let network = frame.network.clone();
         let network_key = format!("{}-{network:?}", self.generation);
         let on = self.dispatch.clone();

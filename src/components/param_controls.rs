@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::ProtocolInfo;
-use quorum_protocols::sim::params::{ParamInfo, ParamKind};
+use quorum_protocols::sim::params::{ParamInfo, ParamKind, ParamValue, Params};
 use serde_json::{Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -36,38 +36,49 @@ pub struct ParamControl {
 }
 
 /// Every parameter of `info` as a control showing its value in `in_force`
-/// (the run's parameters as JSON, name → value; a parameter missing there
-/// shows its default).
-pub fn controls(info: &'static ProtocolInfo, variant: &str, in_force: &Map<String, Value>) -> Vec<ParamControl> {
+/// (the run's parameters; one missing there shows its default).
+pub fn controls(info: &'static ProtocolInfo, variant: &str, in_force: &Params) -> Vec<ParamControl> {
     let variant = info.variant(variant);
     info.params
         .iter()
         .map(|param| ParamControl {
             param,
-            control: control(param, in_force.get(param.name)),
+            control: control(param, in_force.value(param.name)),
             pinned_by: variant.filter(|v| v.pins.iter().any(|(name, _)| *name == param.name)).map(|v| v.name),
         })
         .collect()
 }
 
-fn control(param: &ParamInfo, value: Option<&Value>) -> Control {
-    match param.kind {
-        ParamKind::Bool { default } => Control::Switch(value.and_then(Value::as_bool).unwrap_or(default)),
-        ParamKind::Int { min, max, default } => Control::Whole {
+fn control(param: &ParamInfo, value: Option<ParamValue>) -> Control {
+    match (param.kind, value) {
+        (ParamKind::Bool { .. }, Some(ParamValue::Bool(on))) => Control::Switch(on),
+        (ParamKind::Bool { default }, _) => Control::Switch(default),
+        (ParamKind::Int { min, max, default }, value) => Control::Whole {
             min,
             max,
-            value: value.and_then(Value::as_i64).unwrap_or(default),
+            value: match value {
+                Some(ParamValue::Int(v)) => v,
+                _ => default,
+            },
             slider: max.saturating_sub(min) <= SLIDER_STEPS,
         },
-        ParamKind::Float { min, max, default } => Control::Fraction {
+        (ParamKind::Float { min, max, default }, value) => Control::Fraction {
             min,
             max,
             step: (max - min) / FRACTION_STEPS,
-            value: value.and_then(Value::as_f64).unwrap_or(default),
+            value: match value {
+                Some(ParamValue::Float(v)) => v,
+                _ => default,
+            },
         },
-        ParamKind::Choice { choices, default } => {
-            Control::Choice { choices, value: value.and_then(Value::as_str).unwrap_or(default).to_string() }
-        }
+        (ParamKind::Choice { choices, default }, value) => Control::Choice {
+            choices,
+            value: match value {
+                Some(ParamValue::Choice(c)) => c,
+                _ => default,
+            }
+            .to_string(),
+        },
     }
 }
 
@@ -205,9 +216,15 @@ mod tests {
         serde_json::from_str(text).unwrap()
     }
 
+    /// The parameters a run with `text` as its scenario's `params` has in force.
+    fn in_force(text: &str) -> Params {
+        Params::read(&PARAMS, &[], &json(text)).unwrap()
+    }
+
     #[test]
     fn each_kind_of_parameter_gets_its_control_with_the_value_in_force() {
-        let shown = controls(&INFO, "correct", &json(r#"{"pre_vote":true,"proposers":3,"loss":0.25,"type":"or-set"}"#));
+        let shown =
+            controls(&INFO, "correct", &in_force(r#"{"pre_vote":true,"proposers":3,"loss":0.25,"type":"or-set"}"#));
         let kinds: Vec<&Control> = shown.iter().map(|c| &c.control).collect();
         assert_eq!(
             kinds,
@@ -224,10 +241,10 @@ mod tests {
 
     #[test]
     fn a_parameter_the_variant_pins_cannot_be_changed() {
-        let shown = controls(&INFO, "eager", &json(r#"{"pre_vote":true}"#));
+        let shown = controls(&INFO, "eager", &in_force(r#"{"pre_vote":true}"#));
         assert_eq!(shown[0].pinned_by, Some("eager"));
         assert!(shown[1..].iter().all(|c| c.pinned_by.is_none()));
-        assert!(controls(&INFO, "no-such-variant", &Map::new()).iter().all(|c| c.pinned_by.is_none()));
+        assert!(controls(&INFO, "no-such-variant", &Params::default()).iter().all(|c| c.pinned_by.is_none()));
     }
 
     #[test]

@@ -123,8 +123,13 @@ impl Params {
         Ok(Params(values))
     }
 
+    /// A parameter's value, if it is declared.
+    pub fn value(&self, name: &str) -> Option<ParamValue> {
+        self.0.get(name).copied()
+    }
+
     fn get(&self, name: &str) -> ParamValue {
-        *self.0.get(name).unwrap_or_else(|| panic!("parameter `{name}` is not declared"))
+        self.value(name).unwrap_or_else(|| panic!("parameter `{name}` is not declared"))
     }
 
     /// A declared switch. Panics on an undeclared name: a bug in the protocol, caught by its tests.
