@@ -77,11 +77,6 @@ impl NodeClock {
         let w = i128::from(wait) * PPM;
         ((w + rate - 1) / rate).clamp(0, i128::from(Time::MAX)) as Time
     }
-
-    /// The drift as a fraction (0.01 = 1% fast).
-    pub fn drift(&self) -> f64 {
-        self.drift_ppm as f64 / 1e6
-    }
 }
 
 #[cfg(test)]

@@ -63,10 +63,6 @@ impl<T> Log<T> {
         }
     }
 
-    pub fn last(&self) -> Option<&T> {
-        self.len().checked_sub(1).and_then(|i| self.get(i))
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.iter_from(0)
     }
@@ -169,11 +165,6 @@ impl<T: Clone> Log<T> {
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
     }
-
-    /// The entries from `from` on, as a vector (what a message carries).
-    pub fn to_vec_from(&self, from: usize) -> Vec<T> {
-        self.iter_from(from).cloned().collect()
-    }
 }
 
 impl<T> std::ops::Index<usize> for Log<T> {
@@ -242,7 +233,7 @@ mod tests {
         a.truncate(130);
         assert_eq!(snapshot.to_vec(), (0..200).collect::<Vec<_>>(), "the snapshot keeps what it saw");
         assert_eq!((a.len(), a[5], a[129], a.get(130)), (130, 99, 129, None));
-        assert_eq!(a.to_vec_from(126), vec![126, 127, 128, 129]);
+        assert_eq!(a.iter_from(126).copied().collect::<Vec<_>>(), vec![126, 127, 128, 129]);
         assert!(Rc::ptr_eq(&a.full[1], &snapshot.full[1]), "untouched chunks stay shared");
         assert_ne!(a, snapshot);
         a.set(5, 5);

@@ -146,55 +146,19 @@ impl Hasher for TraceHasher {
     }
 }
 
-/// Hashes formatted text as it is written, without building a string: the
-/// same text gives the same hash however it is split into pieces.
-#[derive(Default)]
-struct TextHasher {
-    hash: TraceHasher,
-    word: u64,
-    fill: u32,
-    len: u64,
-}
-
-impl TextHasher {
-    fn byte(&mut self, b: u8) {
-        self.word |= u64::from(b) << (8 * self.fill);
-        self.fill += 1;
-        if self.fill == 8 {
-            self.hash.mix(self.word);
-            (self.word, self.fill) = (0, 0);
-        }
+/// The hash of a piece of text (a refusal's reason) as one number: its
+/// words, then a last word holding what is left (zero-padded), then its length.
+pub fn text_hash(text: &str) -> u64 {
+    let mut h = TraceHasher::default();
+    let mut words = text.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        h.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
     }
-}
-
-impl std::fmt::Write for TextHasher {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let mut bytes = s.as_bytes();
-        // Finish a partly filled word, then take whole words at once.
-        while self.fill != 0 && !bytes.is_empty() {
-            self.byte(bytes[0]);
-            bytes = &bytes[1..];
-        }
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.hash.mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-        }
-        for &b in words.remainder() {
-            self.byte(b);
-        }
-        self.len += s.len() as u64;
-        Ok(())
-    }
-}
-
-/// The hash of a piece of text as [`std::fmt::Display`] writes it.
-pub fn text_hash(text: impl std::fmt::Display) -> u64 {
-    use std::fmt::Write;
-    let mut h = TextHasher::default();
-    let _ = write!(h, "{text}");
-    h.hash.mix(h.word);
-    h.hash.mix(h.len);
-    h.hash.finish()
+    let mut last = [0u8; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    h.mix(u64::from_le_bytes(last));
+    h.mix(text.len() as u64);
+    h.finish()
 }
 
 /// Feeds a fault into the hash through its JSON form (it holds floats,
@@ -226,12 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn text_hashes_do_not_depend_on_how_the_text_is_split() {
-        let n = 12;
-        assert_eq!(
-            text_hash(format_args!("copies up to #{n} into its book")),
-            text_hash("copies up to #12 into its book")
-        );
+    fn text_hashes_tell_texts_apart() {
         assert_ne!(text_hash("abc"), text_hash("abd"));
         assert_ne!(text_hash(""), text_hash("\0"));
     }

@@ -70,11 +70,11 @@ impl<P: Protocol> Sim<P> {
             }
             Effect::Reply { request, reply } => {
                 self.world.workload.answered(request, now);
-                self.client_event(request, id, ClientEventKind::Replied { reply });
+                self.rec.client(&self.world, request, id, ClientEventKind::Replied { reply });
             }
             Effect::Refuse { request, reason } => {
                 self.world.workload.refused();
-                self.client_event(request, id, ClientEventKind::Refused { reason });
+                self.rec.client(&self.world, request, id, ClientEventKind::Refused { reason });
             }
         }
     }
@@ -101,10 +101,6 @@ impl<P: Protocol> Sim<P> {
         let arrive_at = now + flight.delay;
         self.rec.send(&self.world, &copy, arrive_at);
         self.world.queue.push(arrive_at, Event::Arrive(copy));
-    }
-
-    fn client_event(&mut self, request: u64, node: NodeId, kind: ClientEventKind<P>) {
-        self.rec.client(&self.world, request, node, kind);
     }
 
     // ----- the loop ----------------------------------------------------------
@@ -243,7 +239,7 @@ impl<P: Protocol> Sim<P> {
             self.world.queue.push(at, Event::Retry(request.id));
         }
         let kind = ClientEventKind::Invoked { attempt: request.attempt, op: request.op.clone() };
-        self.client_event(request.id, node, kind);
+        self.rec.client(&self.world, request.id, node, kind);
         self.present(node, request);
     }
 
