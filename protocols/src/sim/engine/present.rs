@@ -77,16 +77,17 @@ impl<P: Protocol> Sim<P> {
     /// A structured event as one line of text.
     fn row(&self, event: SimEvent) -> TraceRow {
         let noun = P::info().client_noun;
-        let label = |id: MsgId| {
-            let m = self.rec.message(id);
-            let dup = if m.is_some_and(|m| m.duplicate) { " (duplicate)" } else { "" };
-            format!("{}{dup}", m.map_or_else(|| format!("message {id}"), |m| self.protocol.label(&m.msg)))
+        let marked = |label: String, duplicate: bool| if duplicate { format!("{label} (duplicate)") } else { label };
+        // A send carries its label; a receipt or a drop looks its message up.
+        let label = |id: MsgId| match self.rec.message(id) {
+            Some(m) => marked(self.protocol.label(&m.msg), m.duplicate),
+            None => format!("message {id}"),
         };
         let (node, kind, text) = match event.what {
-            EventKind::Send { msg, from, to, fate, .. } => {
+            EventKind::Send { from, to, fate, duplicate, label: l, .. } => {
                 let doom =
                     if fate == Fate::Delivered { String::new() } else { format!(" — will be {}", fate_words(fate)) };
-                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), label(msg));
+                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), marked(l, duplicate));
                 (Some(from), TraceKind::Send, text)
             }
             EventKind::Receive { msg, from, to } => {
