@@ -11,11 +11,13 @@ use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
 use quorum_protocols::sim::time::{NodeId, Time};
 use quorum_protocols::{Preset, presets};
 use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::canvas::NetworkCanvas;
 use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantBar, headline};
+use crate::components::key_help::KeyHelp;
 use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
 use crate::components::node_list::{NodeList, summaries};
@@ -38,6 +40,11 @@ pub enum Msg {
     TogglePlay,
     Step,
     StepBack,
+    /// Moves the view by this many ms of virtual time, running ahead if need be.
+    Skip(f64),
+    GoToStart,
+    /// Goes to the scenario's end and pauses there, as playback would.
+    GoToEnd,
     SetSpeed(f64),
     SeekTime(f64),
     SeekStep(u64),
@@ -48,9 +55,25 @@ pub enum Msg {
     SetParam(&'static ParamInfo, String),
     NewSeed,
     LoadPreset(usize),
-    Share,
+    /// Share was pressed; the control that did it gets focus back when the box closes.
+    Share(Option<HtmlElement>),
     Shared(Result<(), String>),
-    CloseShare,
+    /// `refocus`: give focus back to the control that opened the box. Yes for
+    /// the keyboard (Escape, Enter on Close), whose user would otherwise be
+    /// dropped at the top of the page; no for a mouse click, which would
+    /// leave a button focused for Space to press again.
+    CloseShare {
+        refocus: bool,
+    },
+    /// Shows the key help, with the control that asked for it.
+    ShowKeys(Option<HtmlElement>),
+    /// `?`: shows the key help, or hides it if shown.
+    ToggleKeys(Option<HtmlElement>),
+    CloseKeys {
+        refocus: bool,
+    },
+    /// Closes what is open on top: the key help, else the share box.
+    Escape,
     Dismiss(u64),
     /// The trace list was scrolled: the first row shown, and whether it is
     /// at the bottom (then it follows new rows).
@@ -71,6 +94,9 @@ pub struct App {
     notices: Vec<Notice>,
     next_notice: u64,
     share: Option<ShareLink>,
+    share_opener: Option<HtmlElement>,
+    /// The key help is shown; with the control to give focus back to.
+    keys: Option<Option<HtmlElement>>,
     trace_first: usize,
     trace_follow: bool,
     /// Bumped whenever a different run is installed or a change to the run
@@ -106,6 +132,8 @@ impl Component for App {
             notices: Vec::new(),
             next_notice: 0,
             share: None,
+            share_opener: None,
+            keys: None,
             trace_first: 0,
             trace_follow: true,
             generation: 0,
@@ -191,6 +219,9 @@ impl Component for App {
                 {notices}
                 if let Some(share) = &self.share {
                     <ShareBox share={share.clone()} on={on.clone()} />
+                }
+                if self.keys.is_some() {
+                    <KeyHelp on={on.clone()} />
                 }
                 <Scrubber
                     time={session.view_time()}
@@ -288,7 +319,19 @@ impl App {
                 self.notices.retain(|n| n.id != id);
                 true
             }
-            Msg::CloseShare => self.share.take().is_some(),
+            Msg::CloseShare { refocus } => self.close_share(refocus),
+            Msg::ShowKeys(opener) => {
+                self.keys.get_or_insert(opener);
+                true
+            }
+            Msg::ToggleKeys(opener) => {
+                if !self.close_keys(true) {
+                    self.keys = Some(opener);
+                }
+                true
+            }
+            Msg::CloseKeys { refocus } => self.close_keys(refocus),
+            Msg::Escape => self.close_keys(true) || self.close_share(true),
             Msg::Shared(result) => {
                 if let Some(share) = &mut self.share {
                     share.state = match result {
@@ -339,6 +382,12 @@ impl App {
             Msg::SetSpeed(speed) => session.set_speed(speed),
             Msg::SeekTime(t) => session.seek_time(t),
             Msg::SeekStep(step) => session.seek_step(step),
+            Msg::Skip(ms) => session.run_to_time(session.view_time() + ms),
+            Msg::GoToStart => session.seek_time(0.0),
+            Msg::GoToEnd => {
+                session.run_to_time(session.until_ms() as f64);
+                session.set_playing(false);
+            }
             Msg::Act(action) => {
                 let what = describe::action(&action, session.sim().client_actions(), &session.node_names());
                 match session.apply(action) {
@@ -367,7 +416,10 @@ impl App {
                 scenario.seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
                 self.rebuild(scenario);
             }
-            Msg::Share => self.share(),
+            Msg::Share(opener) => {
+                self.share_opener = opener;
+                self.share();
+            }
             _ => {}
         }
     }
@@ -462,6 +514,25 @@ impl App {
         });
     }
 
+    /// Closes the share box; true if it was open.
+    fn close_share(&mut self, refocus: bool) -> bool {
+        let opener = self.share_opener.take();
+        let was_open = self.share.take().is_some();
+        if refocus {
+            give_focus(opener);
+        }
+        was_open
+    }
+
+    /// Closes the key help; true if it was open.
+    fn close_keys(&mut self, refocus: bool) -> bool {
+        let Some(opener) = self.keys.take() else { return false };
+        if refocus {
+            give_focus(opener);
+        }
+        true
+    }
+
     fn notify(&mut self, text: String) {
         self.next_notice += 1;
         self.notices.push(Notice { id: self.next_notice, text });
@@ -505,7 +576,8 @@ fn is_hidden() -> bool {
     gloo::utils::document().hidden()
 }
 
-/// Page-wide listeners: the tab's visibility, pasted links, and the keyboard.
+/// Page-wide listeners: the tab's visibility, pasted links, the keyboard,
+/// and clicks (which must not leave a button focused).
 fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
     let document = gloo::utils::document();
     let window = gloo::utils::window();
@@ -520,26 +592,97 @@ fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
     let options = EventListenerOptions::enable_prevent_default();
     let keys = EventListener::new_with_options(&document, "keydown", options, move |event| {
         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-        if event.ctrl_key() || event.alt_key() || event.meta_key() || typing_into_a_control(event) {
+        let key = event.key();
+        // Escape means "close" wherever focus is, even in the share box's link field.
+        if key == "Escape" {
+            return link.send_message(Msg::Escape);
+        }
+        let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+        if event.ctrl_key() || event.alt_key() || event.meta_key() || target.is_some_and(|t| keeps_key(&t, &key)) {
             return;
         }
-        let msg = match event.key().as_str() {
-            " " => Msg::TogglePlay,
-            "ArrowRight" => Msg::Step,
-            "ArrowLeft" => Msg::StepBack,
-            _ => return,
-        };
+        let Some(msg) = shortcut(&key, event.shift_key(), || opener(event)) else { return };
         event.prevent_default();
         link.send_message(msg);
     });
-    vec![visibility, hash, keys]
+    let unfocus = EventListener::new(&document, "click", |event| {
+        // A click made with the keyboard (Enter or Space on a focused control)
+        // has no click count: that focus is the user's and stays.
+        if event.dyn_ref::<web_sys::MouseEvent>().is_none_or(|click| click.detail() == 0) {
+            return;
+        }
+        let Some(active) = gloo::utils::document().active_element() else { return };
+        let clicked = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        // Only the control clicked: one that moved focus elsewhere (into the key help) keeps it there.
+        if focus_kind(&active) == FocusKind::Pressable
+            && active.contains(clicked.as_ref())
+            && let Ok(active) = active.dyn_into::<HtmlElement>()
+        {
+            active.blur().ok();
+        }
+    });
+    vec![visibility, hash, keys, unfocus]
 }
 
-/// Keys pressed in a form control belong to it: space on a focused button
-/// presses it, arrows move a slider.
-fn typing_into_a_control(event: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return false;
-    };
-    matches!(target.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A")
+/// The lab's shortcut for `key` (with or without Shift), if it has one;
+/// `opener` names the control that opens the key help.
+fn shortcut(key: &str, shift: bool, opener: impl FnOnce() -> Option<HtmlElement>) -> Option<Msg> {
+    Some(match key {
+        " " | "k" | "K" => Msg::TogglePlay,
+        "ArrowRight" if shift => Msg::Skip(1_000.0),
+        "ArrowLeft" if shift => Msg::Skip(-1_000.0),
+        "ArrowRight" => Msg::Step,
+        "ArrowLeft" => Msg::StepBack,
+        "Home" => Msg::GoToStart,
+        "End" => Msg::GoToEnd,
+        "?" => Msg::ToggleKeys(opener()),
+        _ => return None,
+    })
+}
+
+#[derive(PartialEq)]
+enum FocusKind {
+    /// Typed into, chosen from or slid: a text field, a menu, a slider.
+    Field,
+    /// Pressed: a button, a link, a checkbox.
+    Pressable,
+    Other,
+}
+
+fn focus_kind(element: &Element) -> FocusKind {
+    match element.tag_name().as_str() {
+        "INPUT" => match element.get_attribute("type").as_deref() {
+            Some("checkbox" | "radio" | "button" | "submit" | "reset") => FocusKind::Pressable,
+            _ => FocusKind::Field,
+        },
+        "SELECT" | "TEXTAREA" => FocusKind::Field,
+        "BUTTON" | "A" | "SUMMARY" => FocusKind::Pressable,
+        _ if element.dyn_ref::<HtmlElement>().is_some_and(HtmlElement::is_content_editable) => FocusKind::Field,
+        _ => FocusKind::Other,
+    }
+}
+
+/// Whether `key` belongs to the focused element rather than to the lab: a
+/// field keeps every key (typing, choosing, sliding); a control reached
+/// with Tab keeps Space, which presses it.
+fn keeps_key(focused: &Element, key: &str) -> bool {
+    match focus_kind(focused) {
+        FocusKind::Field => true,
+        FocusKind::Pressable => key == " ",
+        FocusKind::Other => false,
+    }
+}
+
+/// The control an event came from (the button around a clicked icon, the
+/// focused control a key was pressed in), to give focus back to later.
+pub fn opener(event: &Event) -> Option<HtmlElement> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    target.closest("button, a, summary, input, select, textarea").ok()??.dyn_into().ok()
+}
+
+/// Focuses `element` if it is still on the page.
+fn give_focus(element: Option<HtmlElement>) {
+    if let Some(element) = element.filter(|e| e.is_connected()) {
+        element.focus().ok();
+    }
 }

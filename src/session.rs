@@ -166,6 +166,17 @@ impl Session {
         self.view_time = t.max(self.sim.now() as f64);
     }
 
+    /// Shows the world at virtual time `t`, running the simulator ahead when
+    /// it has not got there yet (a jump by keyboard may go past what has
+    /// been played; the scrubber stays within it).
+    pub fn run_to_time(&mut self, t: f64) {
+        if t.is_nan() || t <= self.sim.horizon() as f64 {
+            return self.seek_time(t);
+        }
+        self.sim.run_until(t.floor() as Time, u64::MAX);
+        self.view_time = t;
+    }
+
     /// Does `action` now, as the user sees it: at the shown time rounded up,
     /// so it never lands before something already on screen. The simulator
     /// runs up to the action, so its effect shows even while paused.
@@ -525,6 +536,22 @@ mod tests {
         assert_eq!(session.view_time(), 0.0);
         session.seek_time(42.5);
         assert_eq!(session.view_time(), 42.5);
+    }
+
+    #[test]
+    fn running_to_a_time_goes_ahead_of_what_was_played_or_back_within_it() {
+        let (mut session, _) = Ticker::session(10);
+        session.set_playing(false);
+        session.run_to_time(1_234.5);
+        assert_eq!(session.view_time(), 1_234.5);
+        assert_eq!(session.sim().step_index(), 123, "every event up to the time ran");
+        session.run_to_time(-1_000.0);
+        assert_eq!(session.view_time(), 0.0, "not before the start");
+        session.run_to_time(f64::NAN);
+        assert_eq!(session.view_time(), 0.0);
+        session.run_to_time(500.0);
+        assert_eq!(session.view_time(), 500.0);
+        assert!(!session.playing(), "a jump keeps playback as it was");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod icons;
 pub mod inspector;
 pub mod invariants;
+pub mod key_help;
 pub mod metrics;
 pub mod network_panel;
 pub mod node_list;

@@ -38,6 +38,21 @@ fn percent_of(t: f64, span: f64) -> String {
     format!("{:.3}%", if span > 0.0 { (t / span * 100.0).clamp(0.0, 100.0) } else { 0.0 })
 }
 
+/// How far a key moves the scrubber, in ms of a track spanning `span` ms:
+/// 1% for an arrow, 10% for Page Up/Down, as media players do (its own
+/// 1 ms steps would not move the view at all). Home and End keep their own
+/// meaning: the start and the end of the track.
+pub fn key_step(key: &str, span: f64) -> Option<f64> {
+    let fraction = match key {
+        "ArrowRight" | "ArrowUp" => 0.01,
+        "ArrowLeft" | "ArrowDown" => -0.01,
+        "PageUp" => 0.1,
+        "PageDown" => -0.1,
+        _ => return None,
+    };
+    Some(fraction * span)
+}
+
 #[function_component]
 pub fn Scrubber(props: &ScrubberProps) -> Html {
     // The track spans the scenario's planned length, or more once the user
@@ -45,6 +60,13 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
     let span = props.until.max(props.horizon) as f64;
     let seek =
         props.on.reform(|e: InputEvent| Msg::SeekTime(e.target_unchecked_into::<HtmlInputElement>().value_as_number()));
+    let (on, time) = (props.on.clone(), props.time);
+    let step_by_key = Callback::from(move |e: KeyboardEvent| {
+        if let Some(delta) = key_step(&e.key(), span) {
+            e.prevent_default();
+            on.emit(Msg::SeekTime(time + delta));
+        }
+    });
     let track_style =
         format!("--played: {}; --time: {}", percent_of(props.horizon as f64, span), percent_of(props.time, span));
     html! {
@@ -53,7 +75,7 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
             <div class="track" style={track_style}>
                 <input type="range" min="0" max={span.to_string()} step="1" value={props.time.round().to_string()}
                     aria-label="Virtual time" aria-valuetext={describe::time(props.time)}
-                    data-testid="scrubber" oninput={seek} />
+                    data-testid="scrubber" oninput={seek} onkeydown={step_by_key} />
                 <div class="marks">
                     { for props.marks.iter().map(|m| {
                         let at = m.at_ms as f64;
@@ -96,5 +118,14 @@ mod tests {
         assert_eq!(percent_of(50.0, 200.0), "25.000%");
         assert_eq!(percent_of(500.0, 200.0), "100.000%");
         assert_eq!(percent_of(5.0, 0.0), "0.000%");
+    }
+
+    #[test]
+    fn keys_move_by_a_share_of_the_run() {
+        assert_eq!(key_step("ArrowRight", 40_000.0), Some(400.0));
+        assert_eq!(key_step("ArrowDown", 40_000.0), Some(-400.0));
+        assert_eq!(key_step("PageUp", 40_000.0), Some(4_000.0));
+        assert_eq!(key_step("PageDown", 40_000.0), Some(-4_000.0));
+        assert_eq!(key_step("Home", 40_000.0), None);
     }
 }

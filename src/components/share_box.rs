@@ -40,7 +40,7 @@ pub fn ShareBox(props: &ShareBoxProps) -> Html {
             <span>{ status }</span>
             <input class="share-link" type="text" readonly=true value={props.share.link.clone()}
                 aria-label="Share link" data-testid="share-link" onfocus={select_all} />
-            <button class="icon-button" aria-label="Close" title="Close" onclick={props.on.reform(|_| Msg::CloseShare)}>
+            <button class="icon-button" aria-label="Close" title="Close" onclick={props.on.reform(|e: MouseEvent| Msg::CloseShare { refocus: e.detail() == 0 })}>
                 { icon(Icon::Close) }
             </button>
         </div>

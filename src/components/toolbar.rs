@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::icons::{Icon, icon};
 use super::param_controls::{ParamControl, ParamControls};
-use crate::app::Msg;
+use crate::app::{Msg, opener};
 use crate::session::SPEEDS;
 
 #[derive(Properties, PartialEq)]
@@ -101,7 +101,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     { icon(Icon::StepBack) }
                 </button>
                 <button class="button button--primary play" data-testid="play" aria-pressed={props.playing.to_string()}
-                    title="Play or pause (space)" onclick={on.reform(|_| Msg::TogglePlay)}>
+                    title="Play or pause (Space or K)" onclick={on.reform(|_| Msg::TogglePlay)}>
                     { icon(play_icon) }<span>{ play_text }</span>
                 </button>
                 <button class="icon-button" data-testid="step" aria-label="Step one event"
@@ -116,9 +116,13 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     <output>{ speed_text(props.speed) }</output>
                 </label>
             </div>
-            <button class="button share" data-testid="share" onclick={on.reform(|_| Msg::Share)}
-                title="Copy a link that replays this run">
+            <button class="button share" data-testid="share" onclick={on.reform(|e: MouseEvent| Msg::Share(opener(&e)))}
+                title="Copy a link that reopens this moment of the run">
                 { icon(Icon::Share) }<span>{"Share"}</span>
+            </button>
+            <button class="icon-button keys" data-testid="keys" aria-label="Keys" title="Keys (?)"
+                onclick={on.reform(|e: MouseEvent| Msg::ShowKeys(opener(&e)))}>
+                {"?"}
             </button>
             if !props.params.is_empty() {
                 <ParamControls key={props.generation} controls={props.params.clone()} on={on.clone()} />
