@@ -67,6 +67,11 @@ pub fn plural(noun: &str) -> String {
     }
 }
 
+/// "1 number", "3 numbers", "0 numbers": a count as English reads it.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {}", plural(noun)) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +117,8 @@ mod tests {
         assert_eq!(capitalized(""), "");
         assert_eq!(plural("switch"), "switches");
         assert_eq!(plural("replica"), "replicas");
+        assert_eq!(count(1, "line"), "1 line");
+        assert_eq!(count(0, "line"), "0 lines");
+        assert_eq!(count(3, "switch"), "3 switches");
     }
 }

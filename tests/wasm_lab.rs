@@ -7,9 +7,12 @@ use std::rc::Rc;
 
 use quorum::app::App;
 use quorum::components::canvas::{CanvasProps, NetworkCanvas};
+use quorum::components::invariants::{InvariantBar, InvariantBarProps};
+use quorum::components::trace::{TracePanel, TraceProps};
 use quorum::render::layout::{Arrangement, NODE_RADIUS, Point};
+use quorum_protocols::sim::any::PropertyInfo;
 use quorum_protocols::sim::view::{Accent, Frame, Liveness, NodeFrame, NodeView};
-use quorum_protocols::{Scenario, build};
+use quorum_protocols::{Scenario, build, presets};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -229,4 +232,65 @@ async fn clicking_a_node_selects_it_and_crashing_it_draws_its_mark_there_only() 
     }
     assert_ne!(pixels_around(&canvas, at(1), NODE_RADIUS * 0.6), node_before, "B's circle is drawn as crashed");
     assert_eq!(pixels_around(&canvas, at(farthest), NODE_RADIUS * 0.6), other_before, "node {farthest} is as it was");
+}
+
+static RULE: PropertyInfo = PropertyInfo::always("only", "The only rule");
+static ONLY_RULE: [&PropertyInfo; 1] = [&RULE];
+
+/// Counts read as English ("1 line", "3 parents waiting"), never "number(s)":
+/// in the lab's own words, and in what the protocol writes on its node cards
+/// and in its violations, over every preset run to its end.
+#[wasm_bindgen_test]
+async fn counts_read_as_english() {
+    add_stylesheet();
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let trace = TraceProps {
+        rows: Rc::default(),
+        first: 0,
+        len: 1,
+        follow: true,
+        current_step: 0,
+        names: Rc::default(),
+        on: Callback::noop(),
+    };
+    let app = yew::Renderer::<TracePanel>::with_root_and_props(root.clone(), trace).render();
+    sleep(50).await;
+    let heading = root.query_selector("h2").unwrap().expect("the trace's heading").text_content().unwrap();
+    assert!(heading.ends_with("1 line"), "{heading}");
+    app.destroy();
+    let bar = InvariantBarProps {
+        properties: &ONLY_RULE,
+        first: None,
+        count: 0,
+        known_limit: false,
+        witnesses: Rc::default(),
+        end: None,
+        on: Callback::noop(),
+    };
+    let app = yew::Renderer::<InvariantBar>::with_root_and_props(root.clone(), bar).render();
+    sleep(50).await;
+    let verdict = root.query_selector(".verdict").unwrap().expect("a verdict").text_content().unwrap();
+    assert_eq!(verdict, "✓ The invariant holds");
+    app.destroy();
+    root.remove();
+
+    let mut texts = Vec::new();
+    for preset in presets() {
+        let mut sim = build(&preset.scenario).expect("the presets build");
+        for t in (0..=preset.scenario.until_ms).step_by(250) {
+            sim.run_until(t, u64::MAX);
+            texts.extend(sim.frame(t as f64).nodes.into_iter().flat_map(|n| n.view.facts));
+        }
+        texts.extend(sim.violations().iter().chain(&sim.judge_end()).map(|v| v.detail.clone()));
+    }
+    for text in &texts {
+        assert!(!text.contains("(s)"), "{text}");
+    }
+    let waiting: Vec<&String> = texts.iter().filter(|t| t.ends_with(" waiting")).collect();
+    assert!(!waiting.is_empty(), "some parent waited, so the count was written");
+    for w in waiting {
+        assert!(w == "1 parent waiting" || (w.ends_with(" parents waiting") && !w.starts_with("1 ")), "{w}");
+    }
 }

@@ -14,6 +14,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::Msg;
+use crate::describe;
 
 /// What has been entered into one field.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,7 +52,7 @@ fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String
             if text.is_empty() {
                 Err(format!("{label} is needed."))
             } else if text.chars().count() > max_len {
-                Err(format!("{label} can be at most {max_len} characters."))
+                Err(format!("{label} can be at most {}.", describe::count(max_len, "character")))
             } else {
                 Ok(text.into())
             }

@@ -46,6 +46,13 @@ fn rules(properties: &[&PropertyInfo], kind: PropertyKind) -> Vec<&'static str> 
     properties.iter().filter(|p| p.kind == kind).map(|p| p.rule).collect()
 }
 
+fn all_hold(invariants: usize) -> String {
+    match invariants {
+        1 => "✓ The invariant holds".into(),
+        n => format!("✓ All {n} invariants hold"),
+    }
+}
+
 #[function_component]
 pub fn InvariantBar(props: &InvariantBarProps) -> Html {
     let always = rules(props.properties, PropertyKind::Always);
@@ -58,7 +65,7 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
     let main = match &props.first {
         None => html! {
             <div class="invariants invariants--ok" data-testid="invariant-bar" data-state="ok" role="status">
-                <span class="verdict">{ format!("✓ All {} invariants hold", always.len()) }</span>
+                <span class="verdict">{ all_hold(always.len()) }</span>
                 <details>
                     <summary>{"Which?"}</summary>
                     <ul>
@@ -150,5 +157,11 @@ mod tests {
         assert_eq!(rule_of(&PROPS, "unique"), "No number is given to two requests");
         assert_eq!(rule_of(&PROPS, "mystery"), "mystery");
         assert_eq!(rules(&PROPS, PropertyKind::Eventually), vec!["A patient client gets an answer"]);
+    }
+
+    #[test]
+    fn the_verdict_counts_in_english() {
+        assert_eq!(all_hold(1), "✓ The invariant holds");
+        assert_eq!(all_hold(5), "✓ All 5 invariants hold");
     }
 }

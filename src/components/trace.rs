@@ -73,7 +73,7 @@ impl Component for TracePanel {
         let height = format!("height: {}px", props.len as f64 * ROW_HEIGHT);
         html! {
             <section class="panel trace-panel" aria-labelledby="trace-heading">
-                <h2 id="trace-heading">{"Trace"}<span class="count">{ format!("{} lines", props.len) }</span></h2>
+                <h2 id="trace-heading">{"Trace"}<span class="count">{ describe::count(props.len, "line") }</span></h2>
                 <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace"
                     style={format!("height: {}px", TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT)}>
                     if props.len == 0 {

@@ -229,7 +229,8 @@ impl Protocol for Office {
             _ => {}
         }
         if !node.waiting.is_empty() {
-            facts.push(format!("{} parent(s) waiting", node.waiting.len()));
+            let waiting = node.waiting.len();
+            facts.push(if waiting == 1 { "1 parent waiting".into() } else { format!("{waiting} parents waiting") });
         }
         const SHOWN: usize = 8;
         let book = &node.vault.book;

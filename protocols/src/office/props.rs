@@ -153,12 +153,13 @@ impl Ledger {
             let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
             if holders < self.majority && self.reported_lost.insert(at) {
+                let vaults = if holders == 1 { "vault" } else { "vaults" };
                 let lost: Vec<NodeId> =
                     (0..branches.len()).filter(|&b| branches[b].vault.book.get(at) != Some(entry)).collect();
                 found.violated_at(
                     &ISSUED_SURVIVES,
                     format!(
-                        "#{} (r{}) is now in only {holders} vault(s); a minority crash could lose it",
+                        "#{} (r{}) is now in only {holders} {vaults}; a minority crash could lose it",
                         at + 1,
                         entry.request
                     ),
@@ -175,13 +176,18 @@ impl Ledger {
                 &TOLD_WAS_ISSUED,
                 format!("parent r{request} was told #{number}, but #{number} was issued to r{}", e.request),
             ),
-            None => found.violated(
-                &TOLD_WAS_ISSUED,
-                format!(
-                    "parent r{request} was told #{number}, but only {} number(s) have been issued (recorded by a majority)",
-                    self.issued.len()
-                ),
-            ),
+            None => {
+                let issued = match self.issued.len() {
+                    1 => "1 number has".to_string(),
+                    n => format!("{n} numbers have"),
+                };
+                found.violated(
+                    &TOLD_WAS_ISSUED,
+                    format!(
+                        "parent r{request} was told #{number}, but only {issued} been issued (recorded by a majority)"
+                    ),
+                )
+            }
         }
         if let Some(other) = dense_get(&self.told, number)
             && other != request
