@@ -7,7 +7,7 @@ use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
 use quorum_protocols::sim::any::Violation;
 use quorum_protocols::sim::params::ParamInfo;
-use quorum_protocols::sim::scenario::{Action, Scenario, ScenarioError};
+use quorum_protocols::sim::scenario::{Action, Scenario};
 use quorum_protocols::sim::time::{NodeId, Time};
 use quorum_protocols::{Preset, presets};
 use wasm_bindgen::JsCast;
@@ -29,7 +29,7 @@ use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
 use crate::session::Session;
-use crate::share::{self, Requested};
+use crate::share::{self, Moment, Requested, SharedRun};
 
 /// Everything that can happen to the lab. Panels send these through one callback.
 pub enum Msg {
@@ -58,6 +58,8 @@ pub enum Msg {
     /// Share was pressed; the control that did it gets focus back when the box closes.
     Share(Option<HtmlElement>),
     Shared(Result<(), String>),
+    /// The share box's "start at" box: the link opens at the moment shared, or from the start.
+    ShareAtMoment(bool),
     /// `refocus`: give focus back to the control that opened the box. Yes for
     /// the keyboard (Escape, Enter on Close), whose user would otherwise be
     /// dropped at the top of the page; no for a mouse click, which would
@@ -332,6 +334,12 @@ impl App {
             }
             Msg::CloseKeys { refocus } => self.close_keys(refocus),
             Msg::Escape => self.close_keys(true) || self.close_share(true),
+            Msg::ShareAtMoment(at_moment) => {
+                if let Some(share) = self.share.take() {
+                    self.publish(share.run, at_moment);
+                }
+                true
+            }
             Msg::Shared(result) => {
                 if let Some(share) = &mut self.share {
                     share.state = match result {
@@ -427,20 +435,35 @@ impl App {
     /// Opens what the page's fragment asks for, falling back to the default
     /// scenario (with a message saying why) when it cannot be opened.
     fn open_link(&mut self, hash: &str) {
-        let scenario = match share::requested(hash) {
+        let run = match share::requested(hash) {
             Requested::Default => return self.load_preset(0),
-            Requested::Scenario(scenario) => *scenario,
-            Requested::Broken(reason) => return self.fall_back(&reason),
+            Requested::Run(run) => *run,
+            Requested::Broken(why) => return self.refuse_link(why),
         };
-        match Session::start(&scenario) {
-            Ok(session) => self.install(session, None),
-            Err(reason) => self.fall_back(&reason),
+        let Ok(mut session) = Session::start(&run.scenario) else {
+            return self.refuse_link(share::CANNOT_RUN_SENTENCE);
+        };
+        if let Some(speed) = run.speed {
+            session.set_speed(speed);
         }
+        if let Some(moment) = run.moment {
+            session.show_moment(moment.time_ms, moment.event);
+            session.set_playing(!moment.paused);
+        }
+        let preset = run.preset.and_then(|id| self.presets.iter().position(|p| p.id == id));
+        self.install(session, preset);
+        self.selected = run.selected;
     }
 
-    fn fall_back(&mut self, reason: &ScenarioError) {
-        self.notify(share::broken_link_message(reason));
-        self.load_preset(0);
+    /// A link that cannot be opened: say why, put the lab's own address
+    /// back, and keep the run on screen (the default one if there is none yet).
+    fn refuse_link(&mut self, why: &str) {
+        self.notify(why.into());
+        share::clear_hash();
+        self.hash.clear();
+        if self.session.is_none() {
+            self.load_preset(0);
+        }
     }
 
     fn load_preset(&mut self, index: usize) {
@@ -498,16 +521,32 @@ impl App {
 
     fn share(&mut self) {
         let Some(session) = &self.session else { return };
-        let scenario = session.shareable_scenario();
-        let fragment = match share::fragment(&scenario) {
+        let moment =
+            Moment { time_ms: session.view_time(), event: session.sim().step_index(), paused: !session.playing() };
+        let run = SharedRun {
+            scenario: session.shareable_scenario(),
+            moment: Some(moment),
+            speed: Some(session.speed()),
+            selected: self.selected,
+            preset: self.preset.and_then(|i| self.presets.get(i)).map(|p| p.id.to_string()),
+        };
+        // As on video sites: shared at the very start, the link simply plays.
+        self.publish(run, moment.time_ms > 0.0);
+    }
+
+    /// Puts `run` in the address bar and the share box and copies it;
+    /// `at_moment`: the link opens at the run's moment, else from the start.
+    fn publish(&mut self, run: SharedRun, at_moment: bool) {
+        let linked = SharedRun { moment: run.moment.filter(|_| at_moment), ..run.clone() };
+        let fragment = match share::fragment(&linked) {
             Ok(fragment) => fragment,
-            Err(e) => return self.notify(e.to_string()),
+            Err(e) => return self.notify(e),
         };
         let (origin, path) = share::page_base();
         let link = share::link(&origin, &path, &fragment);
         share::replace_hash(&fragment);
         self.hash = fragment;
-        self.share = Some(ShareLink { link: link.clone(), state: ShareState::Copying });
+        self.share = Some(ShareLink { link: link.clone(), state: ShareState::Copying, run, at_moment });
         let done = self.dispatch.clone();
         wasm_bindgen_futures::spawn_local(async move {
             done.emit(Msg::Shared(share::copy(&link).await));

@@ -39,6 +39,13 @@ pub fn time(ms: f64) -> String {
     }
 }
 
+/// A moment as video sites write it: 12 400 ms → "0:12.4". Tenths are
+/// rounded down, so it never names a time the run has not reached.
+pub fn clock(ms: f64) -> String {
+    let tenths = (ms.max(0.0) / 100.0).floor() as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths % 600 / 10, tenths % 10)
+}
+
 /// Whole virtual milliseconds, for places that show exact event times.
 pub fn time_ms(ms: Time) -> String {
     time(ms as f64)
@@ -109,6 +116,9 @@ mod tests {
         assert_eq!(time(125_000.0), "2 min 05.0 s");
         assert_eq!(time(f64::NAN), "0 ms");
         assert_eq!(time_ms(3_000), "3.00 s");
+        assert_eq!(clock(12_499.9), "0:12.4");
+        assert_eq!(clock(65_000.0), "1:05.0");
+        assert_eq!(clock(f64::NAN), "0:00.0");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(clock_offset(500).as_deref(), Some("clock +500 ms"));
         assert_eq!(clock_offset(-1_250).as_deref(), Some("clock -1250 ms"));

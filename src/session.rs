@@ -177,6 +177,17 @@ impl Session {
         self.view_time = t;
     }
 
+    /// Shows the world right after event `event`, `t` ms into the run: a
+    /// moment someone shared. The time alone would not do: after a step,
+    /// more events may be due in the same millisecond.
+    pub fn show_moment(&mut self, t: f64, event: u64) {
+        self.run_to_time(t);
+        if event < self.sim.step_index() {
+            self.sim.seek_step(event);
+            self.view_time = t.max(self.sim.now() as f64);
+        }
+    }
+
     /// Does `action` now, as the user sees it: at the shown time rounded up,
     /// so it never lands before something already on screen. The simulator
     /// runs up to the action, so its effect shows even while paused.
@@ -552,6 +563,18 @@ mod tests {
         session.run_to_time(500.0);
         assert_eq!(session.view_time(), 500.0);
         assert!(!session.playing(), "a jump keeps playback as it was");
+    }
+
+    #[test]
+    fn a_shared_moment_shows_the_same_event_and_time() {
+        let mut session = real_paused();
+        session.step();
+        session.step();
+        let (t, event, frame) = (session.view_time(), session.sim().step_index(), session.frame());
+        let mut opened = Session::start(&session.shareable_scenario()).expect("the shared scenario builds");
+        opened.show_moment(t, event);
+        assert_eq!((opened.view_time(), opened.sim().step_index()), (t, event));
+        assert_eq!(opened.frame(), frame);
     }
 
     #[test]

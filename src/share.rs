@@ -1,47 +1,131 @@
-//! Share links: the scenario travels in the URL fragment (`#s=…`).
+//! Share links: the run travels in the URL fragment, `#s=2.<scenario>&t=…`.
+//!
+//! Version 2 carries, beside the scenario (as `quorum_protocols::sim::share`
+//! packs it), the moment it was shared at: `t` the virtual time in ms, `e`
+//! the event shown (several can happen in one millisecond), `paused=1`,
+//! `speed`, `node` (the selected node's id) and `preset` (the preset the run
+//! came from, for its title and summary). Keys this lab does not know are
+//! ignored, so later versions of the lab can add optional ones. Version 1
+//! links carry only the scenario and open, as they always did, playing from
+//! the start.
 //!
 //! Reading and writing the fragment is pure and tested natively; the
 //! browser side (address bar, clipboard) is at the bottom.
 
-use quorum_protocols::sim::scenario::{Scenario, ScenarioError};
-use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
+use quorum_protocols::sim::scenario::Scenario;
+use quorum_protocols::sim::share::{CUT_SHORT, READ_VERSIONS, decode_fragment, encode_fragment_as, scenario_part};
+use quorum_protocols::sim::time::NodeId;
+
+/// The link version this lab writes.
+const VERSION: &str = "2";
 
 /// What the page's fragment asks for.
 #[derive(Debug, PartialEq)]
 pub enum Requested {
     /// No scenario in the link: open the default.
     Default,
-    Scenario(Box<Scenario>),
-    /// The link carries a scenario that cannot be opened, and why.
-    Broken(ScenarioError),
+    Run(Box<SharedRun>),
+    /// The link carries a run that cannot be opened: one sentence saying why.
+    Broken(&'static str),
 }
+
+/// A run as a link carries it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedRun {
+    pub scenario: Scenario,
+    /// Where to open; `None` replays from the start, playing.
+    pub moment: Option<Moment>,
+    pub speed: Option<f64>,
+    pub selected: Option<NodeId>,
+    /// The id of the preset the run came from.
+    pub preset: Option<String>,
+}
+
+/// A moment of a run: what the view showed, and whether time was moving.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Moment {
+    pub time_ms: f64,
+    pub event: u64,
+    pub paused: bool,
+}
+
+pub const CUT_SHORT_SENTENCE: &str = "This link is cut short: copy all of it and try again.";
+pub const NEWER_SENTENCE: &str = "This link comes from a newer version of the lab.";
+pub const DAMAGED_SENTENCE: &str = "This link is damaged, so it cannot be opened.";
+/// The link reads well but asks for a run this lab cannot build.
+pub const CANNOT_RUN_SENTENCE: &str = "This link asks for a run this version of the lab cannot show.";
 
 /// Reads a `location.hash` (with or without its `#`). Fragments that are
 /// not ours (an anchor, say) are not errors: they open the default.
 pub fn requested(hash: &str) -> Requested {
-    let fragment = hash.strip_prefix('#').unwrap_or(hash);
-    if !fragment.split('&').any(|part| part.starts_with("s=")) {
-        return Requested::Default;
+    let Some(value) = scenario_part(hash) else { return Requested::Default };
+    let version = value.split_once('.').map_or(value, |(v, _)| v);
+    if !READ_VERSIONS.contains(&version) {
+        // Versions are counted up: a number past ours is a link from a newer lab.
+        return Requested::Broken(if version.parse::<u32>().is_ok() { NEWER_SENTENCE } else { DAMAGED_SENTENCE });
     }
-    match decode_fragment(fragment) {
-        Ok(scenario) => Requested::Scenario(Box::new(scenario)),
-        Err(e) => Requested::Broken(e),
+    let scenario = match decode_fragment(hash) {
+        Ok(scenario) => scenario,
+        Err(e) if e.0 == CUT_SHORT => return Requested::Broken(CUT_SHORT_SENTENCE),
+        Err(_) => return Requested::Broken(DAMAGED_SENTENCE),
+    };
+    let mut run = SharedRun { scenario, moment: None, speed: None, selected: None, preset: None };
+    if version != "1" {
+        let fragment = hash.strip_prefix('#').unwrap_or(hash);
+        if read_moment(&mut run, fragment).is_none() {
+            return Requested::Broken(DAMAGED_SENTENCE);
+        }
     }
+    Requested::Run(Box::new(run))
 }
 
-/// The message shown when a link's scenario cannot be opened.
-pub fn broken_link_message(reason: &ScenarioError) -> String {
-    let reason = reason.to_string();
-    let reason = reason.trim_end_matches('.');
-    format!("This link's scenario could not be opened: {reason}. Showing the default scenario instead.")
+/// Reads version 2's fields into `run`; `None` when one is malformed or
+/// does not fit the scenario (a tampered link).
+fn read_moment(run: &mut SharedRun, fragment: &str) -> Option<()> {
+    let (mut time_ms, mut event, mut paused) = (None, None, false);
+    for (key, value) in fragment.split('&').filter_map(|part| part.split_once('=')) {
+        match key {
+            "t" => {
+                time_ms = Some(value.parse::<f64>().ok().filter(|t| (0.0..=run.scenario.until_ms as f64).contains(t))?)
+            }
+            "e" => event = Some(value.parse::<u64>().ok()?),
+            "paused" => paused = value == "1",
+            "speed" => run.speed = Some(value.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0)?),
+            "node" => run.selected = Some(value.parse::<NodeId>().ok().filter(|&n| n < run.scenario.nodes)?),
+            "preset" => run.preset = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    run.moment = match (time_ms, event) {
+        (Some(time_ms), Some(event)) => Some(Moment { time_ms, event, paused }),
+        (None, None) => None,
+        _ => return None,
+    };
+    Some(())
 }
 
-/// The fragment for a scenario, with its `#`, or why it cannot be a link.
-pub fn fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
-    Ok(format!("#{}", encode_fragment(scenario)?))
+/// The fragment for a run, with its `#`, or why it cannot be a link.
+pub fn fragment(run: &SharedRun) -> Result<String, String> {
+    let mut fragment = format!("#{}", encode_fragment_as(VERSION, &run.scenario).map_err(|e| e.to_string())?);
+    if let Some(m) = run.moment {
+        fragment += &format!("&t={}&e={}", m.time_ms, m.event);
+        if m.paused {
+            fragment += "&paused=1";
+        }
+    }
+    if let Some(speed) = run.speed {
+        fragment += &format!("&speed={speed}");
+    }
+    if let Some(node) = run.selected {
+        fragment += &format!("&node={node}");
+    }
+    if let Some(preset) = &run.preset {
+        fragment += &format!("&preset={preset}");
+    }
+    Ok(fragment)
 }
 
-/// A full link: the page's address without its old fragment, plus the scenario's `#fragment`.
+/// A full link: the page's address without its old fragment, plus the run's `#fragment`.
 pub fn link(origin: &str, pathname: &str, fragment: &str) -> String {
     format!("{origin}{pathname}{fragment}")
 }
@@ -115,6 +199,37 @@ mod tests {
         .unwrap()
     }
 
+    fn shared(moment: Option<Moment>) -> SharedRun {
+        SharedRun {
+            scenario: sample(),
+            moment,
+            speed: Some(0.5),
+            selected: Some(3),
+            preset: Some("office-tour".into()),
+        }
+    }
+
+    fn run_of(hash: &str) -> SharedRun {
+        match requested(hash) {
+            Requested::Run(run) => *run,
+            other => panic!("{hash} gave {other:?}"),
+        }
+    }
+
+    /// A link made by the lab before links carried the moment (version 1):
+    /// it must keep opening as it did, playing from the start.
+    const OLD_LINK: &str = "http://127.0.0.1:8080/#s=1.VZDBTsQwDER_JfI5QmkRCOUfEBduK1SF1F0i0rhy3V2Wqv-OU8RquSWTeZOxVzghz4kK-MbCxCQUKYMHGoYUESycAqdQRKVIzBhFtUI9zuAfLMyIvaLKSpKM6nr9QPNN43tC8xxSMS97kDfBZCpHM4VlrrEF5Uz8CX6FHARLvHSjRh5aZ5_cm4WeaQLv7pwelymnqKb9vlmoYKbQV5hV7ybkTuG2uhmFL10YRLWa2Dqn6hi-ut-Xqt27q3gOSVI56jCuRksaMaeiXx1WCFH2zcBf6SA7_rjTdQnaaLM3RsZ5GW-cTfPPqnMtRVK-FnPbDw";
+
+    #[test]
+    fn an_old_link_opens_its_scenario_from_the_start() {
+        let hash = &OLD_LINK[OLD_LINK.find('#').unwrap()..];
+        let run = run_of(hash);
+        let zombie = &quorum_protocols::presets()[1];
+        assert_eq!(zombie.id, "office-zombie");
+        assert_eq!(run.scenario, zombie.scenario);
+        assert_eq!((run.moment, run.speed, run.selected, run.preset), (None, None, None, None));
+    }
+
     #[test]
     fn no_fragment_or_a_foreign_one_opens_the_default() {
         assert_eq!(requested(""), Requested::Default);
@@ -123,31 +238,43 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_scenario_comes_back_unchanged() {
-        let scenario = sample();
-        let url = link("http://127.0.0.1:8080", "/", &fragment(&scenario).unwrap());
-        assert!(url.starts_with("http://127.0.0.1:8080/#s="), "{url}");
-        let hash = &url[url.find('#').unwrap()..];
-        assert_eq!(requested(hash), Requested::Scenario(Box::new(scenario.clone())));
-        assert_eq!(requested(hash.trim_start_matches('#')), Requested::Scenario(Box::new(scenario)));
-    }
-
-    #[test]
-    fn a_tampered_fragment_is_reported_not_ignored() {
-        for hash in ["#s=garbage", "#s=", "#s=1.!!!!", "#s=9.AAAA"] {
-            match requested(hash) {
-                Requested::Broken(e) => assert!(!e.to_string().is_empty(), "{hash}"),
-                other => panic!("{hash} gave {other:?}"),
-            }
+    fn a_shared_moment_comes_back_unchanged() {
+        let moment = Moment { time_ms: 12_345.678_9, event: 812, paused: true };
+        for run in [
+            shared(Some(moment)),
+            shared(None),
+            SharedRun { speed: None, selected: None, preset: None, ..shared(None) },
+        ] {
+            let url = link("http://127.0.0.1:8080", "/", &fragment(&run).unwrap());
+            assert!(url.starts_with("http://127.0.0.1:8080/#s=2."), "{url}");
+            let hash = &url[url.find('#').unwrap()..];
+            assert_eq!(run_of(hash), run);
+            assert_eq!(run_of(hash.trim_start_matches('#')), run);
         }
+        let playing = Moment { paused: false, ..moment };
+        assert_eq!(run_of(&fragment(&shared(Some(playing))).unwrap()).moment, Some(playing));
     }
 
     #[test]
-    fn the_broken_link_message_reads_as_one_sentence() {
-        let msg = broken_link_message(&ScenarioError("the data is corrupt.".into()));
-        assert_eq!(
-            msg,
-            "This link's scenario could not be opened: the data is corrupt. Showing the default scenario instead."
-        );
+    fn fields_this_lab_does_not_know_are_left_for_later_versions() {
+        let hash = fragment(&shared(None)).unwrap() + "&lesson=raft-1&step=3";
+        assert_eq!(run_of(&hash), shared(None));
+    }
+
+    #[test]
+    fn a_broken_link_says_what_is_wrong_in_one_sentence() {
+        let good = fragment(&shared(Some(Moment { time_ms: 100.0, event: 4, paused: true }))).unwrap();
+        let data_end = good.find('&').unwrap();
+        assert_eq!(requested(&good[..data_end - 10]), Requested::Broken(CUT_SHORT_SENTENCE));
+        assert_eq!(requested("#s=3.AAAA"), Requested::Broken(NEWER_SENTENCE));
+        assert_eq!(requested("#s=12.AAAA&t=5"), Requested::Broken(NEWER_SENTENCE));
+        for hash in ["#s=garbage", "#s=", "#s=1.!!!!", "#s=x.AAAA"] {
+            assert_eq!(requested(hash), Requested::Broken(DAMAGED_SENTENCE), "{hash}");
+        }
+        let scenario = &good[..data_end];
+        for tampered in ["&t=1e9&e=4", "&t=-1&e=4", "&t=NaN&e=4", "&t=100", "&e=4", "&t=100&e=x", "&node=5", "&speed=0"]
+        {
+            assert_eq!(requested(&format!("{scenario}{tampered}")), Requested::Broken(DAMAGED_SENTENCE), "{tampered}");
+        }
     }
 }

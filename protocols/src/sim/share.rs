@@ -10,8 +10,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::scenario::{Scenario, ScenarioError};
 
-/// The link format this Quorum writes.
+/// The link format [`encode_fragment`] writes.
 pub const LINK_VERSION: &str = "1";
+/// The link formats whose scenario this Quorum reads. Version 2, which the
+/// lab writes, has version 1's data with the moment it was shared at beside
+/// it (`&t=…`): the lab reads that part, everything else ignores it.
+pub const READ_VERSIONS: [&str; 2] = ["1", "2"];
+/// What a link that was cut off (by a chat tool, a careless copy) says.
+pub const CUT_SHORT: &str = "the link is cut short (copy all of it)";
 /// Longest fragment accepted (characters of encoded data).
 pub const MAX_FRAGMENT: usize = 16 * 1024;
 /// Largest scenario JSON a link may inflate to.
@@ -24,9 +30,15 @@ fn bad(msg: impl Into<String>) -> ScenarioError {
 /// `s=1.<data>` for a scenario (without the leading `#`), or why no link can
 /// carry it: a link longer than [`decode_fragment`] accepts would not open.
 pub fn encode_fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
+    encode_fragment_as(LINK_VERSION, scenario)
+}
+
+/// `s=<version>.<data>`: as [`encode_fragment`], for a version of the link
+/// that keeps the scenario's data as it is (one of [`READ_VERSIONS`]).
+pub fn encode_fragment_as(version: &str, scenario: &Scenario) -> Result<String, ScenarioError> {
     let json = serde_json::to_vec(scenario).expect("a scenario always serializes");
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    let fragment = format!("s={LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed));
+    let fragment = format!("s={version}.{}", URL_SAFE_NO_PAD.encode(packed));
     let data = fragment.len() - "s=".len();
     if data > MAX_FRAGMENT || json.len() > MAX_JSON {
         return Err(bad(format!(
@@ -36,14 +48,16 @@ pub fn encode_fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
     Ok(fragment)
 }
 
-/// Reads a scenario from a full URL, `#s=…` or `s=…`.
-pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
+/// The `…` of `s=…` in a full URL, `#s=…` or `s=…`.
+pub fn scenario_part(input: &str) -> Option<&str> {
     let input = input.trim();
     let fragment = input.rsplit_once('#').map_or(input, |(_, f)| f);
-    let value = fragment
-        .split('&')
-        .find_map(|part| part.strip_prefix("s="))
-        .ok_or_else(|| bad("the link has no scenario in it (expected `#s=…`)"))?;
+    fragment.split('&').find_map(|part| part.strip_prefix("s="))
+}
+
+/// Reads a scenario from a full URL, `#s=…` or `s=…`.
+pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
+    let value = scenario_part(input).ok_or_else(|| bad("the link has no scenario in it (expected `#s=…`)"))?;
     if value.len() > MAX_FRAGMENT {
         return Err(bad(format!(
             "the link's scenario is too long ({} characters; at most {MAX_FRAGMENT})",
@@ -52,15 +66,20 @@ pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
     }
     let (version, data) =
         value.split_once('.').ok_or_else(|| bad("the link's scenario has no version (expected `s=1.…`)"))?;
-    if version != LINK_VERSION {
+    if !READ_VERSIONS.contains(&version) {
         return Err(bad(format!(
-            "the link uses scenario link format {version:?}, which this Quorum cannot read (it reads format {LINK_VERSION})"
+            "the link uses scenario link format {version:?}, which this Quorum cannot read (it reads formats {})",
+            READ_VERSIONS.join(" and ")
         )));
     }
-    let packed =
-        URL_SAFE_NO_PAD.decode(data).map_err(|_| bad("the link's scenario is damaged (not valid base64url)"))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON)
-        .map_err(|_| bad("the link's scenario is damaged or too large (it does not unpack)"))?;
+    let packed = URL_SAFE_NO_PAD.decode(data).map_err(|e| match e {
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol { .. } => bad(CUT_SHORT),
+        _ => bad("the link's scenario is damaged (not valid base64url)"),
+    })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => bad(CUT_SHORT),
+        _ => bad("the link's scenario is damaged or too large (it does not unpack)"),
+    })?;
     let text = std::str::from_utf8(&json).map_err(|_| bad("the link's scenario is damaged (not text)"))?;
     Scenario::from_json(text)
 }
@@ -120,11 +139,27 @@ mod tests {
     fn damaged_links_say_what_is_wrong() {
         assert!(error_of("http://x/#nothing").contains("no scenario"));
         assert!(error_of("#s=garbage").contains("no version"));
-        assert!(error_of("#s=2.abc").contains("format \"2\""));
+        assert!(error_of("#s=3.abc").contains("format \"3\""));
         assert!(error_of("#s=1.!!!").contains("base64url"));
         assert!(error_of("#s=1.aGVsbG8").contains("does not unpack"));
         let long = format!("#s=1.{}", "A".repeat(MAX_FRAGMENT + 1));
         assert!(error_of(&long).contains("too long"));
+    }
+
+    #[test]
+    fn version_2_carries_the_same_scenario_data() {
+        let scenario = Scenario::from_json(SAMPLE).unwrap();
+        let fragment = encode_fragment_as("2", &scenario).unwrap();
+        assert!(fragment.starts_with("s=2."));
+        assert_eq!(decode_fragment(&format!("#{fragment}&t=1200.5&paused=1")).unwrap(), scenario);
+    }
+
+    #[test]
+    fn a_link_cut_anywhere_says_it_is_cut_short() {
+        let fragment = encode_fragment(&Scenario::from_json(SAMPLE).unwrap()).unwrap();
+        for len in "s=1.".len() + 1..fragment.len() {
+            assert_eq!(error_of(&fragment[..len]), CUT_SHORT, "cut at {len}");
+        }
     }
 
     #[test]

@@ -1,0 +1,130 @@
+// A shared link reopens the moment: the same frame, paused or playing, at the same speed,
+// with the same node selected and the preset's title and summary; "start at" can be
+// unchecked to replay from the start. An old (version 1) link opens as it always did. A
+// broken link says what is wrong in one sentence, puts the lab's own address back and
+// leaves the run on screen alone.
+
+// A link made before links carried the moment: the zombie preset, as a version 1 link.
+const OLD_LINK =
+  '/#s=1.VZDBTsQwDER_JfI5QmkRCOUfEBduK1SF1F0i0rhy3V2Wqv-OU8RquSWTeZOxVzghz4kK-MbCxCQUKYMHGoYUESycAqdQRKVIzBhFtUI9zuAfLMyIvaLKSpKM6nr9QPNN43tC8xxSMS97kDfBZCpHM4VlrrEF5Uz8CX6FHARLvHSjRh5aZ5_cm4WeaQLv7pwelymnqKb9vlmoYKbQV5hV7ybkTuG2uhmFL10YRLWa2Dqn6hi-ut-Xqt27q3gOSVI56jCuRksaMaeiXx1WCFH2zcBf6SA7_rjTdQnaaLM3RsZ5GW-cTfPPqnMtRVK-FnPbDw';
+
+const playing = async (page) => (await page.getAttribute('[data-testid=play]', 'aria-pressed')) === 'true';
+const viewMs = (page) => page.$eval('[data-testid=scrubber]', (el) => Number(el.value));
+
+// A fingerprint of every pixel on the canvas.
+const canvasDigest = () => {
+  const c = document.querySelector('[data-testid=canvas]');
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let h = 2166136261;
+  for (let i = 0; i < data.length; i += 1) h = Math.imul(h ^ data[i], 16777619);
+  return h >>> 0;
+};
+
+// What a moment looks like: everything a shared link must bring back.
+async function moment(page) {
+  return {
+    clock: await page.innerText('[data-testid=clock]'),
+    event: await page.innerText('.span-info'),
+    playing: await playing(page),
+    speed: await page.innerText('.speed output'),
+    selected: await page.locator('.node-item.is-selected').evaluateAll((els) => els.map((e) => e.dataset.testid).join()),
+    story: await page.innerText('[data-testid=scenario-title]'),
+    canvas: await page.evaluate(canvasDigest),
+  };
+}
+
+async function open(h, path) {
+  // A blank page first, so that a link differing only in its #fragment is a real load.
+  await h.page.goto('about:blank');
+  await h.page.goto(h.url(path));
+  await h.page.locator('[data-testid=node-list] li').first().waitFor();
+  // The canvas draws after the first render.
+  await h.page.waitForTimeout(300);
+}
+
+const hashOf = (page) => page.evaluate(() => location.hash);
+
+export async function run(h) {
+  const { page, assert } = h;
+  await open(h, '/');
+
+  // Play a little at 0.5×, select C, and pause by stepping: the moment is an event, not only a time.
+  await page.focus('[data-testid=speed]');
+  await page.keyboard.press('ArrowRight');
+  await page.click('[data-testid=node-C] button');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=scrubber]').value) > 2500);
+  await page.click('[data-testid=step]');
+  await page.keyboard.press('ArrowRight');
+  const before = await moment(page);
+  assert.equal(before.playing, false);
+  assert.equal(before.selected, 'node-C');
+  assert.match(before.story, /A day at the office — Five branches/);
+
+  await page.click('[data-testid=share]');
+  const startAt = page.locator('[data-testid=start-at]');
+  assert.equal(await startAt.isChecked(), true, '"start at" is checked away from the start');
+  assert.match(await page.innerText('.start-at'), /^Start at 0:0\d\.\d$/);
+  h.log('screenshot:', await h.screenshot('link-share-box'));
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  assert.match(link, /#s=2\..*&t=[\d.]+&e=\d+&paused=1&speed=0\.5&node=2&preset=office-tour$/);
+
+  // The link reopens that very frame, paused.
+  const path = new URL(link).pathname + new URL(link).hash;
+  await open(h, path);
+  assert.deepEqual(await moment(page), before, 'the link reopens the same moment');
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0);
+  h.log('screenshot:', await h.screenshot('link-reopened'));
+
+  // A playing link opens playing, from its moment on.
+  await page.keyboard.press(' ');
+  await page.click('[data-testid=share]');
+  const playingLink = await page.locator('[data-testid=share-link]').inputValue();
+  assert.doesNotMatch(playingLink, /paused/);
+  const sharedAt = Number(new URL(playingLink).hash.match(/&t=([\d.]+)/)[1]);
+  await open(h, new URL(playingLink).pathname + new URL(playingLink).hash);
+  assert.equal(await playing(page), true, 'a playing link opens playing');
+  assert.ok((await viewMs(page)) >= Math.floor(sharedAt), 'from its moment on');
+
+  // Unchecked, "start at" makes a link that replays from the start.
+  await page.click('[data-testid=share]');
+  await startAt.uncheck();
+  const fromStart = await page.locator('[data-testid=share-link]').inputValue();
+  assert.doesNotMatch(fromStart, /&t=/);
+  assert.equal(await hashOf(page), new URL(fromStart).hash, 'the address bar follows the box');
+  await open(h, new URL(fromStart).pathname + new URL(fromStart).hash);
+  assert.equal(await playing(page), true);
+  assert.ok((await viewMs(page)) < sharedAt, 'it starts again from the start');
+
+  // An old link opens as it always did: from the start, playing, at 0.25×.
+  await open(h, OLD_LINK);
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0);
+  assert.equal(await playing(page), true);
+  assert.ok((await viewMs(page)) < 1000, 'from the start');
+  assert.equal(await page.innerText('.speed output'), '0.25×');
+  assert.match(await page.innerText('[data-testid=scenario-title]'), /^The zombie Main Office/);
+  assert.equal(await page.locator('.node-item.is-selected').count(), 0);
+
+  // A broken link pasted over a run: one sentence, the lab's own address, the run kept.
+  await page.keyboard.press(' ');
+  const kept = await moment(page);
+  const notice = page.locator('[data-testid=notice]');
+  const cut = path.slice(0, path.indexOf('&') - 20);
+  await page.evaluate((hash) => { location.hash = hash; }, cut.slice(1));
+  await notice.waitFor();
+  assert.equal(await notice.innerText(), 'This link is cut short: copy all of it and try again.');
+  assert.equal(await hashOf(page), '', 'the address bar is back to the lab\'s own address');
+  assert.deepEqual(await moment(page), kept, 'the run on screen is untouched');
+  h.log('screenshot:', await h.screenshot('link-cut-short'));
+  await page.click('[data-testid=notice] [data-testid=dismiss]');
+  await page.evaluate(() => { location.hash = '#s=3.AAAA&t=5'; });
+  await notice.waitFor();
+  assert.equal(await notice.innerText(), 'This link comes from a newer version of the lab.');
+  assert.equal(await hashOf(page), '');
+  assert.deepEqual(await moment(page), kept);
+
+  // Opened fresh, a broken link says so over the default scenario.
+  await open(h, '/#s=3.AAAA');
+  assert.equal(await notice.innerText(), 'This link comes from a newer version of the lab.');
+  assert.equal(await hashOf(page), '');
+  assert.equal(await playing(page), true);
+}
