@@ -17,7 +17,7 @@ pub const LINK_VERSION: &str = "1";
 /// it (`&t=…`): the lab reads that part, everything else ignores it.
 pub const READ_VERSIONS: [&str; 2] = ["1", "2"];
 /// What a link that was cut off (by a chat tool, a careless copy) says.
-pub const CUT_SHORT: &str = "the link is cut short (copy all of it)";
+pub const CUT_SHORT: &str = "the link's scenario is damaged: it is cut short (copy all of it)";
 /// Longest fragment accepted (characters of encoded data).
 pub const MAX_FRAGMENT: usize = 16 * 1024;
 /// Largest scenario JSON a link may inflate to.
