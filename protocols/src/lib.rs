@@ -4,6 +4,7 @@
 //! function of its [`Scenario`], natively and in WebAssembly alike.
 
 pub mod office;
+pub mod raft;
 pub mod sim;
 
 pub use sim::any::AnySim;
@@ -15,7 +16,7 @@ use sim::protocol::Protocol;
 
 /// Every protocol the lab can run.
 pub fn protocols() -> Vec<&'static ProtocolInfo> {
-    vec![office::Office::info()]
+    vec![office::Office::info(), raft::Raft::info()]
 }
 
 /// Builds a simulation for a scenario, recorded in full (as the lab needs),
@@ -28,6 +29,7 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn AnySim>, ScenarioError> {
 pub fn build_with(scenario: &Scenario, recording: Recording) -> Result<Box<dyn AnySim>, ScenarioError> {
     match scenario.protocol.as_str() {
         "office" => Ok(Box::new(Sim::<office::Office>::with_recording(scenario, recording)?)),
+        "raft" => Ok(Box::new(Sim::<raft::Raft>::with_recording(scenario, recording)?)),
         other => {
             let known: Vec<&str> = protocols().iter().map(|p| p.name).collect();
             Err(ScenarioError(format!("unknown protocol `{other}` (known: {})", known.join(", "))))
@@ -88,6 +90,76 @@ pub fn presets() -> Vec<Preset> {
             "office-sample",
             "Partition, heal, crash, restart, a one-way cut, a pause, then a slow and lossy network.",
             include_str!("../scenarios/office-sample.json"),
+        ),
+        preset(
+            "raft-first-election",
+            "Five servers start as followers; the first whose randomized timeout fires asks for votes and leads. Clients' puts and gets go through its log.",
+            include_str!("../scenarios/raft-first-election.json"),
+        ),
+        preset(
+            "raft-leader-crash",
+            "The leader crashes: followers stop hearing heartbeats, one times out first and is elected for the next term; the old leader returns as a follower.",
+            include_str!("../scenarios/raft-leader-crash.json"),
+        ),
+        preset(
+            "raft-split-vote",
+            "Two of four servers time out together and split the vote; nobody wins term 1, and term 2's election (new random timeouts) settles it.",
+            include_str!("../scenarios/raft-split-vote.json"),
+        ),
+        preset(
+            "raft-stranded-leader",
+            "The leader is cut off with one follower: it keeps appending puts it can never commit, the majority elects a new leader, and on heal the stranded entries are deleted.",
+            include_str!("../scenarios/raft-stranded-leader.json"),
+        ),
+        preset(
+            "raft-catch-up",
+            "A follower is down for twelve seconds while clients keep writing; back up, the leader backs up one entry per round trip until their logs agree, then sends the rest in batches.",
+            include_str!("../scenarios/raft-catch-up.json"),
+        ),
+        preset(
+            "raft-figure-8",
+            "Figure 8 of the paper, step by step, with the rule that a leader commits only entries of its own term (and a no-op to start its term): nothing committed is lost.",
+            include_str!("../scenarios/raft-figure-8.json"),
+        ),
+        preset(
+            "raft-figure-8-bug",
+            "Variant commit-old-term: the same steps, but the leader counts replicas of an older term's entry and commits it; a later leader overwrites it, and two servers apply different values at one index.",
+            include_str!("../scenarios/raft-figure-8-bug.json"),
+        ),
+        preset(
+            "raft-disruptive-return",
+            "A follower cut off for eight seconds keeps starting elections; when it returns, its high term deposes a working leader.",
+            include_str!("../scenarios/raft-disruptive-return.json"),
+        ),
+        preset(
+            "raft-pre-vote",
+            "The same return with pre-vote: the isolated server never raises its term (no one would vote for it), so the leader stays.",
+            include_str!("../scenarios/raft-pre-vote.json"),
+        ),
+        preset(
+            "raft-membership",
+            "Three servers start the cluster; two are added one at a time, then the leader removes itself and steps down once its removal is committed.",
+            include_str!("../scenarios/raft-membership.json"),
+        ),
+        preset(
+            "raft-no-up-to-date-check",
+            "Variant no-up-to-date-check: a server that missed committed entries is elected anyway, and its log overwrites them.",
+            include_str!("../scenarios/raft-no-up-to-date-check.json"),
+        ),
+        preset(
+            "raft-forget-vote",
+            "Variant forget-vote: a server votes, crashes, forgets its vote and votes again in the same term: two leaders of one term.",
+            include_str!("../scenarios/raft-forget-vote.json"),
+        ),
+        preset(
+            "raft-stale-read",
+            "Variant stale-read: a leader cut off in a minority answers a get from its own state after the majority has moved on.",
+            include_str!("../scenarios/raft-stale-read.json"),
+        ),
+        preset(
+            "raft-no-session-table",
+            "Variant no-session-table: a client's put commits but the leader dies before answering; the client retries and the new leader applies it again.",
+            include_str!("../scenarios/raft-no-session-table.json"),
         ),
     ]
 }

@@ -2,33 +2,13 @@
 //! correct office survives random fault schedules, and each broken variant
 //! is caught.
 
+mod common;
+
+use common::{cases, chaotic, config, count_caught, names, no_params, nothing_extra, outcome, preset};
 use proptest::prelude::*;
-use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, RngSeed};
+use quorum_protocols::build;
 use quorum_protocols::office::props::{ONE_NUMBER_PER_REQUEST, TOLD_WAS_ISSUED, UNIQUE_NUMBERS};
-use quorum_protocols::sim::any::{Recording, Violation};
-use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
-use quorum_protocols::{build, build_with, presets};
-
-/// Runs a scenario to its end; returns every violation, safety and liveness.
-fn outcome(scenario: &Scenario) -> Vec<Violation> {
-    let mut sim = build_with(scenario, Recording::Hash).unwrap();
-    sim.run_until(scenario.until_ms, u64::MAX);
-    let mut all = sim.violations().to_vec();
-    all.extend(sim.judge_end());
-    all
-}
-
-fn names(violations: &[Violation]) -> Vec<&'static str> {
-    let mut names: Vec<_> = violations.iter().map(|v| v.invariant).collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-}
-
-fn preset(id: &str) -> Scenario {
-    presets().into_iter().find(|p| p.id == id).unwrap().scenario
-}
+use quorum_protocols::sim::scenario::Scenario;
 
 #[test]
 fn correct_presets_hold_every_property_and_serve_everyone() {
@@ -81,74 +61,8 @@ fn the_same_split_breaks_no_quorum_but_not_the_correct_office() {
 
 // ----- random fault schedules -------------------------------------------------
 
-/// When the random faults stop and the network is repaired.
-const CALM_AT: u64 = 25_000;
-const UNTIL: u64 = 70_000;
-
-fn fault(nodes: usize) -> impl Strategy<Value = Fault> {
-    let node = 0..nodes;
-    prop_oneof![
-        node.clone().prop_map(|node| Fault::Crash { node }),
-        node.clone().prop_map(|node| Fault::Restart { node }),
-        node.clone().prop_map(|node| Fault::Pause { node }),
-        node.clone().prop_map(|node| Fault::Resume { node }),
-        (node.clone(), node.clone())
-            .prop_filter("two nodes", |(a, b)| a != b)
-            .prop_map(|(from, to)| Fault::Cut { from, to }),
-        proptest::collection::vec(0..3usize, nodes).prop_map(|side| {
-            let groups = (0..3).map(|g| (0..side.len()).filter(|&n| side[n] == g).collect()).collect();
-            Fault::Partition { groups }
-        }),
-        Just(Fault::Heal),
-        (1..150u64, 0..250u64, 0.0..0.3f64, 0.0..0.2f64).prop_map(|(lo, span, drop, dup)| Fault::SetNetwork {
-            latency_ms: Some([lo, lo + span]),
-            drop: Some(drop),
-            duplicate: Some(dup),
-        }),
-    ]
-}
-
-/// A scenario with random faults until `CALM_AT`, then every node up and a
-/// whole, reliable network, so every retrying parent must be served by the end.
-fn chaotic(variant: &'static str) -> impl Strategy<Value = Scenario> {
-    (prop_oneof![Just(3usize), Just(5), Just(7)], any::<u64>(), 1..120u64, 0..150u64, 0.5..4.0f64).prop_flat_map(
-        move |(nodes, seed, lo, span, rate)| {
-            proptest::collection::vec((0..CALM_AT, fault(nodes)), 0..14).prop_map(move |faults| {
-                let mut timeline: Vec<TimelineEntry> =
-                    faults.into_iter().map(|(at_ms, f)| TimelineEntry { at_ms, action: Action::Fault(f) }).collect();
-                let calm = [Fault::Heal, Fault::SetNetwork { latency_ms: None, drop: Some(0.0), duplicate: Some(0.0) }]
-                    .into_iter()
-                    .chain((0..nodes).flat_map(|node| [Fault::Restart { node }, Fault::Resume { node }]));
-                timeline.extend(calm.map(|f| TimelineEntry { at_ms: CALM_AT, action: Action::Fault(f) }));
-                Scenario {
-                    version: 1,
-                    protocol: "office".into(),
-                    variant: variant.into(),
-                    nodes,
-                    seed,
-                    title: None,
-                    params: Default::default(),
-                    network: NetworkSettings { latency_ms: [lo, lo + span], drop: 0.02, duplicate: 0.02 },
-                    clocks: Vec::new(),
-                    workload: WorkloadSettings { rate_per_s: rate, retry_after_ms: 1_500, ..Default::default() },
-                    timeline,
-                    until_ms: UNTIL,
-                }
-            })
-        },
-    )
-}
-
-/// How many random schedules a property test tries: `QUORUM_CASES` if set
-/// (the soak, `scripts/soak.sh`, sets 10 000), else `quick`.
-fn cases(quick: u32) -> u32 {
-    std::env::var("QUORUM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(quick)
-}
-
-fn config(cases: u32) -> Config {
-    // A fixed seed: CI runs the same schedules every time (a failure is a bug
-    // to fix, not a roll of the dice); change the seed to explore others.
-    Config { cases, rng_seed: RngSeed::Fixed(0x0FF1CE), failure_persistence: None, ..Config::default() }
+fn office(variant: &'static str) -> impl Strategy<Value = Scenario> {
+    chaotic("office", variant, &[3, 5, 7], no_params(), nothing_extra)
 }
 
 proptest! {
@@ -158,7 +72,7 @@ proptest! {
     /// loss, duplication and latency swings never break a safety property,
     /// and once the storm passes every parent gets a number.
     #[test]
-    fn the_correct_office_survives_random_faults(scenario in chaotic("correct")) {
+    fn the_correct_office_survives_random_faults(scenario in office("correct")) {
         let violations = outcome(&scenario);
         prop_assert!(violations.is_empty(), "{:#?}\nscenario: {}", violations, scenario.to_json_pretty());
     }
@@ -166,13 +80,8 @@ proptest! {
 
 #[test]
 fn random_faults_catch_the_no_quorum_variant() {
-    let mut runner = proptest::test_runner::TestRunner::new(config(60));
-    let mut caught = 0;
-    for _ in 0..60 {
-        let scenario = chaotic("no-quorum").new_tree(&mut runner).unwrap().current();
-        if names(&outcome(&scenario)).iter().any(|n| [UNIQUE_NUMBERS.name, TOLD_WAS_ISSUED.name].contains(n)) {
-            caught += 1;
-        }
-    }
+    let caught = count_caught(60, office("no-quorum"), |found| {
+        [UNIQUE_NUMBERS.name, TOLD_WAS_ISSUED.name].iter().any(|n| found.contains(n))
+    });
     assert!(caught >= 10, "split brain caught in only {caught} of 60 random schedules");
 }

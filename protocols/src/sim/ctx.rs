@@ -29,6 +29,7 @@ pub enum Effect<P: Protocol> {
     Note(String),
     Reply { request: RequestId, reply: P::Reply },
     Refuse { request: RequestId, reason: String },
+    Redirect { request: RequestId, to: NodeId, reason: String },
 }
 
 /// The handler's view of the world and its outbox.
@@ -135,6 +136,14 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     /// Tells a client waiting here that its request cannot be served now.
     pub fn refuse(&mut self, request: RequestId, reason: impl Into<String>) {
         self.effects.push(Effect::Refuse { request, reason: reason.into() });
+    }
+
+    /// Tells a client waiting here to ask `to` instead ("not the leader,
+    /// try B"): the client follows the hint at once, a few hops at most
+    /// before it falls back on its own patience (two stale hints cannot
+    /// bounce it back and forth forever).
+    pub fn redirect(&mut self, request: RequestId, to: NodeId, reason: impl Into<String>) {
+        self.effects.push(Effect::Redirect { request, to, reason: reason.into() });
     }
 
     /// A uniform choice in `[0, n)` from the protocol's own random stream.

@@ -29,11 +29,13 @@ pub struct Log<T> {
     tail: Vec<T>,
     /// How many times entries already in the log were changed or removed.
     rewrites: u64,
+    /// The first position the latest rewrite changed.
+    rewritten_from: usize,
 }
 
 impl<T> Default for Log<T> {
     fn default() -> Self {
-        Log { full: Vec::new(), tail: Vec::new(), rewrites: 0 }
+        Log { full: Vec::new(), tail: Vec::new(), rewrites: 0, rewritten_from: 0 }
     }
 }
 
@@ -54,6 +56,19 @@ impl<T> Log<T> {
     /// unchanged since a monitor last looked means only appends happened.
     pub fn rewrites(&self) -> u64 {
         self.rewrites
+    }
+
+    /// Where a monitor that last saw this log with `seen_len` entries and
+    /// `seen_rewrites` rewrites must start checking again: at the old end
+    /// if it was only appended to, where the one rewrite since began, or
+    /// from the start if there were more (or the log was replaced).
+    pub fn changed_from(&self, seen_len: usize, seen_rewrites: u64) -> usize {
+        let from = match self.rewrites.wrapping_sub(seen_rewrites) {
+            0 => seen_len,
+            1 => seen_len.min(self.rewritten_from),
+            _ => 0,
+        };
+        from.min(self.len())
     }
 
     pub fn get(&self, index: usize) -> Option<&T> {
@@ -101,7 +116,7 @@ impl<T: Clone> Log<T> {
         } else {
             self.tail.truncate(len - whole * CHUNK);
         }
-        self.rewrites += 1;
+        self.rewrote(len);
     }
 
     /// Replaces the whole log (a rewrite).
@@ -109,7 +124,7 @@ impl<T: Clone> Log<T> {
         self.full.clear();
         self.tail.clear();
         self.extend_from_slice(&entries);
-        self.rewrites += 1;
+        self.rewrote(0);
     }
 
     /// Overwrites one entry (a rewrite); a chunk shared with a clone is copied first.
@@ -129,14 +144,14 @@ impl<T: Clone> Log<T> {
                 self.tail[at] = entry;
             }
         }
-        self.rewrites += 1;
+        self.rewrote(index);
     }
 
     /// Becomes a copy of `other` (sharing its chunks): a rewrite.
     pub fn replace_with(&mut self, other: &Log<T>) {
         self.full = other.full.clone();
         self.tail = other.tail.clone();
-        self.rewrites += 1;
+        self.rewrote(0);
     }
 
     /// The entries from `from` on, as a log sharing this one's chunks when
@@ -144,7 +159,12 @@ impl<T: Clone> Log<T> {
     /// but the tail); otherwise a copy (suffixes are then short).
     pub fn suffix(&self, from: usize) -> Log<T> {
         if from % CHUNK == 0 && from / CHUNK <= self.full.len() {
-            return Log { full: self.full[from / CHUNK..].to_vec(), tail: self.tail.clone(), rewrites: 0 };
+            return Log {
+                full: self.full[from / CHUNK..].to_vec(),
+                tail: self.tail.clone(),
+                rewrites: 0,
+                rewritten_from: 0,
+            };
         }
         let mut out = Log::new();
         for e in self.iter_from(from) {
@@ -160,6 +180,11 @@ impl<T: Clone> Log<T> {
             self.push(fill.clone());
         }
         self.set(index, entry);
+    }
+
+    fn rewrote(&mut self, from: usize) {
+        self.rewrites += 1;
+        self.rewritten_from = from;
     }
 
     pub fn to_vec(&self) -> Vec<T> {
@@ -210,6 +235,22 @@ impl<T: Clone> From<Vec<T>> for Log<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_monitor_learns_where_to_check_again() {
+        let mut log: Log<u32> = (0..100).collect::<Vec<_>>().into();
+        let seen = (log.len(), log.rewrites());
+        log.push(100);
+        assert_eq!(log.changed_from(seen.0, seen.1), 100, "appended: check the new end");
+        let seen = (log.len(), log.rewrites());
+        log.truncate(70);
+        log.push(7);
+        assert_eq!(log.changed_from(seen.0, seen.1), 70, "one truncation: from where it cut");
+        let seen = (log.len(), log.rewrites());
+        log.set(3, 9);
+        log.truncate(50);
+        assert_eq!(log.changed_from(seen.0, seen.1), 0, "two rewrites: from the start");
+    }
 
     #[test]
     fn appends_are_not_rewrites_but_everything_else_is() {

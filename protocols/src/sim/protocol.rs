@@ -160,19 +160,25 @@ impl Facts<'_> {
     /// A majority of nodes is up, unpaused and able to reach each other both
     /// ways (exhaustive: node counts are small).
     pub fn majority_connected(&self) -> bool {
+        self.majority_connected_among(&(0..self.liveness.len()).collect::<Vec<_>>())
+    }
+
+    /// As [`Facts::majority_connected`], for a majority of `members` only
+    /// (Raft's configuration when not every node is in it).
+    pub fn majority_connected_among(&self, members: &[NodeId]) -> bool {
         if self.network.settings.drop >= 1.0 {
             return false;
         }
-        let up = self.up();
-        let need = majority(self.liveness.len());
+        let up: Vec<NodeId> = self.up().into_iter().filter(|n| members.contains(n)).collect();
+        let need = majority(members.len());
         let net = self.network;
         (0u32..1 << up.len()).any(|mask| {
-            let members: Vec<NodeId> =
+            let chosen: Vec<NodeId> =
                 up.iter().enumerate().filter(|(b, _)| mask >> b & 1 == 1).map(|(_, &i)| i).collect();
-            members.len() >= need
-                && members
+            chosen.len() >= need
+                && chosen
                     .iter()
-                    .all(|&a| members.iter().all(|&b| a == b || (net.reachable(a, b) && net.reachable(b, a))))
+                    .all(|&a| chosen.iter().all(|&b| a == b || (net.reachable(a, b) && net.reachable(b, a))))
         })
     }
 }

@@ -81,7 +81,17 @@ pub struct Pending<Op> {
     pub first_at: Time,
     pub attempts: u32,
     pub node: NodeId,
+    /// Where the last node said to ask instead, not yet followed.
+    hint: Option<NodeId>,
+    /// Hints followed since the client last ran out of patience.
+    hops: u32,
+    /// How many times the client has run out of patience, plus one: what
+    /// its next wait grows with (following a hint is not a timeout).
+    waits: u32,
 }
+
+/// Hints a client follows in a row before it waits out its own patience.
+const MAX_HOPS: u32 = 3;
 
 /// The population of clients, and the numbers they would report: kept as
 /// things happen, so reading them costs nothing however long the run.
@@ -156,12 +166,31 @@ impl<Op: Clone> Workload<Op> {
         self.turned_away += 1;
     }
 
-    /// Whether request `id` still waits for its answer.
-    pub fn is_waiting(&self, id: RequestId) -> bool {
-        self.outstanding.contains_key(&id)
+    /// Whether request `id` still waits for its answer and has not tried
+    /// again since attempt number `attempt`.
+    pub fn is_waiting_on(&self, id: RequestId, attempt: u32) -> bool {
+        self.outstanding.get(&id).is_some_and(|p| p.attempts == attempt)
     }
 
-    /// How long a client waits after attempt number `attempt` before trying
+    /// A node told the client of request `id` to ask `to`: the attempt the
+    /// client will follow it from, unless it was answered meanwhile or has
+    /// followed enough hints in a row (then it waits out its patience).
+    pub fn follow_hint(&mut self, id: RequestId, to: NodeId) -> Option<u32> {
+        let pending = self.outstanding.get_mut(&id)?;
+        if pending.hops >= MAX_HOPS {
+            return None;
+        }
+        pending.hops += 1;
+        pending.hint = Some(to);
+        Some(pending.attempts)
+    }
+
+    /// How many times request `id`'s client has waited in vain, plus one (1 if unknown).
+    pub fn waits(&self, id: RequestId) -> u32 {
+        self.outstanding.get(&id).map_or(1, |p| p.waits)
+    }
+
+    /// How long a client waits, the `attempt`th time it waits, before trying
     /// again: `retry_after_ms` the first time, then twice as long each time
     /// up to `max_retry_ms`, each later wait drawn between half and all of
     /// that (jitter, so retries after an outage do not arrive in lockstep).
@@ -178,12 +207,14 @@ impl<Op: Clone> Workload<Op> {
     pub fn open(&mut self, op: Op, node: NodeId, now: Time) -> Request<Op> {
         let id = self.next_id;
         self.next_id += 1;
-        self.outstanding.insert(id, Pending { op: op.clone(), first_at: now, attempts: 1, node });
+        self.outstanding
+            .insert(id, Pending { op: op.clone(), first_at: now, attempts: 1, node, hint: None, hops: 0, waits: 1 });
         Request { id, attempt: 1, op }
     }
 
-    /// A client whose answer did not come tries again, at the node `choose`
-    /// picks (given the last one), with the same request ID. `None` if it was answered.
+    /// A client whose answer did not come tries again, with the same
+    /// request ID: where it was told to, or else at the node `choose` picks
+    /// (given the last one). `None` if it was answered.
     pub fn retry(
         &mut self,
         id: RequestId,
@@ -191,7 +222,14 @@ impl<Op: Clone> Workload<Op> {
         rng: &mut Stream,
     ) -> Option<(NodeId, Request<Op>)> {
         let pending = self.outstanding.get_mut(&id)?;
-        pending.node = choose(pending.node, rng);
+        pending.node = match pending.hint.take() {
+            Some(hinted) => hinted,
+            None => {
+                pending.hops = 0;
+                pending.waits += 1;
+                choose(pending.node, rng)
+            }
+        };
         pending.attempts += 1;
         self.retries += 1;
         Some((pending.node, Request { id, attempt: pending.attempts, op: pending.op.clone() }))
@@ -280,6 +318,26 @@ mod tests {
         w.answered(r.id, 100);
         assert!(w.retry(r.id, other, &mut rng).is_none());
         assert!(w.outstanding().is_empty());
+    }
+
+    #[test]
+    fn a_client_follows_a_few_hints_without_growing_its_patience() {
+        let mut w = Workload::new(WorkloadSettings { retry_after_ms: 1_000, ..Default::default() });
+        let mut rng = Stream::new(4, "w");
+        let r = w.open((), 0, 0);
+        let nowhere = |_: NodeId, _: &mut Stream| unreachable!("a hint says where");
+        for hop in 1..=MAX_HOPS {
+            let attempt = w.follow_hint(r.id, 3).expect("a hint is followed");
+            assert_eq!(attempt, hop, "followed from the attempt that was told");
+            let (node, again) = w.retry(r.id, nowhere, &mut rng).unwrap();
+            assert_eq!((node, again.attempt), (3, hop + 1));
+            assert!(!w.is_waiting_on(r.id, hop), "the earlier attempt's timeout is stale now");
+        }
+        assert_eq!(w.follow_hint(r.id, 2), None, "enough hops: wait out the patience");
+        assert_eq!(w.waits(r.id), 1, "hints are not timeouts");
+        w.retry(r.id, |_, _| 1, &mut rng);
+        assert_eq!(w.waits(r.id), 2);
+        assert!(w.follow_hint(r.id, 2).is_some(), "after a timeout, hints count from zero");
     }
 
     #[test]

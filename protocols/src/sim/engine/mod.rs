@@ -47,8 +47,12 @@ enum Event<P: Protocol> {
     },
     /// A new client arrives.
     Arrival,
-    /// A client's patience runs out.
-    Retry(RequestId),
+    /// A client tries again: its patience for attempt number `attempt` ran
+    /// out, or it follows a hint (stale once a later attempt has begun).
+    Retry {
+        request: RequestId,
+        attempt: u32,
+    },
     /// A client request reaches its node (on resume from a pause).
     Invoke {
         node: NodeId,

@@ -13,6 +13,9 @@ use super::super::view::{Fate, Liveness};
 use super::super::workload::ClientEventKind;
 use super::{Event, Sim, World};
 
+/// How long a client takes to follow a hint to another node.
+const HINT_MS: Time = 1;
+
 /// Violations kept; a broken variant can violate on almost every step.
 const MAX_VIOLATIONS: usize = 500;
 
@@ -75,6 +78,16 @@ impl<P: Protocol> Sim<P> {
             Effect::Refuse { request, reason } => {
                 self.world.workload.refused();
                 self.rec.client(&self.world, request, id, ClientEventKind::Refused { reason });
+            }
+            Effect::Redirect { request, to, reason } => {
+                self.world.workload.refused();
+                self.rec.client(&self.world, request, id, ClientEventKind::Refused { reason });
+                let to = to.min(self.world.nodes.len() - 1);
+                if let Some(attempt) = self.world.workload.follow_hint(request, to)
+                    && let Some(at) = later(now, HINT_MS)
+                {
+                    self.world.queue.push(at, Event::Retry { request, attempt });
+                }
             }
         }
     }
@@ -143,7 +156,7 @@ impl<P: Protocol> Sim<P> {
     fn is_stale(&self, event: &Event<P>) -> bool {
         match event {
             Event::Timer { node, timer, generation } => !self.world.slots[*node].is_armed(timer, *generation),
-            Event::Retry(id) => !self.world.workload.is_waiting(*id),
+            Event::Retry { request, attempt } => !self.world.workload.is_waiting_on(*request, *attempt),
             _ => false,
         }
     }
@@ -173,7 +186,7 @@ impl<P: Protocol> Sim<P> {
                 }
                 self.schedule_arrival();
             }
-            Event::Retry(id) => {
+            Event::Retry { request: id, .. } => {
                 let n = self.world.nodes.len();
                 let World { workload, rng_clients, .. } = &mut self.world;
                 let protocol = &self.protocol;
@@ -234,9 +247,10 @@ impl<P: Protocol> Sim<P> {
 
     /// A client (re)tries at `node`, and will try again if no answer comes.
     fn invoke(&mut self, node: NodeId, request: Request<P::Op>) {
-        let wait = self.world.workload.patience(request.attempt, &mut self.world.rng_clients);
+        let waits = self.world.workload.waits(request.id);
+        let wait = self.world.workload.patience(waits, &mut self.world.rng_clients);
         if let Some(at) = later(self.world.now, wait) {
-            self.world.queue.push(at, Event::Retry(request.id));
+            self.world.queue.push(at, Event::Retry { request: request.id, attempt: request.attempt });
         }
         let kind = ClientEventKind::Invoked { attempt: request.attempt, op: request.op.clone() };
         self.rec.client(&self.world, request.id, node, kind);

@@ -1,0 +1,109 @@
+//! The replicated state machine: a key-value store that applies each
+//! client's command once (the client-session table of the Raft
+//! dissertation, §6.3), rebuilt from the log after every restart.
+
+use std::collections::BTreeMap;
+
+use crate::sim::log::Log;
+use crate::sim::time::RequestId;
+
+use super::msg::{Command, Index, Key};
+
+/// What a client is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reply {
+    /// A put (or a membership change) took effect.
+    Done,
+    /// A get's answer: the key's value, or none if it was never put.
+    Value(Option<i64>),
+}
+
+/// The state machine and its session table; volatile (§5.3: a restarted
+/// server replays its log from the start).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Kv {
+    values: BTreeMap<Key, i64>,
+    /// The index at which each request's put or membership change took
+    /// effect (0: not yet), by request ID; IDs are dense, so this is a log too.
+    applied_at: Log<Index>,
+    /// Every request whose put took effect, in order: what the monitor
+    /// reads to check that none took effect twice.
+    pub journal: Log<RequestId>,
+}
+
+/// Request IDs beyond this are not remembered by the session table (a
+/// protocol bug could invent one; the workload never comes near it).
+const MAX_REQUEST: RequestId = 1 << 24;
+
+impl Kv {
+    pub fn get(&self, key: Key) -> Option<i64> {
+        self.values.get(&key).copied()
+    }
+
+    /// Where request `request` took effect, if it did.
+    pub fn applied_at(&self, request: RequestId) -> Option<Index> {
+        self.applied_at.get(usize::try_from(request).ok()?).copied().filter(|&i| i > 0)
+    }
+
+    /// Applies the command at `index`. A put whose request already took
+    /// effect is skipped (`dedup` off: applied again, the bug the session
+    /// table prevents). Returns what the client is told.
+    pub fn apply(&mut self, index: Index, command: &Command, dedup: bool) -> Reply {
+        match *command {
+            Command::Noop => Reply::Done,
+            Command::Get { key, .. } => Reply::Value(self.get(key)),
+            Command::Config { request, .. } => {
+                self.took_effect(request, index);
+                Reply::Done
+            }
+            Command::Put { request, key, value } => {
+                if !(dedup && self.applied_at(request).is_some()) {
+                    self.values.insert(key, value);
+                    self.journal.push(request);
+                    self.took_effect(request, index);
+                }
+                Reply::Done
+            }
+        }
+    }
+
+    fn took_effect(&mut self, request: RequestId, index: Index) {
+        if request <= MAX_REQUEST && self.applied_at(request).is_none() {
+            self.applied_at.put(request as usize, index, 0);
+        }
+    }
+
+    /// The store's contents, for the view ("x=3 y=7").
+    pub fn describe(&self) -> String {
+        let pairs: Vec<String> = self.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if pairs.is_empty() { "empty".into() } else { pairs.join(" ") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(request: RequestId, value: i64) -> Command {
+        Command::Put { request, key: Key::new("x").unwrap(), value }
+    }
+
+    #[test]
+    fn a_retried_put_takes_effect_once() {
+        let mut kv = Kv::default();
+        kv.apply(1, &put(7, 1), true);
+        kv.apply(2, &put(8, 2), true);
+        kv.apply(3, &put(7, 1), true); // the retry, appended again by a new leader
+        assert_eq!(kv.get(Key::new("x").unwrap()), Some(2), "the retry did not overwrite the later put");
+        assert_eq!(kv.journal.to_vec(), vec![7, 8]);
+        assert_eq!(kv.applied_at(7), Some(1));
+    }
+
+    #[test]
+    fn without_the_session_table_a_retry_applies_twice() {
+        let mut kv = Kv::default();
+        kv.apply(1, &put(7, 1), false);
+        kv.apply(2, &put(7, 1), false);
+        assert_eq!(kv.journal.to_vec(), vec![7, 7]);
+    }
+}

@@ -1,0 +1,144 @@
+//! What the protocol test suites share: running a scenario to its verdict,
+//! and random fault schedules that end in a calm every protocol must serve.
+
+#![allow(dead_code)] // each suite uses what it needs
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, RngSeed, TestRunner};
+use quorum_protocols::sim::any::{Recording, Violation};
+use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
+use quorum_protocols::{build_with, presets};
+
+/// Runs a scenario to its end; returns every violation, safety and liveness.
+pub fn outcome(scenario: &Scenario) -> Vec<Violation> {
+    let mut sim = build_with(scenario, Recording::Hash).unwrap();
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let mut all = sim.violations().to_vec();
+    all.extend(sim.judge_end());
+    all
+}
+
+/// The distinct properties the violations break, sorted.
+pub fn names(violations: &[Violation]) -> Vec<&'static str> {
+    let mut names: Vec<_> = violations.iter().map(|v| v.invariant).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+pub fn preset(id: &str) -> Scenario {
+    presets().into_iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no preset `{id}`")).scenario
+}
+
+/// When the random faults stop and the network is repaired.
+pub const CALM_AT: u64 = 25_000;
+pub const UNTIL: u64 = 70_000;
+
+pub fn fault(nodes: usize) -> impl Strategy<Value = Fault> {
+    let node = 0..nodes;
+    prop_oneof![
+        node.clone().prop_map(|node| Fault::Crash { node }),
+        node.clone().prop_map(|node| Fault::Restart { node }),
+        node.clone().prop_map(|node| Fault::Pause { node }),
+        node.clone().prop_map(|node| Fault::Resume { node }),
+        (node.clone(), node.clone())
+            .prop_filter("two nodes", |(a, b)| a != b)
+            .prop_map(|(from, to)| Fault::Cut { from, to }),
+        proptest::collection::vec(0..3usize, nodes).prop_map(|side| {
+            let groups = (0..3).map(|g| (0..side.len()).filter(|&n| side[n] == g).collect()).collect();
+            Fault::Partition { groups }
+        }),
+        Just(Fault::Heal),
+        (1..150u64, 0..250u64, 0.0..0.3f64, 0.0..0.2f64).prop_map(|(lo, span, drop, dup)| Fault::SetNetwork {
+            latency_ms: Some([lo, lo + span]),
+            drop: Some(drop),
+            duplicate: Some(dup),
+        }),
+    ]
+}
+
+/// A scenario of `protocol` with random faults until `CALM_AT` (crashes of
+/// any number of nodes, pauses, partitions of every shape, one-way cuts,
+/// loss, duplication, latency swings), then every node up and a whole,
+/// reliable network at the starting latency, so every retrying client must
+/// be served by the end.
+/// `extra` adds protocol-specific timeline entries (membership changes).
+pub fn chaotic<E>(
+    protocol: &'static str,
+    variant: &'static str,
+    node_counts: &'static [usize],
+    params: impl Strategy<Value = serde_json::Map<String, serde_json::Value>> + Clone + 'static,
+    extra: impl Fn(usize) -> E + Clone + 'static,
+) -> impl Strategy<Value = Scenario>
+where
+    E: Strategy<Value = Vec<TimelineEntry>> + 'static,
+{
+    let nodes = proptest::sample::select(node_counts);
+    (nodes, any::<u64>(), 1..120u64, 0..150u64, 0.5..4.0f64).prop_flat_map(move |(nodes, seed, lo, span, rate)| {
+        let faults = proptest::collection::vec((0..CALM_AT, fault(nodes)), 0..14);
+        (faults, params.clone(), extra(nodes)).prop_map(move |(faults, params, extra)| {
+            let mut timeline: Vec<TimelineEntry> =
+                faults.into_iter().map(|(at_ms, f)| TimelineEntry { at_ms, action: Action::Fault(f) }).collect();
+            timeline.extend(extra);
+            let network =
+                Fault::SetNetwork { latency_ms: Some([lo, lo + span]), drop: Some(0.0), duplicate: Some(0.0) };
+            let calm = [Fault::Heal, network]
+                .into_iter()
+                .chain((0..nodes).flat_map(|node| [Fault::Restart { node }, Fault::Resume { node }]));
+            timeline.extend(calm.map(|f| TimelineEntry { at_ms: CALM_AT, action: Action::Fault(f) }));
+            Scenario {
+                version: 1,
+                protocol: protocol.into(),
+                variant: variant.into(),
+                nodes,
+                seed,
+                title: None,
+                params,
+                network: NetworkSettings { latency_ms: [lo, lo + span], drop: 0.02, duplicate: 0.02 },
+                clocks: Vec::new(),
+                workload: WorkloadSettings {
+                    rate_per_s: rate,
+                    retry_after_ms: 1_500,
+                    // Clients keep trying often enough to be served within the calm.
+                    max_retry_ms: 8_000,
+                    ..Default::default()
+                },
+                timeline,
+                until_ms: UNTIL,
+            }
+        })
+    })
+}
+
+/// No parameters and nothing extra: what a protocol without either passes to [`chaotic`].
+pub fn no_params() -> impl Strategy<Value = serde_json::Map<String, serde_json::Value>> + Clone {
+    Just(serde_json::Map::new())
+}
+
+pub fn nothing_extra(_: usize) -> Just<Vec<TimelineEntry>> {
+    Just(Vec::new())
+}
+
+/// How many random schedules a property test tries: `QUORUM_CASES` if set
+/// (the soak, `scripts/soak.sh`, sets 10 000), else `quick`.
+pub fn cases(quick: u32) -> u32 {
+    std::env::var("QUORUM_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(quick)
+}
+
+pub fn config(cases: u32) -> Config {
+    // A fixed seed: CI runs the same schedules every time (a failure is a bug
+    // to fix, not a roll of the dice); change the seed to explore others.
+    Config { cases, rng_seed: RngSeed::Fixed(0x0FF1CE), failure_persistence: None, ..Config::default() }
+}
+
+/// In how many of `tries` random schedules from `strategy` some violation
+/// satisfies `caught`.
+pub fn count_caught(
+    tries: u32,
+    strategy: impl Strategy<Value = Scenario>,
+    caught: impl Fn(&[&'static str]) -> bool,
+) -> u32 {
+    let mut runner = TestRunner::new(config(tries));
+    (0..tries).filter(|_| caught(&names(&outcome(&strategy.new_tree(&mut runner).unwrap().current())))).count() as u32
+}
