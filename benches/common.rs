@@ -14,8 +14,17 @@ use quorum_protocols::{Scenario, build_with};
 /// The office under a steady workload (5 parents/s, 1% loss) with a partition, a heal,
 /// a crash and a restart, so elections, retries and refusals are part of the mix.
 pub fn office(nodes: usize, until_ms: u64) -> Scenario {
+    mixed("office", nodes, until_ms)
+}
+
+/// Raft under the same workload and faults as [`office`] (puts and gets, half each).
+pub fn raft(nodes: usize, until_ms: u64) -> Scenario {
+    mixed("raft", nodes, until_ms)
+}
+
+fn mixed(protocol: &str, nodes: usize, until_ms: u64) -> Scenario {
     let json = format!(
-        r#"{{"version":1,"protocol":"office","nodes":{nodes},"seed":7,
+        r#"{{"version":1,"protocol":"{protocol}","nodes":{nodes},"seed":7,
             "network":{{"latency_ms":[20,80],"drop":0.01}},"workload":{{"rate_per_s":5.0}},
             "timeline":[{{"at_ms":10000,"action":"partition","groups":[[0,1],[2,3,4]]}},
                         {{"at_ms":20000,"action":"heal"}},{{"at_ms":30000,"action":"crash","node":2}},

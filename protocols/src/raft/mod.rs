@@ -390,12 +390,7 @@ impl Protocol for Raft {
             .filter_map(|index| {
                 let e = node.entry(index)?;
                 let state = if index <= node.commit_index { ItemState::Settled } else { ItemState::Tentative };
-                Some(Item {
-                    index: Some(index),
-                    tag: Some(e.term),
-                    text: format!("{index}·t{} {}", e.term, e.command),
-                    state,
-                })
+                Some(Item { index: Some(index), tag: Some(e.term), text: e.command.to_string(), state })
             })
             .collect();
         NodeView { role: role.into(), accent, facts, items }

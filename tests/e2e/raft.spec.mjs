@@ -1,0 +1,37 @@
+// Raft in the lab: a preset from the menu runs to its end; Figure 8's broken variant shows
+// two servers applying different values at one index, and the node cards show what a
+// lecturer checks against Figure 2 (term, vote, commit and applied index, the log by term).
+
+export async function run(h) {
+  const { page, assert } = h;
+  await page.goto(h.url('/'));
+  await page.locator('[data-testid=node-list] li').first().waitFor();
+
+  const index = await page.$eval('[data-testid=preset]', (el) =>
+    [...el.options].findIndex((o) => o.textContent.includes('Figure 8, committing')),
+  );
+  assert.ok(index > 0, 'the Figure 8 preset is in the menu');
+  await page.selectOption('[data-testid=preset]', { index });
+  await page.locator('[data-testid=node-E]').waitFor();
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('[data-testid=invariant-bar]')?.dataset.state !== 'ok');
+  const bar = await page.innerText('[data-testid=invariant-bar]');
+  assert.match(bar, /state-machine-safety|leader-completeness|apply|leads term/i, bar);
+
+  await page.click('[data-testid=node-E] button');
+  const inspector = await page.innerText('[data-testid=inspector]');
+  for (const fact of ['Leader', 'term 17', 'voted for E', 'commit 3', 'applied 3', 'x=2']) {
+    assert.ok(inspector.includes(fact), `the inspector shows ${fact}: ${inspector}`);
+  }
+  await h.screenshot('raft-figure-8-bug');
+
+  // The first election, played: a leader appears and clients' puts commit.
+  const first = await page.$eval('[data-testid=preset]', (el) =>
+    [...el.options].findIndex((o) => o.textContent.includes('the first election')),
+  );
+  await page.selectOption('[data-testid=preset]', { index: first });
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('[data-testid=node-list]').innerText.includes('Leader'));
+  assert.equal(await page.$eval('[data-testid=invariant-bar]', (el) => el.dataset.state), 'ok');
+  await h.screenshot('raft-first-election');
+}
