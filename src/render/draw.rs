@@ -7,6 +7,7 @@
 
 use std::f64::consts::TAU;
 
+use quorum_protocols::sim::any::Culprits;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::{Accent, Fate, Frame, Item, ItemState, Liveness, MessageFrame, NodeFrame};
 use wasm_bindgen::JsValue;
@@ -30,6 +31,8 @@ pub struct Scene<'a> {
     pub layout: &'a Layout,
     pub palette: &'a Palette,
     pub selected: Option<NodeId>,
+    /// What the violation being shown involves.
+    pub culprits: Option<&'a Culprits>,
     /// Device pixels per CSS pixel: the backing store is this much larger.
     pub pixel_ratio: f64,
 }
@@ -168,6 +171,9 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, label
         at.y += fall * fall * FALL_DISTANCE;
         alpha = 1.0 - 0.8 * fall;
     }
+    if scene.culprits.is_some_and(|c| c.messages.contains(&m.id)) {
+        culprit_ring(ctx, scene.palette, at, 11.0);
+    }
     let colour = if dropped {
         &scene.palette.lost
     } else if m.duplicate {
@@ -217,6 +223,10 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     let c = place.center;
     let accent = p.accent(node.view.accent);
     ctx.save();
+    if scene.culprits.is_some_and(|c| c.nodes.contains(&node.id)) {
+        // Between the circle's rim and its card, which starts 8 px out.
+        culprit_ring(ctx, p, c, NODE_RADIUS + 4.5);
+    }
     if scene.selected == Some(node.id) {
         ctx.set_stroke_style_str(&p.selected);
         ctx.set_line_width(3.0);
@@ -262,6 +272,16 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
         Liveness::Crashed => cross_badge(ctx, p, badge),
         Liveness::Up => {}
     }
+    ctx.restore();
+}
+
+/// A thick ring in the alarm colour around something a violation involves.
+fn culprit_ring(ctx: &Ctx, p: &Palette, at: Point, radius: f64) {
+    ctx.save();
+    ctx.set_stroke_style_str(&p.lost);
+    ctx.set_line_width(3.5);
+    circle(ctx, at, radius);
+    ctx.stroke();
     ctx.restore();
 }
 
