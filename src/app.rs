@@ -116,6 +116,8 @@ pub struct App {
     /// (a real `hashchange`) from our own address-bar updates.
     hash: String,
     hidden: bool,
+    /// The user prefers less motion: nothing plays until asked, and messages do not glide.
+    reduced_motion: bool,
     last_frame_ms: Option<f64>,
     /// Dropping the handle cancels the frame: no frames while paused or hidden.
     animation: Option<AnimationFrame>,
@@ -147,6 +149,7 @@ impl Component for App {
             marks: Rc::default(),
             hash: hash.clone(),
             hidden: is_hidden(),
+            reduced_motion: prefers_reduced_motion(),
             last_frame_ms: None,
             animation: None,
             dispatch: ctx.link().callback(|m| m),
@@ -272,6 +275,7 @@ impl Component for App {
                                 frame={frame.clone()}
                                 selected={self.selected}
                                 culprits={culprits}
+                                reduced_motion={self.reduced_motion}
                                 noun={info.node_noun}
                                 on={on.clone()}
                             />
@@ -505,7 +509,11 @@ impl App {
         }
     }
 
-    fn install(&mut self, session: Session, preset: Option<usize>) {
+    fn install(&mut self, mut session: Session, preset: Option<usize>) {
+        if self.reduced_motion {
+            // Nothing plays on its own, a shared link that was playing included.
+            session.set_playing(false);
+        }
         self.session = Some(session);
         self.preset = preset;
         self.selected = None;
@@ -642,6 +650,11 @@ fn legend(tagged: bool) -> Html {
 
 fn is_hidden() -> bool {
     gloo::utils::document().hidden()
+}
+
+/// The user asked the system for less motion (read once, when the lab opens).
+pub fn prefers_reduced_motion() -> bool {
+    gloo::utils::window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|q| q.matches())
 }
 
 /// Page-wide listeners: the tab's visibility, pasted links, the keyboard,

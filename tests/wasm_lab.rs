@@ -120,8 +120,14 @@ async fn the_canvas_draws_each_arrangement_where_it_places_the_nodes() {
             network: Default::default(),
             layout: arrangement.clone(),
         };
-        let props =
-            CanvasProps { frame: Rc::new(frame), selected: None, culprits: None, noun: "node", on: Callback::noop() };
+        let props = CanvasProps {
+            frame: Rc::new(frame),
+            selected: None,
+            culprits: None,
+            reduced_motion: false,
+            noun: "node",
+            on: Callback::noop(),
+        };
         let app = yew::Renderer::<NetworkCanvas>::with_root_and_props(root.clone().into(), props).render();
         sleep(150).await;
 

@@ -24,6 +24,8 @@ pub struct CanvasProps {
     pub selected: Option<NodeId>,
     /// What the violation being shown involves, marked on the canvas.
     pub culprits: Option<Culprits>,
+    /// Draw messages still, half way along their link (see [`Scene::reduced_motion`]).
+    pub reduced_motion: bool,
     /// What the protocol calls a node, for the canvas's accessible label.
     pub noun: &'static str,
     pub on: Callback<Msg>,
@@ -163,6 +165,7 @@ impl NetworkCanvas {
             palette: &self.palette,
             selected: props.selected,
             culprits: props.culprits.as_ref(),
+            reduced_motion: props.reduced_motion,
             pixel_ratio: ratio,
         };
         draw(&context, &scene, &props.frame);
