@@ -8,7 +8,7 @@ use gloo::render::{AnimationFrame, request_animation_frame};
 use quorum_protocols::sim::any::Violation;
 use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario};
-use quorum_protocols::sim::time::{NodeId, Time};
+use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::{Preset, presets};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use crate::components::canvas::NetworkCanvas;
 use crate::components::inspector::Inspector;
-use crate::components::invariants::{InvariantBar, headline};
+use crate::components::invariants::{InvariantBar, headline, rule_of};
 use crate::components::key_help::KeyHelp;
 use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
@@ -48,6 +48,8 @@ pub enum Msg {
     SetSpeed(f64),
     SeekTime(f64),
     SeekStep(u64),
+    /// Shows violation `i` (of the simulator's list) at its event, with what it involves marked.
+    ShowViolation(usize),
     Select(Option<NodeId>),
     Act(Action),
     SetVariant(String),
@@ -93,6 +95,8 @@ pub struct App {
     /// The preset on screen, if the run came from one rather than a link.
     preset: Option<usize>,
     selected: Option<NodeId>,
+    /// The violation last jumped to: its culprits are marked while the view is at its event.
+    shown_violation: Option<usize>,
     notices: Vec<Notice>,
     next_notice: u64,
     share: Option<ShareLink>,
@@ -112,6 +116,8 @@ pub struct App {
     /// (a real `hashchange`) from our own address-bar updates.
     hash: String,
     hidden: bool,
+    /// The user prefers less motion: nothing plays until asked, and messages do not glide.
+    reduced_motion: bool,
     last_frame_ms: Option<f64>,
     /// Dropping the handle cancels the frame: no frames while paused or hidden.
     animation: Option<AnimationFrame>,
@@ -131,6 +137,7 @@ impl Component for App {
             presets: Rc::new(presets()),
             preset: None,
             selected: None,
+            shown_violation: None,
             notices: Vec::new(),
             next_notice: 0,
             share: None,
@@ -142,6 +149,7 @@ impl Component for App {
             marks: Rc::default(),
             hash: hash.clone(),
             hidden: is_hidden(),
+            reduced_motion: prefers_reduced_motion(),
             last_frame_ms: None,
             animation: None,
             dispatch: ctx.link().callback(|m| m),
@@ -191,8 +199,21 @@ impl Component for App {
         let rows = Rc::new(sim.trace_rows(first, (first + TRACE_ROWS_SHOWN).min(trace_len)));
         let names: Rc<Vec<String>> = Rc::new(frame.nodes.iter().map(|n| n.name.clone()).collect());
         let tagged = frame.nodes.iter().flat_map(|n| &n.view.items).any(|i| i.tag.is_some());
-        let violations = sim.violations();
-        let (first_violation, known_limit) = headline(violations);
+        let violations = Rc::new(sim.violations().to_vec());
+
+        let recorded = sim.recorded_violations();
+        let violation_marks: Rc<Vec<Mark>> = Rc::new(
+            recorded.iter().map(|v| Mark { at_ms: v.time_ms, label: rule_of(info.properties, v.invariant) }).collect(),
+        );
+        // The violation jumped to, while the view is at its event: the card
+        // leads with it and the canvas marks what it involves.
+        let shown =
+            self.shown_violation.and_then(|i| Some((i, recorded.get(i)?))).filter(|(_, v)| v.step == sim.step_index());
+        let culprits = shown.map(|(_, v)| v.culprits.clone());
+        let (lead, known_limit) = match shown {
+            Some((i, v)) => (Some(i), v.known_limit),
+            None => headline(&violations),
+        };
         let witnesses = Rc::new(sim.witnesses().to_vec());
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
@@ -227,20 +248,22 @@ impl Component for App {
                 }
                 <Scrubber
                     time={session.view_time()}
-                    horizon={sim.horizon().max(session.view_time().ceil() as Time)}
+                    horizon={session.played()}
                     until={session.until_ms()}
                     step={sim.step_index()}
                     marks={self.marks.clone()}
-                    violation={first_violation.as_ref().map(|v| v.time_ms)}
+                    violations={violation_marks}
                     lagging={session.lagging()}
                     at_end={session.at_end() && !session.playing()}
+                    progress={session.progress()}
                     on={on.clone()}
                 />
                 <InvariantBar
                     properties={info.properties}
                     known_limit={known_limit}
-                    first={first_violation}
-                    count={violations.len()}
+                    violations={violations}
+                    lead={lead}
+                    names={names.clone()}
                     witnesses={witnesses}
                     end={end}
                     on={on.clone()}
@@ -251,6 +274,8 @@ impl Component for App {
                             <NetworkCanvas
                                 frame={frame.clone()}
                                 selected={self.selected}
+                                culprits={culprits}
+                                reduced_motion={self.reduced_motion}
                                 noun={info.node_noun}
                                 on={on.clone()}
                             />
@@ -390,10 +415,16 @@ impl App {
             Msg::SetSpeed(speed) => session.set_speed(speed),
             Msg::SeekTime(t) => session.seek_time(t),
             Msg::SeekStep(step) => session.seek_step(step),
-            Msg::Skip(ms) => session.run_to_time(session.view_time() + ms),
+            Msg::ShowViolation(i) => {
+                if let Some(step) = session.sim().recorded_violations().get(i).map(|v| v.step) {
+                    session.seek_step(step);
+                    self.shown_violation = Some(i);
+                }
+            }
+            Msg::Skip(ms) => session.go_to_time(session.view_time() + ms),
             Msg::GoToStart => session.seek_time(0.0),
             Msg::GoToEnd => {
-                session.run_to_time(session.until_ms() as f64);
+                session.go_to_time(session.until_ms() as f64);
                 session.set_playing(false);
             }
             Msg::Act(action) => {
@@ -478,7 +509,11 @@ impl App {
         }
     }
 
-    fn install(&mut self, session: Session, preset: Option<usize>) {
+    fn install(&mut self, mut session: Session, preset: Option<usize>) {
+        if self.reduced_motion {
+            // Nothing plays on its own, a shared link that was playing included.
+            session.set_playing(false);
+        }
         self.session = Some(session);
         self.preset = preset;
         self.selected = None;
@@ -507,6 +542,8 @@ impl App {
 
     /// Re-reads what depends on the scenario's timeline after it changed.
     fn refresh_timeline(&mut self) {
+        // A changed run has its own violations.
+        self.shown_violation = None;
         let Some(session) = &self.session else { return };
         let (actions, names) = (session.sim().client_actions(), session.node_names());
         self.marks = Rc::new(
@@ -580,7 +617,7 @@ impl App {
     /// Requests the next animation frame only while playing and visible;
     /// otherwise drops the pending one, which cancels it.
     fn sync_clock(&mut self, ctx: &Context<Self>) {
-        let running = !self.hidden && self.session.as_ref().is_some_and(Session::playing);
+        let running = !self.hidden && self.session.as_ref().is_some_and(Session::busy);
         if !running {
             self.animation = None;
             self.last_frame_ms = None;
@@ -613,6 +650,11 @@ fn legend(tagged: bool) -> Html {
 
 fn is_hidden() -> bool {
     gloo::utils::document().hidden()
+}
+
+/// The user asked the system for less motion (read once, when the lab opens).
+pub fn prefers_reduced_motion() -> bool {
+    gloo::utils::window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|q| q.matches())
 }
 
 /// Page-wide listeners: the tab's visibility, pasted links, the keyboard,

@@ -79,6 +79,15 @@ pub fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {}", plural(noun)) }
 }
 
+/// ["A"] → "A", ["A", "B"] → "A and B", ["A", "B", "C"] → "A, B and C".
+pub fn listed(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +139,9 @@ mod tests {
         assert_eq!(count(1, "line"), "1 line");
         assert_eq!(count(0, "line"), "0 lines");
         assert_eq!(count(3, "switch"), "3 switches");
+        assert_eq!(listed(&["E"]), "E");
+        assert_eq!(listed(&["E", "B"]), "E and B");
+        assert_eq!(listed(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(listed(&[]), "");
     }
 }

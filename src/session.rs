@@ -22,6 +22,34 @@ pub const DEFAULT_SPEED: f64 = 0.25;
 /// Longest real gap one frame may account for: after the debugger, a frozen
 /// tab or a slow frame, playback resumes instead of leaping ahead.
 const MAX_FRAME_GAP_MS: f64 = 100.0;
+/// Most events one frame may process while running ahead to a time not yet
+/// simulated: a few milliseconds of work, so the page keeps drawing.
+pub const RUN_AHEAD_EVENTS_PER_FRAME: u64 = 5_000;
+/// A run ahead says how far it has got once it has taken this long (real
+/// ms): a shorter one would only flash past.
+pub const SHOW_PROGRESS_AFTER_MS: f64 = 100.0;
+
+/// A jump to a time the simulator has not reached yet, run a slice per
+/// frame. Meanwhile the clock and the scrubber show where it is going.
+#[derive(Clone, Copy, Debug)]
+struct RunAhead {
+    from: f64,
+    to: f64,
+    /// For a shared moment: the event to show once there.
+    event: Option<u64>,
+    /// Real time spent on it so far, in ms.
+    spent_ms: f64,
+}
+
+/// How far a run ahead has got.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    pub to: f64,
+    /// From 0 to 1.
+    pub done: f64,
+    /// It has taken long enough to be worth showing.
+    pub visible: bool,
+}
 
 /// A simulation being watched: what is shown, and whether time is moving.
 pub struct Session {
@@ -35,6 +63,7 @@ pub struct Session {
     event_cap: u64,
     /// The last frame hit the event cap before reaching its time.
     lagging: bool,
+    run_ahead: Option<RunAhead>,
     /// The scenario as it stands, re-read after each change the user makes
     /// (the simulator builds a fresh copy on every call).
     scenario: Scenario,
@@ -57,6 +86,7 @@ impl Session {
             speed: DEFAULT_SPEED,
             event_cap: MAX_EVENTS_PER_FRAME,
             lagging: false,
+            run_ahead: None,
             scenario,
         }
     }
@@ -108,11 +138,34 @@ impl Session {
 
     /// True once the view has reached the scenario's end.
     pub fn at_end(&self) -> bool {
-        self.view_time >= self.until_ms() as f64
+        self.run_ahead.is_none() && self.view_time >= self.until_ms() as f64
     }
 
-    /// Moves virtual time on by `real_ms` of wall-clock time at the current speed.
+    /// How far the run has been played, for the scrubber's shading: the
+    /// simulator's furthest point, or the view when playback is just past it.
+    pub fn played(&self) -> Time {
+        let horizon = self.sim.horizon();
+        if self.run_ahead.is_some() { horizon } else { horizon.max(self.view_time.ceil() as Time) }
+    }
+
+    /// How far the current run ahead has got, if one is under way.
+    pub fn progress(&self) -> Option<Progress> {
+        let run = self.run_ahead?;
+        let done = (self.sim.now() as f64 - run.from) / (run.to - run.from);
+        Some(Progress { to: run.to, done: done.clamp(0.0, 1.0), visible: run.spent_ms > SHOW_PROGRESS_AFTER_MS })
+    }
+
+    /// True while there is work for animation frames: playing, or running ahead.
+    pub fn busy(&self) -> bool {
+        self.playing || self.run_ahead.is_some()
+    }
+
+    /// Moves virtual time on by `real_ms` of wall-clock time at the current
+    /// speed; while running ahead, runs the next slice of that instead.
     pub fn advance(&mut self, real_ms: f64) {
+        if self.run_ahead.is_some() {
+            return self.run_ahead_slice(real_ms);
+        }
         if !self.playing || real_ms.is_nan() || real_ms <= 0.0 {
             return;
         }
@@ -131,8 +184,33 @@ impl Session {
         }
     }
 
+    fn run_ahead_slice(&mut self, real_ms: f64) {
+        let Some(run) = &mut self.run_ahead else { return };
+        if real_ms.is_finite() && real_ms > 0.0 {
+            run.spent_ms += real_ms;
+        }
+        let run = *run;
+        if !self.sim.run_until(run.to.floor() as Time, RUN_AHEAD_EVENTS_PER_FRAME) {
+            return;
+        }
+        self.run_ahead = None;
+        self.view_time = run.to;
+        if let Some(event) = run.event.filter(|&e| e < self.sim.step_index()) {
+            self.sim.seek_step(event);
+            self.view_time = run.to.max(self.sim.now() as f64);
+        }
+    }
+
+    /// Stops a run ahead where it has got to, and shows the world there.
+    fn stop_running_ahead(&mut self) {
+        if self.run_ahead.take().is_some() {
+            self.view_time = self.sim.now() as f64;
+        }
+    }
+
     /// Processes exactly one more event and shows the world after it.
     pub fn step(&mut self) {
+        self.stop_running_ahead();
         self.set_playing(false);
         if self.sim.step() {
             self.view_time = self.sim.now() as f64;
@@ -151,38 +229,52 @@ impl Session {
     /// Shows the world right after event `step`, paused there: a jump to an
     /// event is for looking at it.
     pub fn seek_step(&mut self, step: u64) {
+        self.stop_running_ahead();
         self.set_playing(false);
         self.sim.seek_step(step);
         self.view_time = self.sim.now() as f64;
     }
 
-    /// Shows the world at virtual time `t`, kept within what has been run.
+    /// Shows the world at virtual time `t`, kept within the track: the
+    /// scenario's length, or what has been played if that is longer.
     pub fn seek_time(&mut self, t: f64) {
-        if t.is_nan() {
-            return;
-        }
-        let t = t.clamp(0.0, self.sim.horizon() as f64);
-        self.sim.seek_time(t.floor() as Time);
-        self.view_time = t.max(self.sim.now() as f64);
+        let end = self.until_ms().max(self.sim.horizon()) as f64;
+        // Not `min`, which would turn a NaN into the end.
+        self.go_to_time(if t > end { end } else { t });
     }
 
-    /// Shows the world at virtual time `t`, running the simulator ahead when
-    /// it has not got there yet (a jump by keyboard may go past what has
-    /// been played; the scrubber stays within it).
-    pub fn run_to_time(&mut self, t: f64) {
-        if t.is_nan() || t <= self.sim.horizon() as f64 {
-            return self.seek_time(t);
-        }
-        self.sim.run_until(t.floor() as Time, u64::MAX);
-        self.view_time = t;
+    /// Shows the world at virtual time `t`. Within what has been played that
+    /// is at once; further on, the simulator runs ahead to it over the next
+    /// frames, a slice at a time (see [`Session::progress`]).
+    pub fn go_to_time(&mut self, t: f64) {
+        self.go_to(t, None);
     }
 
     /// Shows the world right after event `event`, `t` ms into the run: a
     /// moment someone shared. The time alone would not do: after a step,
     /// more events may be due in the same millisecond.
     pub fn show_moment(&mut self, t: f64, event: u64) {
-        self.run_to_time(t);
-        if event < self.sim.step_index() {
+        self.go_to(t, Some(event));
+    }
+
+    fn go_to(&mut self, t: f64, event: Option<u64>) {
+        if t.is_nan() {
+            return;
+        }
+        self.run_ahead = None;
+        let t = t.max(0.0);
+        let horizon = self.sim.horizon();
+        if t > horizon as f64 {
+            // From the furthest point reached, which snapshots make quick to get back to.
+            self.sim.seek_time(horizon);
+            let from = self.sim.now() as f64;
+            self.run_ahead = Some(RunAhead { from, to: t, event, spent_ms: 0.0 });
+            self.view_time = t;
+            return self.run_ahead_slice(0.0);
+        }
+        self.sim.seek_time(t.floor() as Time);
+        self.view_time = t.max(self.sim.now() as f64);
+        if let Some(event) = event.filter(|&e| e < self.sim.step_index()) {
             self.sim.seek_step(event);
             self.view_time = t.max(self.sim.now() as f64);
         }
@@ -192,15 +284,18 @@ impl Session {
     /// so it never lands before something already on screen. The simulator
     /// runs up to the action, so its effect shows even while paused.
     pub fn apply(&mut self, action: Action) -> Result<Time, String> {
+        self.stop_running_ahead();
         let at = self.sim.apply(action, self.view_time.ceil() as Time)?;
         self.scenario = self.sim.scenario();
         self.view_time = self.view_time.max(self.sim.now() as f64);
         Ok(at)
     }
 
-    /// What to draw right now.
+    /// What to draw right now: while running ahead, the world as far as
+    /// the simulator has got.
     pub fn frame(&self) -> Frame {
-        self.sim.frame(self.view_time)
+        let shown = if self.run_ahead.is_some() { self.sim.now() as f64 } else { self.view_time };
+        self.sim.frame(shown)
     }
 
     /// What the protocol calls each node, by id.
@@ -212,6 +307,7 @@ impl Session {
     /// variant or seed of the same timeline) and shows it at the same time.
     /// On error the current simulation stays.
     pub fn rebuild(&mut self, scenario: &Scenario) -> Result<(), ScenarioError> {
+        self.stop_running_ahead();
         let mut sim = build(scenario)?;
         sim.seek_time(self.view_time.floor() as Time);
         self.view_time = self.view_time.max(sim.now() as f64);
@@ -403,6 +499,9 @@ mod tests {
         fn violations(&self) -> &[Violation] {
             &[]
         }
+        fn recorded_violations(&self) -> &[Violation] {
+            &[]
+        }
         fn judge_end(&self) -> Vec<Violation> {
             vec![]
         }
@@ -535,12 +634,13 @@ mod tests {
     }
 
     #[test]
-    fn seeking_is_kept_within_what_has_been_run() {
+    fn seeking_is_kept_within_the_track() {
         let (mut session, _) = Ticker::session(10);
         session.set_speed(1.0);
         session.advance(100.0);
         session.seek_time(1e9);
-        assert_eq!(session.view_time(), 100.0);
+        assert_eq!(session.view_time(), 10_000.0, "up to the scenario's end, ahead of what was played");
+        assert_eq!(session.sim().step_index(), 1_000);
         session.seek_time(-5.0);
         assert_eq!(session.view_time(), 0.0);
         session.seek_time(f64::NAN);
@@ -550,19 +650,70 @@ mod tests {
     }
 
     #[test]
-    fn running_to_a_time_goes_ahead_of_what_was_played_or_back_within_it() {
+    fn going_to_a_time_goes_ahead_of_what_was_played_or_back_within_it() {
         let (mut session, _) = Ticker::session(10);
         session.set_playing(false);
-        session.run_to_time(1_234.5);
+        session.go_to_time(1_234.5);
         assert_eq!(session.view_time(), 1_234.5);
         assert_eq!(session.sim().step_index(), 123, "every event up to the time ran");
-        session.run_to_time(-1_000.0);
+        assert_eq!(session.progress(), None, "a short way ahead is run at once");
+        session.go_to_time(-1_000.0);
         assert_eq!(session.view_time(), 0.0, "not before the start");
-        session.run_to_time(f64::NAN);
+        session.go_to_time(f64::NAN);
         assert_eq!(session.view_time(), 0.0);
-        session.run_to_time(500.0);
+        session.go_to_time(500.0);
         assert_eq!(session.view_time(), 500.0);
         assert!(!session.playing(), "a jump keeps playback as it was");
+    }
+
+    #[test]
+    fn a_long_way_ahead_is_run_a_slice_per_frame_with_its_progress() {
+        let (mut session, _) = Ticker::session(1);
+        session.set_playing(false);
+        session.go_to_time(100_000.0);
+        assert_eq!(session.view_time(), 100_000.0, "the clock and the handle go there at once");
+        assert_eq!(session.sim().step_index(), RUN_AHEAD_EVENTS_PER_FRAME, "one slice so far");
+        assert_eq!(session.frame().time, RUN_AHEAD_EVENTS_PER_FRAME as f64, "the world drawn is as far as it got");
+        assert!(session.busy() && !session.at_end());
+        let mut frames = 0;
+        let mut shown_from = None;
+        while let Some(progress) = session.progress() {
+            assert_eq!(progress.to, 100_000.0);
+            assert_eq!(progress.done, session.sim().step_index() as f64 / 100_000.0);
+            if progress.visible && shown_from.is_none() {
+                shown_from = Some(frames);
+            }
+            session.advance(16.0);
+            frames += 1;
+        }
+        assert_eq!(1 + frames, 100_000 / RUN_AHEAD_EVENTS_PER_FRAME, "one slice at once, then one a frame");
+        assert_eq!(shown_from, Some(7), "the progress shows once more than 0.1 s has gone by");
+        assert_eq!(session.sim().step_index(), 100_000);
+        assert_eq!(session.view_time(), 100_000.0);
+        assert!(!session.busy(), "paused it was, paused it stays");
+    }
+
+    #[test]
+    fn stepping_while_running_ahead_stops_where_it_got() {
+        let (mut session, _) = Ticker::session(1);
+        session.go_to_time(100_000.0);
+        session.advance(16.0);
+        session.step();
+        assert_eq!(session.progress(), None);
+        assert_eq!(session.sim().step_index(), 2 * RUN_AHEAD_EVENTS_PER_FRAME + 1);
+        assert_eq!(session.view_time(), session.sim().now() as f64);
+    }
+
+    #[test]
+    fn playback_goes_on_from_where_a_run_ahead_arrives() {
+        let (mut session, _) = Ticker::session(1);
+        session.set_speed(1.0);
+        session.go_to_time(9_000.0);
+        assert!(session.playing());
+        session.advance(16.0);
+        assert_eq!(session.view_time(), 9_000.0, "the clock waits for the run ahead");
+        session.advance(16.0);
+        assert_eq!(session.view_time(), 9_016.0);
     }
 
     #[test]
@@ -573,6 +724,29 @@ mod tests {
         let (t, event, frame) = (session.view_time(), session.sim().step_index(), session.frame());
         let mut opened = Session::start(&session.shareable_scenario()).expect("the shared scenario builds");
         opened.show_moment(t, event);
+        assert_eq!((opened.view_time(), opened.sim().step_index()), (t, event));
+        assert_eq!(opened.frame(), frame);
+        assert_eq!(opened.progress(), None);
+    }
+
+    #[test]
+    fn a_shared_moment_far_ahead_is_reached_in_slices_then_shown_at_its_event() {
+        let mut session = real_paused();
+        session.set_speed(MAX_SPEED);
+        while session.view_time() < 120_000.0 {
+            // Past the scenario's end too: playback stops there once.
+            session.set_playing(true);
+            session.advance(100.0);
+        }
+        session.set_playing(false);
+        session.step();
+        let (t, event, frame) = (session.view_time(), session.sim().step_index(), session.frame());
+        let mut opened = Session::start(&session.shareable_scenario()).expect("the shared scenario builds");
+        opened.show_moment(t, event);
+        assert!(opened.progress().is_some(), "{event} events are more than one slice");
+        while opened.progress().is_some() {
+            opened.advance(16.0);
+        }
         assert_eq!((opened.view_time(), opened.sim().step_index()), (t, event));
         assert_eq!(opened.frame(), frame);
     }

@@ -120,7 +120,14 @@ async fn the_canvas_draws_each_arrangement_where_it_places_the_nodes() {
             network: Default::default(),
             layout: arrangement.clone(),
         };
-        let props = CanvasProps { frame: Rc::new(frame), selected: None, noun: "node", on: Callback::noop() };
+        let props = CanvasProps {
+            frame: Rc::new(frame),
+            selected: None,
+            culprits: None,
+            reduced_motion: false,
+            noun: "node",
+            on: Callback::noop(),
+        };
         let app = yew::Renderer::<NetworkCanvas>::with_root_and_props(root.clone().into(), props).render();
         sleep(150).await;
 
@@ -262,9 +269,10 @@ async fn counts_read_as_english() {
     app.destroy();
     let bar = InvariantBarProps {
         properties: &ONLY_RULE,
-        first: None,
-        count: 0,
+        violations: Rc::default(),
+        lead: None,
         known_limit: false,
+        names: Rc::default(),
         witnesses: Rc::default(),
         end: None,
         on: Callback::noop(),

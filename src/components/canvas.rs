@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use quorum_protocols::sim::any::Culprits;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Frame;
 use wasm_bindgen::JsCast;
@@ -21,6 +22,10 @@ use crate::render::palette::Palette;
 pub struct CanvasProps {
     pub frame: Rc<Frame>,
     pub selected: Option<NodeId>,
+    /// What the violation being shown involves, marked on the canvas.
+    pub culprits: Option<Culprits>,
+    /// Draw messages still, half way along their link (see [`Scene::reduced_motion`]).
+    pub reduced_motion: bool,
     /// What the protocol calls a node, for the canvas's accessible label.
     pub noun: &'static str,
     pub on: Callback<Msg>,
@@ -155,7 +160,14 @@ impl NetworkCanvas {
         let Ok(Some(context)) = canvas.get_context("2d") else { return };
         let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
-        let scene = Scene { layout: &layout, palette: &self.palette, selected: props.selected, pixel_ratio: ratio };
+        let scene = Scene {
+            layout: &layout,
+            palette: &self.palette,
+            selected: props.selected,
+            culprits: props.culprits.as_ref(),
+            reduced_motion: props.reduced_motion,
+            pixel_ratio: ratio,
+        };
         draw(&context, &scene, &props.frame);
     }
 }

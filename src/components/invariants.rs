@@ -1,5 +1,6 @@
 //! The invariant bar: green while every rule holds, red from the first
-//! violation on, with the rule in plain words and a link to the event;
+//! violation on, with the rule in plain words and a link to the event (the
+//! others listed under it, each with its own link);
 //! amber when a rule fails only as it is known to by design (a known limit,
 //! such as 3PC under a partition). Its list also says which `sometimes`
 //! properties have been seen happening.
@@ -15,12 +16,15 @@ use crate::describe;
 #[derive(Properties, PartialEq)]
 pub struct InvariantBarProps {
     pub properties: &'static [&'static PropertyInfo],
-    /// The first violation, if any (one that is not a known limit, if there
-    /// is such), and how many there are in all.
-    pub first: Option<Violation>,
-    pub count: usize,
-    /// `first` is a known limit of its property, and every violation is.
+    /// Every violation so far, in order.
+    pub violations: Rc<Vec<Violation>>,
+    /// The one the bar leads with, by index: the one shown on the canvas,
+    /// else the [`headline`].
+    pub lead: Option<usize>,
+    /// The lead is a known limit of its property (and for the headline, every violation is).
     pub known_limit: bool,
+    /// What the protocol calls each node, by id: a violation names the ones it involves.
+    pub names: Rc<Vec<String>>,
     /// The first time each `sometimes` property happened.
     pub witnesses: Rc<Vec<Witness>>,
     /// The end-of-run judgement, once the run has reached its end.
@@ -28,17 +32,17 @@ pub struct InvariantBarProps {
     pub on: Callback<Msg>,
 }
 
-/// The violation the bar leads with: the first one that is not a known
-/// limit, else the first known limit; and whether it is a known limit.
-pub fn headline(violations: &[Violation]) -> (Option<Violation>, bool) {
-    match violations.iter().find(|v| !v.known_limit) {
-        Some(real) => (Some(real.clone()), false),
-        None => (violations.first().cloned(), !violations.is_empty()),
+/// The violation the bar leads with, by index: the first one that is not a
+/// known limit, else the first known limit; and whether it is a known limit.
+pub fn headline(violations: &[Violation]) -> (Option<usize>, bool) {
+    match violations.iter().position(|v| !v.known_limit) {
+        Some(real) => (Some(real), false),
+        None => (violations.first().map(|_| 0), !violations.is_empty()),
     }
 }
 
 /// The plain-language rule for a property name, or the name itself.
-fn rule_of(properties: &[&PropertyInfo], name: &str) -> String {
+pub fn rule_of(properties: &[&PropertyInfo], name: &str) -> String {
     properties.iter().find(|p| p.name == name).map_or_else(|| name.to_string(), |p| p.rule.to_string())
 }
 
@@ -62,7 +66,7 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
         Some(at) => html! { <li class="witnessed">{ format!("✓ seen at {}: {}", describe::time_ms(at), p.rule) }</li> },
         None => html! { <li class="not-witnessed">{ format!("not seen yet: {}", p.rule) }</li> },
     });
-    let main = match &props.first {
+    let main = match props.lead.and_then(|i| Some((i, props.violations.get(i)?))) {
         None => html! {
             <div class="invariants invariants--ok" data-testid="invariant-bar" data-state="ok" role="status">
                 <span class="verdict">{ all_hold(always.len()) }</span>
@@ -75,9 +79,10 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
                 </details>
             </div>
         },
-        Some(v) => {
-            let step = v.step;
-            let more = props.count.saturating_sub(1);
+        Some((lead, v)) => {
+            let others = props.violations.iter().enumerate().filter(|&(i, _)| i != lead);
+            let involved: Vec<&str> =
+                v.culprits.nodes.iter().filter_map(|&n| props.names.get(n)).map(String::as_str).collect();
             let (class, state, verdict) = if props.known_limit {
                 ("invariants invariants--limit", "known-limit", "⚠ Known limit, by design: ")
             } else {
@@ -87,12 +92,24 @@ pub fn InvariantBar(props: &InvariantBarProps) -> Html {
                 <div class={class} data-testid="invariant-bar" data-state={state} role="alert">
                     <span class="verdict">{ verdict }{ rule_of(props.properties, v.invariant) }</span>
                     <span class="detail">{ format!("At {}: {}", describe::time_ms(v.time_ms), v.detail) }</span>
+                    if !involved.is_empty() {
+                        <span class="detail" data-testid="culprits">{ format!("Involves {}.", describe::listed(&involved)) }</span>
+                    }
                     <button class="link-button" data-testid="jump-to-violation"
-                        onclick={props.on.reform(move |_| Msg::SeekStep(step))}>
+                        onclick={props.on.reform(move |_| Msg::ShowViolation(lead))}>
                         {"Jump to the event"}
                     </button>
-                    if more > 0 {
-                        <span class="more">{ format!("(and {more} more)") }</span>
+                    if props.violations.len() > 1 {
+                        <details class="more" data-testid="more-violations">
+                            <summary>{ format!("and {} more", props.violations.len() - 1) }</summary>
+                            <ol>
+                                { for others.map(|(i, w)| html! {
+                                    <li><button class="link-button" onclick={props.on.reform(move |_| Msg::ShowViolation(i))}>
+                                        { format!("At {}: {} — {}", describe::time_ms(w.time_ms), rule_of(props.properties, w.invariant), w.detail) }
+                                    </button></li>
+                                }) }
+                            </ol>
+                        </details>
                     }
                 </div>
             }
@@ -145,10 +162,10 @@ mod tests {
     fn a_real_violation_leads_over_a_known_limit() {
         let limit = violation("atomicity", 3, true);
         let real = violation("unique", 9, false);
-        assert_eq!(headline(&[limit.clone(), real.clone()]), (Some(real), false));
-        assert_eq!(headline(std::slice::from_ref(&limit)), (Some(limit.clone()), true));
+        assert_eq!(headline(&[limit.clone(), real]), (Some(1), false));
+        assert_eq!(headline(std::slice::from_ref(&limit)), (Some(0), true));
         let not_a_limit = Violation { known_limit: false, ..limit };
-        assert_eq!(headline(std::slice::from_ref(&not_a_limit)), (Some(not_a_limit), false));
+        assert_eq!(headline(std::slice::from_ref(&not_a_limit)), (Some(0), false));
         assert_eq!(headline(&[]), (None, false));
     }
 

@@ -1,16 +1,18 @@
 //! The time scrubber: where the view is in the run, the run's
-//! interventions as marks, and the first violation in red.
+//! interventions as marks, every violation in red, the time under the
+//! pointer, and how far a run ahead has got.
 
 use std::rc::Rc;
 
 use quorum_protocols::sim::time::Time;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::app::Msg;
 use crate::describe;
+use crate::session::Progress;
 
-/// One intervention in the scenario's timeline.
+/// One intervention in the scenario's timeline, or one violation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mark {
     pub at_ms: Time,
@@ -26,10 +28,12 @@ pub struct ScrubberProps {
     pub until: Time,
     pub step: u64,
     pub marks: Rc<Vec<Mark>>,
-    /// When the first violation happened, if one did.
-    pub violation: Option<Time>,
+    /// Every violation so far, in order (a click shows violation `i`).
+    pub violations: Rc<Vec<Mark>>,
     pub lagging: bool,
     pub at_end: bool,
+    /// A run ahead under way.
+    pub progress: Option<Progress>,
     pub on: Callback<Msg>,
 }
 
@@ -53,11 +57,33 @@ pub fn key_step(key: &str, span: f64) -> Option<f64> {
     Some(fraction * span)
 }
 
+/// What the status corner says: one thing at a time, in a room kept for it
+/// so nothing moves when it appears.
+fn status(props: &ScrubberProps) -> Html {
+    if let Some(p) = props.progress.filter(|p| p.visible) {
+        return html! {
+            <span class="badge" data-testid="running-ahead">
+                <progress max="1" value={p.done.to_string()} />
+                { format!(" Simulating up to {}", describe::time(p.to)) }
+            </span>
+        };
+    }
+    if props.lagging {
+        return html! { <span class="badge badge--warn" data-testid="lagging">{"The simulation can't keep up at this speed"}</span> };
+    }
+    if props.at_end {
+        return html! { <span class="badge" data-testid="at-end">{"End of the scenario — press play to keep going"}</span> };
+    }
+    html! {}
+}
+
 #[function_component]
 pub fn Scrubber(props: &ScrubberProps) -> Html {
     // The track spans the scenario's planned length, or more once the user
-    // has played past it; only the part already simulated can be sought.
+    // has played past it; the simulator runs ahead to any point on it.
     let span = props.until.max(props.horizon) as f64;
+    let hover = use_state(|| None::<f64>);
+    let track = use_node_ref();
     let seek =
         props.on.reform(|e: InputEvent| Msg::SeekTime(e.target_unchecked_into::<HtmlInputElement>().value_as_number()));
     let (on, time) = (props.on.clone(), props.time);
@@ -67,12 +93,24 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
             on.emit(Msg::SeekTime(time + delta));
         }
     });
+    let point = {
+        let (hover, track) = (hover.clone(), track.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(rect) = track.cast::<HtmlElement>().map(|t| t.get_bounding_client_rect()) else { return };
+            let along = (f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0);
+            hover.set(Some(along.clamp(0.0, 1.0) * span));
+        })
+    };
+    let leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
     let track_style =
         format!("--played: {}; --time: {}", percent_of(props.horizon as f64, span), percent_of(props.time, span));
     html! {
         <div class="scrubber">
             <span class="clock" data-testid="clock" aria-live="off">{ describe::time(props.time) }</span>
-            <div class="track" style={track_style}>
+            <div class="track" style={track_style} ref={track} onmousemove={point} onmouseleave={leave}>
                 <input type="range" min="0" max={span.to_string()} step="1" value={props.time.round().to_string()}
                     aria-label="Virtual time" aria-valuetext={describe::time(props.time)}
                     data-testid="scrubber" oninput={seek} onkeydown={step_by_key} />
@@ -86,25 +124,28 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
                                 onclick={props.on.reform(move |_| Msg::SeekTime(at))} />
                         }
                     }) }
-                    if let Some(at) = props.violation {
-                        <span class="mark mark--violation" style={format!("left: {}", percent_of(at as f64, span))}
-                            title={format!("First violation at {}", describe::time_ms(at))} />
-                    }
+                    { for props.violations.iter().enumerate().map(|(i, v)| {
+                        let at = v.at_ms as f64;
+                        // Marks close together overlap: the earliest is on top, and takes the click.
+                        let style = format!("left: {}; z-index: {}", percent_of(at, span), props.violations.len() - i);
+                        html! {
+                            <button class="mark mark--violation" {style}
+                                title={format!("{} — {}", describe::time(at), v.label)}
+                                aria-label={format!("Show the violation at {}: {}", describe::time(at), v.label)}
+                                onclick={props.on.reform(move |_| Msg::ShowViolation(i))} />
+                        }
+                    }) }
                 </div>
+                if let Some(at) = *hover {
+                    <span class="hover-time" data-testid="hover-time" style={format!("left: {}", percent_of(at, span))}>
+                        { describe::time(at) }
+                    </span>
+                }
             </div>
             <span class="span-info">
                 { format!("of {} · event {}", describe::time(span), props.step) }
             </span>
-            if props.lagging {
-                <span class="badge badge--warn" data-testid="lagging" role="status">
-                    {"The simulation can't keep up at this speed"}
-                </span>
-            }
-            if props.at_end {
-                <span class="badge" data-testid="at-end" role="status">
-                    {"End of the scenario — press play to keep going"}
-                </span>
-            }
+            <span class="status" role="status">{ status(props) }</span>
         </div>
     }
 }

@@ -7,6 +7,7 @@
 
 use std::f64::consts::TAU;
 
+use quorum_protocols::sim::any::Culprits;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::{Accent, Fate, Frame, Item, ItemState, Liveness, MessageFrame, NodeFrame};
 use wasm_bindgen::JsValue;
@@ -22,7 +23,7 @@ const FALL_FROM: f64 = 0.65;
 const FALL_DISTANCE: f64 = 28.0;
 /// Partition groups are drawn as a halo this much wider than a node.
 const GROUP_HALO: f64 = NODE_RADIUS + 16.0;
-/// Log lines shown on a card.
+/// Log entries shown on a card, at most.
 const CARD_LOG_LINES: usize = 3;
 
 /// Everything one drawing needs besides the frame.
@@ -30,6 +31,11 @@ pub struct Scene<'a> {
     pub layout: &'a Layout,
     pub palette: &'a Palette,
     pub selected: Option<NodeId>,
+    /// What the violation being shown involves.
+    pub culprits: Option<&'a Culprits>,
+    /// The user prefers less motion: messages wait half way along their
+    /// link instead of gliding, and dropped ones do not fall.
+    pub reduced_motion: bool,
     /// Device pixels per CSS pixel: the backing store is this much larger.
     pub pixel_ratio: f64,
 }
@@ -42,17 +48,18 @@ pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
     draw_groups(ctx, scene, frame);
     draw_links(ctx, scene, frame);
     draw_cuts(ctx, scene, frame);
-    // Labels are placed greedily: a label that would cover a node or a
-    // label already drawn is left out (its dot still shows), so busy links
-    // stay readable.
-    let mut labels: Vec<Rect> = layout.nodes.iter().map(NodePlace::circle_box).collect();
-    for m in &frame.messages {
-        draw_message(ctx, scene, frame, m, &mut labels);
-    }
     let columns = columns(ctx, scene, frame);
     for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
         draw_node(ctx, scene, node, place);
         draw_card(ctx, scene, node, place, columns);
+    }
+    // Messages go over the nodes and cards, so no label is ever hidden
+    // under one. Labels are placed greedily: a label that would cover a
+    // node or a label already drawn is left out (its dot still shows), so
+    // busy links stay readable.
+    let mut labels: Vec<Rect> = layout.nodes.iter().map(NodePlace::circle_box).collect();
+    for m in &frame.messages {
+        draw_message(ctx, scene, frame, m, &mut labels);
     }
 }
 
@@ -159,7 +166,7 @@ fn draw_cuts(ctx: &Ctx, scene: &Scene, frame: &Frame) {
 
 fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, labels: &mut Vec<Rect>) {
     let Some((start, end)) = scene.layout.lane(m.from, m.to) else { return };
-    let progress = frame.progress(m);
+    let progress = if scene.reduced_motion { 0.5 } else { frame.progress(m) };
     let mut at = start.lerp(end, progress);
     let dropped = m.fate != Fate::Delivered;
     let mut alpha = 1.0;
@@ -167,6 +174,9 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, label
         let fall = (progress - FALL_FROM) / (1.0 - FALL_FROM);
         at.y += fall * fall * FALL_DISTANCE;
         alpha = 1.0 - 0.8 * fall;
+    }
+    if scene.culprits.is_some_and(|c| c.messages.contains(&m.id)) {
+        culprit_ring(ctx, scene.palette, at, 11.0);
     }
     let colour = if dropped {
         &scene.palette.lost
@@ -206,7 +216,12 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, label
     ctx.set_text_baseline("middle");
     let spot = Rect { x: at.x + 9.0, y: at.y - 16.0, w: text_width(ctx, &label), h: 14.0 };
     if !labels.iter().any(|placed| placed.overlaps(&spot)) {
-        halo_text(ctx, scene, &label, Point::new(spot.x, at.y - 9.0), colour);
+        // On a backing of its own: it may pass over a card's text.
+        ctx.set_fill_style_str(&scene.palette.surface);
+        rounded_rect(ctx, spot.grown(1.5), 4.0);
+        ctx.fill();
+        ctx.set_fill_style_str(colour);
+        text(ctx, &label, Point::new(spot.x, at.y - 9.0));
         labels.push(spot);
     }
     ctx.restore();
@@ -217,6 +232,10 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     let c = place.center;
     let accent = p.accent(node.view.accent);
     ctx.save();
+    if scene.culprits.is_some_and(|c| c.nodes.contains(&node.id)) {
+        // Between the circle's rim and its card, which starts 8 px out.
+        culprit_ring(ctx, p, c, NODE_RADIUS + 4.5);
+    }
     if scene.selected == Some(node.id) {
         ctx.set_stroke_style_str(&p.selected);
         ctx.set_line_width(3.0);
@@ -262,6 +281,16 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
         Liveness::Crashed => cross_badge(ctx, p, badge),
         Liveness::Up => {}
     }
+    ctx.restore();
+}
+
+/// A thick ring in the alarm colour around something a violation involves.
+fn culprit_ring(ctx: &Ctx, p: &Palette, at: Point, radius: f64) {
+    ctx.save();
+    ctx.set_stroke_style_str(&p.lost);
+    ctx.set_line_width(3.5);
+    circle(ctx, at, radius);
+    ctx.stroke();
     ctx.restore();
 }
 
@@ -368,13 +397,20 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
     };
     ctx.set_font(&format!("600 12.5px {}", p.font));
     ctx.set_fill_style_str(role_colour);
-    // The name is in the circle; the card leads with the role.
-    let heading = format!("{}{}", node.view.role, status);
+    // The name is in the circle; the card leads with the role, and names
+    // its node too when it is not beside it.
+    let heading = if scene.layout.cards_apart {
+        format!("{} · {}{}", node.name, node.view.role, status)
+    } else {
+        format!("{}{}", node.view.role, status)
+    };
     text(ctx, &fit(ctx, &heading, heading_room), Point::new(left, y));
 
     ctx.set_font(&format!("11.5px {}", p.font));
     ctx.set_fill_style_str(&p.text);
-    for line in wrap(ctx, &node.view.facts.join(" · "), inner, 2) {
+    // Every fact, wrapped, as far as the card reaches with its row of items below.
+    let fact_room = ((card.y + card.h - 5.0 - y - 25.0) / 15.0).floor().max(1.0) as usize;
+    for line in wrap(ctx, &node.view.facts.join(" · "), inner, fact_room) {
         y += 15.0;
         text(ctx, &line, Point::new(left, y));
     }
@@ -384,12 +420,20 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
 
     ctx.set_font(&format!("10.5px {}", p.font));
     ctx.set_fill_style_str(&p.muted);
-    // As many of the newest lines as the card has room for after the facts.
+    // The newest log entries that fit whole, wrapped, after the facts: the
+    // inspector has the rest.
     let room = ((card.y + card.h - 5.0 - y) / 14.0).floor().max(0.0) as usize;
-    let log_start = node.log.len().saturating_sub(CARD_LOG_LINES.min(room));
-    for entry in &node.log[log_start..] {
+    let mut shown: Vec<Vec<String>> = Vec::new();
+    for entry in node.log.iter().rev().take(CARD_LOG_LINES) {
+        let lines = wrap(ctx, entry, inner, usize::MAX);
+        if shown.iter().map(Vec::len).sum::<usize>() + lines.len() > room {
+            break;
+        }
+        shown.push(lines);
+    }
+    for line in shown.iter().rev().flatten() {
         y += 14.0;
-        text(ctx, &fit(ctx, entry, inner), Point::new(left, y));
+        text(ctx, line, Point::new(left, y));
     }
     ctx.restore();
 }
@@ -503,16 +547,6 @@ fn draw_item(ctx: &Ctx, p: &Palette, item: &Item, chip: Rect) {
 
 fn text(ctx: &Ctx, s: &str, at: Point) {
     let _ = ctx.fill_text(s, at.x, at.y);
-}
-
-/// Text with an outline in the background colour, readable over lines.
-fn halo_text(ctx: &Ctx, scene: &Scene, s: &str, at: Point, colour: &str) {
-    ctx.set_stroke_style_str(&scene.palette.surface);
-    ctx.set_line_width(3.0);
-    ctx.set_line_join("round");
-    let _ = ctx.stroke_text(s, at.x, at.y);
-    ctx.set_fill_style_str(colour);
-    text(ctx, s, at);
 }
 
 fn text_width(ctx: &Ctx, s: &str) -> f64 {

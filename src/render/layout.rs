@@ -3,7 +3,9 @@
 //! The protocol says how its nodes are arranged ([`Arrangement`]); this
 //! turns that into positions. Cards (role, facts, items, log) sit where
 //! messages rarely pass, so a card seldom hides a message in flight:
-//! outside the ring, below a hub, beside a node in a row.
+//! outside the ring, below a hub, beside a node in a row. A canvas too
+//! narrow for cards beside their nodes (a phone) has the nodes above and
+//! the cards in two columns below, each card named after its node.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 
@@ -20,6 +22,8 @@ const CARD_GAP: f64 = 8.0;
 pub const CARD_HEIGHT: f64 = 120.0;
 /// Space between neighbouring node-and-card groups in a row, and between rows.
 const ROW_GAP: f64 = 12.0;
+/// Narrower than this, cards go below the nodes instead of beside them.
+const NARROW: f64 = 600.0;
 /// How far the two directions of a link are drawn apart, so a request and
 /// its reply are not on top of each other.
 const LANE_OFFSET: f64 = 5.0;
@@ -93,6 +97,8 @@ pub struct Layout {
     pub height: f64,
     /// Indexed by node id.
     pub nodes: Vec<NodePlace>,
+    /// The cards are apart from their nodes (a narrow canvas), so each names its node.
+    pub cards_apart: bool,
 }
 
 impl Layout {
@@ -103,13 +109,36 @@ impl Layout {
     pub fn new(width: f64, height: f64, arrangement: &Arrangement, count: usize) -> Layout {
         let width = finite_or_zero(width);
         let height = finite_or_zero(height);
+        if width < NARROW && count > 0 {
+            return Layout::narrow(width, height, arrangement, count);
+        }
         let canvas = Canvas { width, height, card_w: card_width(width) };
-        let nodes = match arrangement {
-            Arrangement::Hub { center: hub } if *hub < count => canvas.hub(*hub, count),
-            Arrangement::Rows { rows } => canvas.rows(&complete_rows(rows, count), count),
-            _ => canvas.ring(count),
-        };
-        Layout { width, height, nodes }
+        Layout { width, height, nodes: canvas.place(arrangement, count), cards_apart: false }
+    }
+
+    /// The nodes placed as `arrangement` says in a square at the top (no
+    /// cards beside them), the cards in two columns below, in node order.
+    fn narrow(width: f64, height: f64, arrangement: &Arrangement, count: usize) -> Layout {
+        let top = width.min(height / 2.0);
+        let nodes = Canvas { width, height: top, card_w: 0.0 }.place(arrangement, count);
+        let card_rows = count.div_ceil(2);
+        let card_w = ((width - 2.0 * PAD - ROW_GAP) / 2.0).max(0.0);
+        let card_h = ((height - top - PAD) / card_rows as f64 - ROW_GAP).clamp(0.0, CARD_HEIGHT);
+        let nodes = nodes
+            .into_iter()
+            .enumerate()
+            .map(|(i, place)| {
+                let (row, column) = ((i / 2) as f64, (i % 2) as f64);
+                let card = Rect {
+                    x: PAD + column * (card_w + ROW_GAP),
+                    y: top + row * (card_h + ROW_GAP),
+                    w: card_w,
+                    h: card_h,
+                };
+                NodePlace { center: place.center, card }
+            })
+            .collect();
+        Layout { width, height, nodes, cards_apart: true }
     }
 
     /// The node under a click: its circle first, then its card.
@@ -180,6 +209,14 @@ struct Canvas {
 }
 
 impl Canvas {
+    fn place(&self, arrangement: &Arrangement, count: usize) -> Vec<NodePlace> {
+        match arrangement {
+            Arrangement::Hub { center: hub } if *hub < count => self.hub(*hub, count),
+            Arrangement::Rows { rows } => self.rows(&complete_rows(rows, count), count),
+            _ => self.ring(count),
+        }
+    }
+
     fn middle(&self) -> Point {
         Point::new(self.width / 2.0, self.height / 2.0)
     }
@@ -242,7 +279,9 @@ impl Canvas {
     fn on_ellipse(&self, angle: f64) -> NodePlace {
         let min_radius = 2.0 * NODE_RADIUS;
         let rx = (self.width / 2.0 - PAD - self.card_w - NODE_RADIUS - CARD_GAP).max(min_radius);
-        let ry = (self.height / 2.0 - PAD - CARD_HEIGHT - NODE_RADIUS - CARD_GAP).max(min_radius);
+        // No room kept above and below for cards that go elsewhere (a narrow canvas).
+        let card_h = if self.card_w > 0.0 { CARD_HEIGHT } else { 0.0 };
+        let ry = (self.height / 2.0 - PAD - card_h - NODE_RADIUS - CARD_GAP).max(min_radius);
         let (sin, cos) = angle.sin_cos();
         let middle = self.middle();
         self.outward(Point::new(middle.x + rx * cos, middle.y + ry * sin), angle)
@@ -315,11 +354,15 @@ pub fn hull(points: &[Point]) -> Vec<Point> {
 mod tests {
     use super::*;
 
-    /// Canvas sizes the lab shows: a laptop, a large screen, a small window, a 1280×800 page.
-    const SIZES: [(f64, f64); 4] = [(1000.0, 700.0), (1400.0, 900.0), (800.0, 600.0), (880.0, 550.0)];
+    /// Canvas sizes the lab shows: a laptop, a large screen, a small window,
+    /// a 1280×800 page, phones (390 and 360 px wide pages).
+    const SIZES: [(f64, f64); 6] =
+        [(1000.0, 700.0), (1400.0, 900.0), (800.0, 600.0), (880.0, 550.0), (356.0, 860.0), (326.0, 860.0)];
 
+    /// The middle of where the nodes go: the canvas, or its top square when the cards are apart.
     fn middle(layout: &Layout) -> Point {
-        Point::new(layout.width / 2.0, layout.height / 2.0)
+        let nodes_h = if layout.cards_apart { layout.width.min(layout.height / 2.0) } else { layout.height };
+        Point::new(layout.width / 2.0, nodes_h / 2.0)
     }
 
     fn rows(rows: &[&[NodeId]]) -> Arrangement {
@@ -399,6 +442,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn on_a_phone_the_cards_go_below_the_nodes_in_node_order() {
+        for (arrangement, count) in arrangements() {
+            let layout = Layout::new(356.0, 860.0, &arrangement, count);
+            assert!(layout.cards_apart);
+            let lowest_node = layout.nodes.iter().map(|n| n.center.y + NODE_RADIUS).fold(0.0, f64::max);
+            for (i, n) in layout.nodes.iter().enumerate() {
+                assert!(n.card.y >= lowest_node, "{arrangement:?} of {count}: card {i} is among the nodes");
+                assert!(n.card.w >= 150.0, "{arrangement:?} of {count}: card {i} is too narrow: {:?}", n.card);
+                if i > 0 {
+                    let before = layout.nodes[i - 1].card;
+                    assert!((before.y, before.x) < (n.card.y, n.card.x), "cards in node order");
+                }
+            }
+        }
+        assert!(!Layout::new(800.0, 600.0, &Arrangement::Ring, 5).cards_apart, "a wide canvas keeps cards beside");
     }
 
     #[test]
@@ -499,7 +560,7 @@ mod tests {
 
     #[test]
     fn centers_are_listed_for_tests() {
-        let layout = Layout::new(200.0, 200.0, &Arrangement::Ring, 1);
-        assert_eq!(layout.centers_json(), "[[100,100]]");
+        let layout = Layout::new(700.0, 700.0, &Arrangement::Ring, 1);
+        assert_eq!(layout.centers_json(), "[[350,350]]");
     }
 }

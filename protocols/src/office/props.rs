@@ -55,6 +55,9 @@ pub struct Ledger {
     /// What parents were told: request by number, and number by request (0: none).
     told: Log<RequestId>,
     told_request: Log<u64>,
+    /// Which branch told each number first, by number (branch + 1; 0: none),
+    /// to name both branches when a number is told twice.
+    told_by: Log<u64>,
     told_count: u64,
     /// For each branch: how long a prefix of its book is known to equal the
     /// issued entries, and the book's rewrite count when that was checked
@@ -169,41 +172,61 @@ impl Ledger {
         }
     }
 
-    fn check_told(&mut self, request: RequestId, number: u64, found: &mut Found) {
+    /// `branch`, after the branch that told `number` first if that was another one.
+    fn with_first_teller(&self, number: u64, branch: NodeId) -> Vec<NodeId> {
+        match dense_get(&self.told_by, number).map(|b| b as NodeId - 1) {
+            Some(first) if first != branch => vec![first, branch],
+            _ => vec![branch],
+        }
+    }
+
+    /// Checks what `branch` told the parent of `request`; a violation names
+    /// the branch, and the one that told the same number before.
+    fn check_told(&mut self, branch: NodeId, request: RequestId, number: u64, found: &mut Found) {
         match self.issued.get(number.saturating_sub(1) as usize) {
             Some(e) if e.request == request => {}
-            Some(e) => found.violated(
+            Some(e) => found.violated_at(
                 &TOLD_WAS_ISSUED,
                 format!("parent r{request} was told #{number}, but #{number} was issued to r{}", e.request),
+                vec![branch],
             ),
             None => {
                 let issued = match self.issued.len() {
                     1 => "1 number has".to_string(),
                     n => format!("{n} numbers have"),
                 };
-                found.violated(
+                found.violated_at(
                     &TOLD_WAS_ISSUED,
                     format!(
                         "parent r{request} was told #{number}, but only {issued} been issued (recorded by a majority)"
                     ),
+                    vec![branch],
                 )
             }
         }
         if let Some(other) = dense_get(&self.told, number)
             && other != request
         {
-            found.violated(&UNIQUE_NUMBERS, format!("#{number} was given to both r{other} and r{request}"));
+            found.violated_at(
+                &UNIQUE_NUMBERS,
+                format!("#{number} was given to both r{other} and r{request}"),
+                self.with_first_teller(number, branch),
+            );
         }
         if let Some(earlier) = dense_get(&self.told_request, request)
             && earlier != number
         {
-            found.violated(
+            found.violated_at(
                 &ONE_NUMBER_PER_REQUEST,
                 format!("parent r{request} was told #{earlier} and later #{number}"),
+                self.with_first_teller(earlier, branch),
             );
         }
         if dense_get(&self.told_request, request).is_none() {
             self.told_count += 1;
+        }
+        if dense_get(&self.told_by, number).is_none() {
+            dense_put(&mut self.told_by, number, branch as u64 + 1);
         }
         dense_put(&mut self.told, number, request);
         dense_put(&mut self.told_request, request, number);
@@ -234,7 +257,7 @@ impl Monitor<Office> for Ledger {
         }
         for e in step.events {
             if let ClientEventKind::Replied { reply } = e.kind {
-                self.check_told(e.request, reply, found);
+                self.check_told(e.node, e.request, reply, found);
             }
         }
     }

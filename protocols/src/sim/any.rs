@@ -358,6 +358,10 @@ pub trait AnySim {
     fn trace_len(&self) -> usize;
     /// Violations of `always` properties seen so far, in order.
     fn violations(&self) -> &[Violation];
+    /// Every violation recorded, in order, also those after the step shown
+    /// (the run has been further and will go the same way again): the
+    /// scrubber marks them all. `violations()` is its beginning.
+    fn recorded_violations(&self) -> &[Violation];
     /// `eventually` properties judged as if the run ended now.
     fn judge_end(&self) -> Vec<Violation>;
     /// The first witness of each `sometimes` property seen so far.

@@ -262,6 +262,10 @@ impl<P: Protocol> AnySim for Sim<P> {
         self.rec.violations_at(self.world.step)
     }
 
+    fn recorded_violations(&self) -> &[Violation] {
+        self.rec.violations_at(u64::MAX)
+    }
+
     fn judge_end(&self) -> Vec<Violation> {
         let mut found = Findings::default();
         self.world.monitor.judge_end(&self.protocol, &self.end_state(), &mut found);
