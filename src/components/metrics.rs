@@ -12,6 +12,19 @@ fn latency(ms: Option<u64>) -> String {
     ms.map_or_else(|| "—".into(), |v| format!("{v} ms"))
 }
 
+/// A metric's name as a label: words, capitalized, without a unit suffix.
+fn label(name: &str) -> String {
+    let words = name.strip_suffix("_ms").unwrap_or(name).replace('_', " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A metric's value: in ms for names ending `_ms`, whole numbers without decimals.
+fn number(name: &str, value: f64) -> String {
+    let shown = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") };
+    if name.ends_with("_ms") { format!("{shown} ms") } else { shown }
+}
+
 #[function_component]
 pub fn MetricsPanel(props: &MetricsProps) -> Html {
     let m = &props.metrics;
@@ -26,6 +39,12 @@ pub fn MetricsPanel(props: &MetricsProps) -> Html {
         ("Messages", m.messages.to_string(), "Messages sent so far"),
         ("Messages per confirmed", per_confirmed, "Messages sent for each confirmed request"),
     ];
+    // The protocol's own numbers after the clients': "leader_changes" reads
+    // "Leader changes", "leaderless_ms" "Leaderless" in ms.
+    let own = m.protocol.iter().map(|(name, &v)| (label(name), number(name, v)));
+    let spread = m.distributions.iter().flat_map(|(name, d)| {
+        [(format!("{} p50", label(name)), number(name, d.p50)), (format!("{} p99", label(name)), number(name, d.p99))]
+    });
     html! {
         <section class="panel metrics" aria-labelledby="metrics-heading" data-testid="metrics">
             <h2 id="metrics-heading">{"Metrics"}</h2>
@@ -33,7 +52,23 @@ pub fn MetricsPanel(props: &MetricsProps) -> Html {
                 { for rows.iter().map(|(name, value, help)| html! {
                     <div title={*help}><dt>{ *name }</dt><dd>{ value }</dd></div>
                 }) }
+                { for own.chain(spread).map(|(name, value)| html! {
+                    <div><dt>{ name }</dt><dd>{ value }</dd></div>
+                }) }
             </dl>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_protocols_metric_reads_as_words_with_its_unit() {
+        assert_eq!(label("leader_changes"), "Leader changes");
+        assert_eq!((label("leaderless_ms"), number("leaderless_ms", 1250.0)), ("Leaderless".into(), "1250 ms".into()));
+        assert_eq!(number("messages_per_committed", 12.345), "12.3");
+        assert_eq!(number("committed", 40.0), "40");
     }
 }

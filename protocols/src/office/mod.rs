@@ -41,7 +41,7 @@ use crate::sim::protocol::{Protocol, Request, Start};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{ClientAction, Scenario, ScenarioError};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
-use crate::sim::view::{Accent, Item, ItemState, NodeView};
+use crate::sim::view::{Accent, Item, ItemState, NodeView, count};
 
 use branch::{Branch, Role, Vault};
 use msg::Msg;
@@ -229,8 +229,7 @@ impl Protocol for Office {
             _ => {}
         }
         if !node.waiting.is_empty() {
-            let waiting = node.waiting.len();
-            facts.push(if waiting == 1 { "1 parent waiting".into() } else { format!("{waiting} parents waiting") });
+            facts.push(format!("{} waiting", count(node.waiting.len(), "parent", "parents")));
         }
         const SHOWN: usize = 8;
         let book = &node.vault.book;

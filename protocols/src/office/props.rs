@@ -9,6 +9,7 @@ use crate::sim::any::PropertyInfo;
 use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time};
+use crate::sim::view::count;
 use crate::sim::workload::ClientEventKind;
 
 use super::Office;
@@ -156,15 +157,15 @@ impl Ledger {
             let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
             if holders < self.majority && self.reported_lost.insert(at) {
-                let vaults = if holders == 1 { "vault" } else { "vaults" };
                 let lost: Vec<NodeId> =
                     (0..branches.len()).filter(|&b| branches[b].vault.book.get(at) != Some(entry)).collect();
                 found.violated_at(
                     &ISSUED_SURVIVES,
                     format!(
-                        "#{} (r{}) is now in only {holders} {vaults}; a minority crash could lose it",
+                        "#{} (r{}) is now in only {}; a minority crash could lose it",
                         at + 1,
-                        entry.request
+                        entry.request,
+                        count(holders, "vault", "vaults")
                     ),
                     lost,
                 );
@@ -262,7 +263,7 @@ impl Monitor<Office> for Ledger {
         }
     }
 
-    fn metrics(&self) -> Vec<(&'static str, f64)> {
+    fn metrics(&self, _: u64) -> Vec<(&'static str, f64)> {
         vec![("issued", self.issued.len() as f64), ("told", self.told_count as f64)]
     }
 

@@ -31,7 +31,7 @@ use crate::sim::protocol::{Facts, Protocol, Request, Start};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{Action, ClientAction, Scenario, ScenarioError};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
-use crate::sim::view::{Accent, Item, ItemState, NodeView};
+use crate::sim::view::{Accent, Item, ItemState, NodeView, count};
 
 use kv::Reply;
 use msg::{Key, Msg, Servers};
@@ -378,7 +378,7 @@ impl Protocol for Raft {
         if let Role::Leader(leader) = &node.role
             && !leader.clients.is_empty()
         {
-            facts.push(format!("{} waiting", leader.clients.len()));
+            facts.push(format!("{} waiting", count(leader.clients.len(), "client", "clients")));
         }
         if node.config != self.initial {
             facts.push(format!("config {}", node.config));

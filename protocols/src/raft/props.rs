@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::sim::any::PropertyInfo;
+use crate::sim::any::{Distribution, PropertyInfo};
 use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, StepView};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
@@ -383,19 +383,6 @@ impl Judge {
             }
         }
     }
-
-    fn quantile(&self, q: f64) -> f64 {
-        let total: u64 = self.commit_latency.values().sum();
-        let rank = ((q * total as f64).ceil() as u64).clamp(1, total.max(1));
-        let mut seen = 0;
-        self.commit_latency
-            .iter()
-            .find_map(|(&latency, &n)| {
-                seen += n;
-                (seen >= rank).then_some(latency as f64)
-            })
-            .unwrap_or(0.0)
-    }
 }
 
 impl Monitor<Raft> for Judge {
@@ -450,14 +437,18 @@ impl Monitor<Raft> for Judge {
         }
     }
 
-    fn metrics(&self) -> Vec<(&'static str, f64)> {
+    fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {
+        let committed = self.applied.len() as f64;
         vec![
-            ("committed", self.applied.len() as f64),
+            ("committed", committed),
             ("elections", self.elections as f64),
             ("leader_changes", self.leaders as f64),
             ("leaderless_ms", self.leaderless_ms as f64),
-            ("commit_latency_ms_p50", self.quantile(0.5)),
-            ("commit_latency_ms_p99", self.quantile(0.99)),
+            ("messages_per_committed", if committed == 0.0 { 0.0 } else { messages as f64 / committed }),
         ]
+    }
+
+    fn distributions(&self) -> Vec<(&'static str, Distribution)> {
+        vec![("commit_latency_ms", Distribution::of_counts(&self.commit_latency))]
     }
 }

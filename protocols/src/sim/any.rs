@@ -305,6 +305,40 @@ pub struct Metrics {
     pub messages_per_confirmed: f64,
     #[serde(flatten)]
     pub protocol: BTreeMap<&'static str, f64>,
+    #[serde(flatten)]
+    pub distributions: BTreeMap<&'static str, Distribution>,
+}
+
+/// A protocol's distribution of some quantity (`commit_latency_ms`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Distribution {
+    pub p50: f64,
+    pub p99: f64,
+    pub mean: f64,
+}
+
+impl Distribution {
+    /// The distribution of values given as counts per value (nearest-rank
+    /// quantiles); all zero when there are none.
+    pub fn of_counts(counts: &BTreeMap<Time, u64>) -> Distribution {
+        let total: u64 = counts.values().sum();
+        if total == 0 {
+            return Distribution::default();
+        }
+        let quantile = |q| nearest_rank(counts, total, q).unwrap_or_default() as f64;
+        let sum: f64 = counts.iter().map(|(&v, &n)| v as f64 * n as f64).sum();
+        Distribution { p50: quantile(0.5), p99: quantile(0.99), mean: sum / total as f64 }
+    }
+}
+
+/// The `q`-quantile (0..=1, nearest rank) of `total` values given as counts per value.
+pub fn nearest_rank(counts: &BTreeMap<Time, u64>, total: u64, q: f64) -> Option<Time> {
+    let rank = ((q * total as f64).ceil() as u64).clamp(1, total.max(1));
+    let mut seen = 0;
+    counts.iter().find_map(|(&value, &n)| {
+        seen += n;
+        (seen >= rank).then_some(value)
+    })
 }
 
 /// Latency from a request's first attempt to its answer, in virtual ms.

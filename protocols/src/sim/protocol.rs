@@ -12,7 +12,7 @@
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use super::any::{ClientActionInfo, PropertyInfo, PropertyKind, ProtocolInfo};
+use super::any::{ClientActionInfo, Distribution, PropertyInfo, PropertyKind, ProtocolInfo};
 use super::ctx::Ctx;
 use super::net::Network;
 use super::params::Params;
@@ -260,8 +260,15 @@ pub trait Monitor<P: Protocol>: Clone + Debug {
     fn check(&mut self, protocol: &P, step: &StepView<P>, found: &mut Findings);
     /// Judges `eventually` properties as if the run ended now.
     fn judge_end(&self, protocol: &P, end: &EndState, found: &mut Findings);
-    /// The protocol's own numbers (`elections`, `committed`, …), read at any step.
-    fn metrics(&self) -> Vec<(&'static str, f64)> {
+    /// The protocol's own numbers (`elections`, `committed`, …), read at any
+    /// step, given how many messages the nodes have sent (for ratios such as
+    /// `messages_per_committed`).
+    fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {
+        let _ = messages;
+        Vec::new()
+    }
+    /// The protocol's distributions (`commit_latency_ms`), as `{p50, p99, mean}`.
+    fn distributions(&self) -> Vec<(&'static str, Distribution)> {
         Vec::new()
     }
 }

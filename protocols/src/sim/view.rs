@@ -9,6 +9,11 @@ use serde::Serialize;
 use super::scenario::NetworkSettings;
 use super::time::NodeId;
 
+/// A count in English: "1 parent", "3 parents" (`plural` for every count but 1).
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// How strongly a node stands out: neutral tones the UI maps to theme
 /// colours. Each protocol says which of its roles gets which (a leader or
 /// coordinator is usually `Primary`); the UI never reads a role from it.

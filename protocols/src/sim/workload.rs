@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::any::{FieldKind, Latency, Metrics};
+use super::any::{FieldKind, Latency, Metrics, nearest_rank};
 use super::protocol::{Protocol, Request};
 use super::rng::Stream;
 use super::scenario::{ClientAction, WorkloadSettings};
@@ -124,12 +124,7 @@ impl Latencies {
 
     /// The `q`-quantile (0..=1), nearest-rank.
     fn quantile(&self, q: f64) -> Option<Time> {
-        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total.max(1));
-        let mut seen = 0;
-        self.counts.iter().find_map(|(&latency, &n)| {
-            seen += n;
-            (seen >= rank).then_some(latency)
-        })
+        nearest_rank(&self.counts, self.total, q)
     }
 }
 
@@ -280,6 +275,7 @@ impl<Op: Clone> Workload<Op> {
             messages,
             messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
             protocol: BTreeMap::new(),
+            distributions: BTreeMap::new(),
         }
     }
 }

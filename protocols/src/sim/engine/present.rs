@@ -300,7 +300,8 @@ impl<P: Protocol> AnySim for Sim<P> {
 
     fn metrics(&self) -> Metrics {
         let mut m = self.world.workload.metrics(self.world.messages_sent);
-        m.protocol = self.world.monitor.metrics().into_iter().collect();
+        m.protocol = self.world.monitor.metrics(self.world.messages_sent).into_iter().collect();
+        m.distributions = self.world.monitor.distributions().into_iter().collect();
         m
     }
 

@@ -318,7 +318,7 @@ impl<P: Protocol> Recorder<P> {
         }
         let mut values = world.workload.counts();
         values.push(("messages", world.messages_sent as f64));
-        values.extend(world.monitor.metrics());
+        values.extend(world.monitor.metrics(world.messages_sent));
         let at = world.now / self.samples.every * self.samples.every;
         self.samples.push(at, values);
     }
