@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::any::{FieldKind, Latency, Metrics, nearest_rank};
+use super::any::{ClientActionInfo, FieldKind, Latency, Metrics, nearest_rank};
 use super::protocol::{Protocol, Request};
 use super::rng::Stream;
 use super::scenario::{ClientAction, WorkloadSettings};
@@ -16,15 +16,16 @@ use super::time::{NodeId, RequestId, Time};
 /// declared field present and of its kind, nothing else), then lets the
 /// protocol read it into an operation.
 pub fn check_client_action<P: Protocol>(protocol: &P, action: &ClientAction) -> Result<P::Op, String> {
-    let actions = protocol.client_actions();
+    check_fields(P::info().title, protocol.client_actions(), action)?;
+    protocol.parse_op(action)
+}
+
+/// The protocol-independent part of [`check_client_action`] (compiled once,
+/// not once per protocol).
+fn check_fields(title: &str, actions: &[ClientActionInfo], action: &ClientAction) -> Result<(), String> {
     let Some(info) = actions.iter().find(|a| a.name == action.name) else {
         let known: Vec<&str> = actions.iter().map(|a| a.name).collect();
-        return Err(format!(
-            "{} has no client action `{}` (it has: {})",
-            P::info().title,
-            action.name,
-            known.join(", ")
-        ));
+        return Err(format!("{title} has no client action `{}` (it has: {})", action.name, known.join(", ")));
     };
     for key in action.params.keys() {
         if !info.fields.iter().any(|f| f.name == key) {
@@ -52,7 +53,7 @@ pub fn check_client_action<P: Protocol>(protocol: &P, action: &ClientAction) -> 
             return Err(format!("`{}`.{} must be {want}, not {value}", info.name, field.name));
         }
     }
-    protocol.parse_op(action)
+    Ok(())
 }
 
 /// Something a client saw: the history properties are judged on.

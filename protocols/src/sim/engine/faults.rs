@@ -12,6 +12,7 @@ use super::super::protocol::{Facts, Protocol, Start};
 use super::super::scenario::{Action, Fault, FaultKind, Scenario};
 use super::super::view::Liveness;
 use super::super::workload::check_client_action;
+use super::step::Call;
 use super::{Event, Sim};
 
 /// The bit for a kind of fault in `World::faults_seen`.
@@ -77,7 +78,7 @@ impl<P: Protocol> Sim<P> {
                 }
                 self.world.slots[node].liveness = Liveness::Up;
                 self.log_line(node, "restarted");
-                self.run_handler(node, |p, n, ctx| p.on_start(n, ctx, Start::Restart));
+                self.run_handler(node, Call::Start(Start::Restart));
             }
             Fault::Pause { node } => {
                 if self.world.slots[node].liveness == Liveness::Up {

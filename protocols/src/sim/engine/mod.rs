@@ -18,7 +18,7 @@ mod rewind;
 mod step;
 mod tape;
 
-use super::any::Recording;
+use super::any::{ProtocolInfo, Recording};
 use super::fault::Slot;
 use super::net::Network;
 use super::params::Params;
@@ -32,6 +32,7 @@ use super::workload::{Workload, check_client_action};
 
 use record::Recorder;
 use rewind::Snapshots;
+use step::Call;
 
 /// Something scheduled on the event queue.
 #[derive(Clone, Debug)]
@@ -91,6 +92,22 @@ struct World<P: Protocol> {
     faults_seen: u32,
 }
 
+/// What every protocol checks before it is configured: the scenario's
+/// common fields, its variant, its parameters (with the variant's pins).
+fn admit(info: &ProtocolInfo, scenario: &Scenario) -> Result<Params, ScenarioError> {
+    scenario.validate_common()?;
+    let variant = info.variant(&scenario.variant).ok_or_else(|| {
+        let known: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
+        ScenarioError(format!(
+            "{} has no variant `{}` (choose one of: {})",
+            info.title,
+            scenario.variant,
+            known.join(", ")
+        ))
+    })?;
+    Params::read(info.params, variant.pins, &scenario.params).map_err(ScenarioError)
+}
+
 /// A simulation of protocol `P`.
 pub struct Sim<P: Protocol> {
     protocol: P,
@@ -118,18 +135,7 @@ impl<P: Protocol> Sim<P> {
     /// step. Checks the scenario first: what every protocol shares, the
     /// parameters against the declared list, then what `P` needs.
     pub fn with_recording(scenario: &Scenario, recording: Recording) -> Result<Sim<P>, ScenarioError> {
-        scenario.validate_common()?;
-        let info = P::info();
-        let variant = info.variant(&scenario.variant).ok_or_else(|| {
-            let known: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
-            ScenarioError(format!(
-                "{} has no variant `{}` (choose one of: {})",
-                info.title,
-                scenario.variant,
-                known.join(", ")
-            ))
-        })?;
-        let params = Params::read(info.params, variant.pins, &scenario.params).map_err(ScenarioError)?;
+        let params = admit(P::info(), scenario)?;
         let protocol = P::configure(scenario, &params)?;
         for (i, entry) in scenario.timeline.iter().enumerate() {
             if let Action::Client(c) = &entry.action {
@@ -181,7 +187,7 @@ impl<P: Protocol> Sim<P> {
         };
         sim.update_health();
         for id in 0..n {
-            sim.run_handler(id, |p, node, ctx| p.on_start(node, ctx, Start::First));
+            sim.run_handler(id, Call::Start(Start::First));
         }
         sim.schedule_arrival();
         sim.touched = (0..n).collect();

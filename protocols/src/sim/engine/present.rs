@@ -76,50 +76,12 @@ impl<P: Protocol> Sim<P> {
 
     /// A structured event as one line of text.
     fn row(&self, event: SimEvent) -> TraceRow {
-        let noun = P::info().client_noun;
-        let marked = |label: String, duplicate: bool| if duplicate { format!("{label} (duplicate)") } else { label };
         // A send carries its label; a receipt or a drop looks its message up.
         let label = |id: MsgId| match self.rec.message(id) {
             Some(m) => marked(self.protocol.label(&m.msg), m.duplicate),
             None => format!("message {id}"),
         };
-        let (node, kind, text) = match event.what {
-            EventKind::Send { from, to, fate, duplicate, label: l, .. } => {
-                let doom =
-                    if fate == Fate::Delivered { String::new() } else { format!(" — will be {}", fate_words(fate)) };
-                let text = format!("{} → {}: {}{doom}", self.name(from), self.name(to), marked(l, duplicate));
-                (Some(from), TraceKind::Send, text)
-            }
-            EventKind::Receive { msg, from, to } => {
-                (Some(to), TraceKind::Deliver, format!("{} ← {}: {}", self.name(to), self.name(from), label(msg)))
-            }
-            EventKind::Drop { msg, from, to, fate } => {
-                let l = label(msg);
-                let text = format!("{l} {} → {} {}", self.name(from), self.name(to), fate_words(fate));
-                (Some(to), TraceKind::Drop, text)
-            }
-            EventKind::Timer { node, timer } => {
-                (Some(node), TraceKind::Timer, format!("{}: {timer} timer fires", self.name(node)))
-            }
-            EventKind::Fault { fault } => (None, TraceKind::Fault, fault.describe(&|n| self.name(n))),
-            EventKind::Invoke { request, node, attempt } => {
-                let (who, at) = (format!("{noun} r{request}"), self.name(node));
-                let text = if attempt == 1 {
-                    format!("{who} arrives at {at}")
-                } else {
-                    format!("{who} tries again at {at} (attempt {attempt})")
-                };
-                (Some(node), TraceKind::Client, text)
-            }
-            EventKind::Reply { request, node, text } => {
-                (Some(node), TraceKind::Client, format!("{} answers {noun} r{request}: {text}", self.name(node)))
-            }
-            EventKind::Refuse { request, node, reason } => {
-                (Some(node), TraceKind::Client, format!("{} turns {noun} r{request} away: {reason}", self.name(node)))
-            }
-            EventKind::Note { node, text } => (Some(node), TraceKind::Note, format!("{}: {text}", self.name(node))),
-        };
-        TraceRow { step: event.step, time_ms: event.time_ms, node, kind, text }
+        row(event, P::info().client_noun, &|n| self.name(n), &label)
     }
 
     /// The events of the trace lines shown, `[from, to)`, as far as they are kept.
@@ -136,6 +98,53 @@ impl<P: Protocol> Sim<P> {
             outstanding: self.world.workload.outstanding(),
         }
     }
+}
+
+/// A structured event as one line of text, given the client noun, node
+/// names and message labels (protocol-independent: compiled once).
+fn row(event: SimEvent, noun: &str, name: &dyn Fn(NodeId) -> String, label: &dyn Fn(MsgId) -> String) -> TraceRow {
+    let (node, kind, text) = match event.what {
+        EventKind::Send { from, to, fate, duplicate, label: l, .. } => {
+            let doom =
+                if fate == Fate::Delivered { String::new() } else { format!(" — will be {}", fate_words(fate)) };
+            let text = format!("{} → {}: {}{doom}", name(from), name(to), marked(l, duplicate));
+            (Some(from), TraceKind::Send, text)
+        }
+        EventKind::Receive { msg, from, to } => {
+            (Some(to), TraceKind::Deliver, format!("{} ← {}: {}", name(to), name(from), label(msg)))
+        }
+        EventKind::Drop { msg, from, to, fate } => {
+            let l = label(msg);
+            let text = format!("{l} {} → {} {}", name(from), name(to), fate_words(fate));
+            (Some(to), TraceKind::Drop, text)
+        }
+        EventKind::Timer { node, timer } => {
+            (Some(node), TraceKind::Timer, format!("{}: {timer} timer fires", name(node)))
+        }
+        EventKind::Fault { fault } => (None, TraceKind::Fault, fault.describe(&|n| name(n))),
+        EventKind::Invoke { request, node, attempt } => {
+            let (who, at) = (format!("{noun} r{request}"), name(node));
+            let text = if attempt == 1 {
+                format!("{who} arrives at {at}")
+            } else {
+                format!("{who} tries again at {at} (attempt {attempt})")
+            };
+            (Some(node), TraceKind::Client, text)
+        }
+        EventKind::Reply { request, node, text } => {
+            (Some(node), TraceKind::Client, format!("{} answers {noun} r{request}: {text}", name(node)))
+        }
+        EventKind::Refuse { request, node, reason } => {
+            (Some(node), TraceKind::Client, format!("{} turns {noun} r{request} away: {reason}", name(node)))
+        }
+        EventKind::Note { node, text } => (Some(node), TraceKind::Note, format!("{}: {text}", name(node))),
+    };
+    TraceRow { step: event.step, time_ms: event.time_ms, node, kind, text }
+}
+
+/// A message label, marked if the copy is a duplicate.
+fn marked(label: String, duplicate: bool) -> String {
+    if duplicate { format!("{label} (duplicate)") } else { label }
 }
 
 impl<P: Protocol> AnySim for Sim<P> {

@@ -6,7 +6,7 @@ use super::super::any::{PropertyKind, Recording, Violation};
 use super::super::ctx::{Ctx, Delay, Effect};
 use super::super::fault::Held;
 use super::super::net::Flight;
-use super::super::protocol::{Findings, Monitor, Protocol, Request, StepView};
+use super::super::protocol::{Findings, Monitor, Protocol, Request, Start, StepView};
 use super::super::time::{NodeId, Time, later};
 use super::super::trace::InFlight;
 use super::super::view::{Fate, Liveness};
@@ -16,6 +16,14 @@ use super::{Event, Sim, World};
 /// How long a client takes to follow a hint to another node.
 const HINT_MS: Time = 1;
 
+/// Which handler a node runs.
+pub(super) enum Call<P: Protocol> {
+    Start(Start),
+    Message { from: NodeId, msg: P::Msg },
+    Timer(P::Timer),
+    Request(Request<P::Op>),
+}
+
 /// Violations kept; a broken variant can violate on almost every step.
 const MAX_VIOLATIONS: usize = 500;
 
@@ -23,7 +31,9 @@ impl<P: Protocol> Sim<P> {
     // ----- handlers and their effects --------------------------------------
 
     /// Runs one handler on a live node and carries out what it asked for.
-    pub(super) fn run_handler(&mut self, id: NodeId, handler: impl FnOnce(&P, &mut P::Node, &mut Ctx<P>)) {
+    /// (One function for every handler, not one per closure: the engine is
+    /// compiled once per protocol, and each copy ships in the wasm.)
+    pub(super) fn run_handler(&mut self, id: NodeId, call: Call<P>) {
         if !self.touched.contains(&id) {
             self.touched.push(id);
         }
@@ -34,7 +44,13 @@ impl<P: Protocol> Sim<P> {
         let (mut effects, persist) = {
             let world = &mut self.world;
             let mut ctx = Ctx::new(id, local_now, n, &mut world.rng_protocol, buffer, keep_notes);
-            handler(&self.protocol, &mut world.nodes[id], &mut ctx);
+            let (p, node) = (&self.protocol, &mut world.nodes[id]);
+            match call {
+                Call::Start(start) => p.on_start(node, &mut ctx, start),
+                Call::Message { from, msg } => p.on_message(node, &mut ctx, from, msg),
+                Call::Timer(timer) => p.on_timer(node, &mut ctx, timer),
+                Call::Request(request) => p.on_request(node, &mut ctx, request),
+            }
             ctx.into_effects()
         };
         // The disk is written before anything the handler sent can leave.
@@ -173,7 +189,7 @@ impl<P: Protocol> Sim<P> {
                 }
                 slot.disarm(&timer);
                 self.rec.timer(&self.world, node, &timer);
-                self.run_handler(node, |p, n, ctx| p.on_timer(n, ctx, timer));
+                self.run_handler(node, Call::Timer(timer));
             }
             Event::Arrival => {
                 let n = self.world.nodes.len();
@@ -229,7 +245,7 @@ impl<P: Protocol> Sim<P> {
     fn deliver(&mut self, copy: InFlight<P>) {
         self.rec.deliver(&self.world, &copy);
         let InFlight { from, to, msg, .. } = copy;
-        self.run_handler(to, |p, node, ctx| p.on_message(node, ctx, from, msg));
+        self.run_handler(to, Call::Message { from, msg });
     }
 
     pub(super) fn schedule_arrival(&mut self) {
@@ -261,7 +277,7 @@ impl<P: Protocol> Sim<P> {
     pub(super) fn present(&mut self, node: NodeId, request: Request<P::Op>) {
         let slot = &mut self.world.slots[node];
         match slot.liveness {
-            Liveness::Up => self.run_handler(node, |p, n, ctx| p.on_request(n, ctx, request)),
+            Liveness::Up => self.run_handler(node, Call::Request(request)),
             Liveness::Paused if slot.can_hold() => slot.held.push(Held::Request(request)),
             // Nobody is there to answer (or the paused node's buffer is
             // full); the client will time out and retry.
