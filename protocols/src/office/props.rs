@@ -268,21 +268,6 @@ impl Monitor<Office> for Ledger {
     }
 
     fn judge_end(&self, _: &Office, end: &EndState, found: &mut Found) {
-        let Some(since) = end.healthy_since else { return };
-        let starving: Vec<(RequestId, Time)> = end
-            .outstanding
-            .iter()
-            .copied()
-            .filter(|&(_, first_at)| first_at.max(since) + self.settle_ms + 20 * end.slowest_ms <= end.now)
-            .collect();
-        for (request, first_at) in starving.iter().take(3) {
-            let also = if starving.len() > 3 { format!(" ({} parents in all)", starving.len()) } else { String::new() };
-            found.violated(
-                &RETRYING_PARENT_SERVED,
-                format!(
-                    "parent r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and still has no number{also}"
-                ),
-            );
-        }
+        end.report_starving(self.settle_ms, &RETRYING_PARENT_SERVED, ("parent", "still has no number"), found);
     }
 }

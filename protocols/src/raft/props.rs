@@ -419,22 +419,7 @@ impl Monitor<Raft> for Judge {
     }
 
     fn judge_end(&self, _: &Raft, end: &EndState, found: &mut Findings) {
-        let Some(since) = end.healthy_since else { return };
-        let starving: Vec<(RequestId, Time)> = end
-            .outstanding
-            .iter()
-            .copied()
-            .filter(|&(_, first_at)| first_at.max(since) + self.settle_ms + 20 * end.slowest_ms <= end.now)
-            .collect();
-        for (request, first_at) in starving.iter().take(3) {
-            let also = if starving.len() > 3 { format!(" ({} clients in all)", starving.len()) } else { String::new() };
-            found.violated(
-                &COMMITS_WHEN_HEALTHY,
-                format!(
-                    "client r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and is still unanswered{also}"
-                ),
-            );
-        }
+        end.report_starving(self.settle_ms, &COMMITS_WHEN_HEALTHY, ("client", "is still unanswered"), found);
     }
 
     fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {

@@ -196,6 +196,37 @@ pub struct EndState {
     pub outstanding: Vec<(RequestId, Time)>,
 }
 
+impl EndState {
+    /// For a liveness property: reports under `property` the clients that
+    /// have waited through `settle_ms` of health (plus twenty of the slowest
+    /// one-way trips), three by name and the count of the rest. `noun` names
+    /// a client ("parent"), `lacks` what it is still without ("still has no number").
+    pub fn report_starving(
+        &self,
+        settle_ms: Time,
+        property: &'static PropertyInfo,
+        (noun, lacks): (&str, &str),
+        found: &mut Findings,
+    ) {
+        let Some(since) = self.healthy_since else { return };
+        let starving: Vec<(RequestId, Time)> = self
+            .outstanding
+            .iter()
+            .copied()
+            .filter(|&(_, first_at)| first_at.max(since) + settle_ms + 20 * self.slowest_ms <= self.now)
+            .collect();
+        for (request, first_at) in starving.iter().take(3) {
+            let also = if starving.len() > 3 { format!(" ({} {noun}s in all)", starving.len()) } else { String::new() };
+            found.violated(
+                property,
+                format!(
+                    "{noun} r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and {lacks}{also}"
+                ),
+            );
+        }
+    }
+}
+
 /// What one step may have changed, as the monitor sees it.
 pub struct StepView<'a, P: Protocol> {
     /// Every node (crashed ones hold only what they had persisted).
