@@ -137,6 +137,11 @@ pub fn presets() -> Vec<Preset> {
             include_str!("../scenarios/raft-pre-vote.json"),
         ),
         preset(
+            "raft-lease-drift",
+            "Lease reads assume clocks drift at most 1%. The leader's clock runs at half speed; cut off with one follower, it still believes its lease holds after the majority has elected a new leader and changed x, and answers a get with the old value: the known limit of lease reads.",
+            include_str!("../scenarios/raft-lease-drift.json"),
+        ),
+        preset(
             "raft-membership",
             "Three servers start the cluster; two are added one at a time, then the leader removes itself and steps down once its removal is committed.",
             include_str!("../scenarios/raft-membership.json"),

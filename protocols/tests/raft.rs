@@ -11,18 +11,18 @@ use quorum_protocols::build_with;
 use quorum_protocols::raft::Raft;
 use quorum_protocols::raft::msg::Command;
 use quorum_protocols::raft::props::{
-    APPLIED_ONCE, ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LINEARIZABLE_READS, LOG_MATCHING,
-    STATE_MACHINE_SAFETY,
+    APPLIED_ONCE, ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LEASE_READS, LINEARIZABLE_READS,
+    LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
 use quorum_protocols::sim::any::{AnySim, Recording};
 use quorum_protocols::sim::engine::Sim;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, Scenario, TimelineEntry};
 use serde_json::{Map, Value, json};
 
-/// Every combination of Raft's switches and both ways of reading.
+/// Every combination of Raft's switches and every way of reading.
 fn params() -> impl Strategy<Value = Map<String, Value>> + Clone {
-    (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(pre_vote, check_quorum, fast, index)| {
-        let reads = if index { "read_index" } else { "log" };
+    let reads = proptest::sample::select(&["log", "read_index", "lease"][..]);
+    (any::<bool>(), any::<bool>(), any::<bool>(), reads).prop_map(|(pre_vote, check_quorum, fast, reads)| {
         let v = json!({"pre_vote": pre_vote, "check_quorum": check_quorum, "fast_backtrack": fast, "reads": reads});
         v.as_object().cloned().unwrap_or_default()
     })
@@ -66,8 +66,8 @@ proptest! {
 /// millisecond: after any event, with small odds, a random server crashes
 /// (and comes back a moment later) or the network splits or heals. Faults
 /// then land where things happen: just after a vote, an append, an
-/// election. Each seed also draws the odds themselves and the client rate
-/// (swarm testing: rare combinations come up). Returns the scenario the run
+/// election. Each seed also draws the odds themselves, the client rate and
+/// the way reads are served (swarm testing: rare combinations come up). Returns the scenario the run
 /// became (its timeline holds every fault) and the properties it broke.
 fn event_storm(variant: &str, seed: u64) -> (Scenario, Vec<&'static str>) {
     let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -79,9 +79,12 @@ fn event_storm(variant: &str, seed: u64) -> (Scenario, Vec<&'static str>) {
     };
     let rate = [0.2, 1.0, 5.0][draw(3) as usize];
     let (crash_odds, split_odds, max_down) = (1 + draw(30), 1 + draw(8), 100 + draw(1_500));
+    let nodes = 3 + 2 * draw(2);
+    let reads = ["log", "read_index", "lease"][draw(3) as usize];
     let json = json!({
-        "version": 1, "protocol": "raft", "variant": variant, "nodes": 3 + 2 * draw(2), "seed": seed,
-        "network": {"latency_ms": [5, 60]}, "workload": {"rate_per_s": rate}, "until_ms": 20_000,
+        "version": 1, "protocol": "raft", "variant": variant, "nodes": nodes, "seed": seed,
+        "params": {"reads": reads}, "network": {"latency_ms": [5, 60]}, "workload": {"rate_per_s": rate},
+        "until_ms": 20_000,
     });
     let scenario = Scenario::from_json(&json.to_string()).expect("a valid scenario");
     let nodes = scenario.nodes;
@@ -116,7 +119,7 @@ fn event_storm(variant: &str, seed: u64) -> (Scenario, Vec<&'static str>) {
 }
 
 /// The safety properties: what no fault may break.
-const SAFETY: [&str; 7] = [
+const SAFETY: [&str; 8] = [
     ELECTION_SAFETY.name,
     LEADER_APPEND_ONLY.name,
     LOG_MATCHING.name,
@@ -124,6 +127,7 @@ const SAFETY: [&str; 7] = [
     STATE_MACHINE_SAFETY.name,
     APPLIED_ONCE.name,
     LINEARIZABLE_READS.name,
+    LEASE_READS.name,
 ];
 
 #[test]
@@ -285,4 +289,16 @@ fn each_broken_variant_preset_breaks_its_property_and_correct_raft_does_not() {
         scenario.variant = "correct".into();
         assert_eq!(outcome(&scenario), vec![], "{id} with the correct variant");
     }
+}
+
+#[test]
+fn a_slow_clock_breaks_lease_reads_as_a_known_limit() {
+    let scenario = preset("raft-lease-drift");
+    let violations = outcome(&scenario);
+    assert!(!violations.is_empty(), "the stale read is seen");
+    assert!(violations.iter().all(|v| v.invariant == LEASE_READS.name && v.known_limit), "{violations:#?}");
+    // With every clock true, the lease runs out before the majority can elect a new leader.
+    let mut steady = scenario;
+    steady.timeline.retain(|e| !matches!(e.action, Action::Fault(Fault::SetClock { .. })));
+    assert_eq!(outcome(&steady), vec![]);
 }

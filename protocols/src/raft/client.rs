@@ -47,7 +47,11 @@ impl Server {
                     ctx.reply(id, Reply::Value(self.kv.get(key)));
                     return;
                 }
-                (_, Reads::ReadIndex) => {
+                (_, Reads::Lease) if self.holds_lease(ctx) => {
+                    ctx.reply(id, Reply::Value(self.kv.get(key)));
+                    return;
+                }
+                (_, Reads::ReadIndex | Reads::Lease) => {
                     self.start_read(raft, ctx, PendingRead { request: id, key, read_index: 0, round: 0 });
                     return;
                 }
@@ -119,13 +123,21 @@ impl Server {
         Ok(())
     }
 
+    /// A lease read (dissertation §6.4.1) is served at once while the lease
+    /// holds and this leader has committed an entry of its term (so its
+    /// state machine is as recent as any committed write).
+    fn holds_lease(&mut self, ctx: &Ctx) -> bool {
+        let own_term_committed = self.term_at(self.commit_index) == self.current_term;
+        own_term_committed && self.leader().is_some_and(|l| ctx.now() < l.lease_until)
+    }
+
     /// Read index (§6.4): note the commit index, then confirm leadership
     /// with a fresh heartbeat round. A leader that has not yet committed an
     /// entry of its term does not know the latest commit index: it waits.
     fn start_read(&mut self, raft: &Raft, ctx: &mut Ctx, mut read: PendingRead) {
         read.read_index = self.commit_index;
+        self.next_round(ctx.now());
         let Some(leader) = self.leader() else { return };
-        leader.round += 1;
         read.round = leader.round;
         leader.reads.push(read);
         self.broadcast_append(raft, ctx);

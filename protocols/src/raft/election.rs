@@ -174,16 +174,18 @@ impl Server {
     fn become_leader(&mut self, raft: &Raft, ctx: &mut Ctx) {
         let n = ctx.nodes();
         let next = self.last_log_index() + 1;
-        self.role = Role::Leader(Leader {
+        self.role = Role::Leader(Box::new(Leader {
             next_index: vec![next; n],
             match_index: vec![0; n],
             probing: vec![true; n],
             heard_at: vec![ctx.now(); n],
             answered_round: vec![0; n],
             round: 0,
+            round_sent_at: vec![(0, ctx.now())],
+            lease_until: 0,
             clients: Default::default(),
             reads: Vec::new(),
-        });
+        }));
         self.leader_id = Some(self.id);
         ctx.note(format_args!("becomes leader for term {}", self.current_term));
         if raft.variant != Variant::CommitOldTerm {

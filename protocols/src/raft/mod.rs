@@ -72,7 +72,7 @@ static VARIANTS: [VariantInfo; 6] = [
     ),
 ];
 
-static PARAMS: [ParamInfo; 7] = [
+static PARAMS: [ParamInfo; 8] = [
     ParamInfo {
         name: "pre_vote",
         label: "Pre-vote",
@@ -94,8 +94,14 @@ static PARAMS: [ParamInfo; 7] = [
     ParamInfo {
         name: "reads",
         label: "Reads",
-        help: "log: a get is an entry in the log; read_index: the leader confirms it still leads with a heartbeat round",
-        kind: ParamKind::Choice { choices: &["log", "read_index"], default: "log" },
+        help: "log: a get is an entry in the log; read_index: the leader confirms it still leads with a heartbeat round; lease: the leader answers at once while a majority's recent answers promise no other leader yet",
+        kind: ParamKind::Choice { choices: &["log", "read_index", "lease"], default: "log" },
+    },
+    ParamInfo {
+        name: "max_drift_ppm",
+        label: "Clock drift bound (ppm)",
+        help: "How fast or slow any clock may run, in millionths, that lease reads assume: a lease is the election timeout shortened by twice this",
+        kind: ParamKind::Int { min: 0, max: 200_000, default: 10_000 },
     },
     ParamInfo {
         name: "election_timeout_ms",
@@ -160,6 +166,9 @@ pub enum Reads {
     Log,
     /// By read index (dissertation §6.4).
     ReadIndex,
+    /// From the leader's state while its lease holds (dissertation §6.4.1),
+    /// else by read index.
+    Lease,
 }
 
 /// Raft's clocks, in virtual ms.
@@ -203,6 +212,10 @@ pub struct Raft {
     pub check_quorum: bool,
     pub fast_backtrack: bool,
     pub reads: Reads,
+    /// How long a lease lasts after the heartbeat round a majority answered
+    /// was sent: the shortest election timeout, less what clocks drifting
+    /// within `max_drift_ppm` could take off it.
+    pub lease_ms: Time,
     /// The configuration every server starts with.
     pub initial: Servers,
     /// Whether the scenario changes the membership (then "healthy" asks for everyone).
@@ -265,11 +278,16 @@ impl Protocol for Raft {
             nodes: n,
             variant: variant(&scenario.variant),
             settle_ms: 2 * timing.election_ms[1] + 2 * scenario.workload.retry_after_ms,
+            lease_ms: timing.election_ms[0] * (1_000_000 - 2 * params.int("max_drift_ppm") as Time) / 1_000_000,
             timing,
             pre_vote: params.bool("pre_vote"),
             check_quorum: params.bool("check_quorum"),
             fast_backtrack: params.bool("fast_backtrack"),
-            reads: if params.choice("reads") == "read_index" { Reads::ReadIndex } else { Reads::Log },
+            reads: match params.choice("reads") {
+                "read_index" => Reads::ReadIndex,
+                "lease" => Reads::Lease,
+                _ => Reads::Log,
+            },
             initial: Servers::first(if members == 0 { n } else { members }),
             changes_membership,
         })
@@ -305,8 +323,14 @@ impl Protocol for Raft {
     }
 
     /// Figure 2: "When servers start up, they begin as followers"; after a
-    /// crash, with only what was persisted.
-    fn on_start(&self, node: &mut Server, ctx: &mut Ctx, _: Start) {
+    /// crash, with only what was persisted. With lease reads, a restarted
+    /// server waits an election timeout before it votes, as if it had just
+    /// heard from a leader: it may have promised a leader its lease before
+    /// the crash, and that promise was not on disk.
+    fn on_start(&self, node: &mut Server, ctx: &mut Ctx, start: Start) {
+        if start == Start::Restart && self.reads == Reads::Lease {
+            node.heard_leader_at = Some(ctx.now());
+        }
         node.become_follower(self, ctx);
     }
 

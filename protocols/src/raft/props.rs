@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 use crate::sim::any::{Distribution, PropertyInfo};
 use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, StepView};
+use crate::sim::scenario::FaultKind;
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 use crate::sim::workload::ClientEventKind;
 
 use super::kv::Reply;
 use super::msg::{Command, Entry, Key, Term};
 use super::server::{Role, Server};
-use super::{Op, Raft};
+use super::{Op, Raft, Reads};
 
 pub static ELECTION_SAFETY: PropertyInfo =
     PropertyInfo::always("election-safety", "At most one leader is elected in a term");
@@ -34,13 +35,18 @@ pub static LINEARIZABLE_READS: PropertyInfo = PropertyInfo::always(
     "linearizable-reads",
     "A get returns the value of the latest put committed before it began, or of one committed while it waited",
 );
+pub static LEASE_READS: PropertyInfo = PropertyInfo::always(
+    "lease-reads",
+    "With lease reads, a get still returns the latest committed value, as long as clocks drift within the bound",
+)
+.limited_whenever(&[FaultKind::Clock]);
 pub static COMMITS_WHEN_HEALTHY: PropertyInfo = PropertyInfo::eventually(
     "commits-when-healthy",
     "A client that keeps retrying while a majority is up and connected is answered",
 );
 pub static LEADER_ELECTED: PropertyInfo = PropertyInfo::sometimes("leader-elected", "A leader is elected");
 
-pub static PROPERTIES: [&PropertyInfo; 9] = [
+pub static PROPERTIES: [&PropertyInfo; 10] = [
     &ELECTION_SAFETY,
     &LEADER_APPEND_ONLY,
     &LOG_MATCHING,
@@ -48,6 +54,7 @@ pub static PROPERTIES: [&PropertyInfo; 9] = [
     &STATE_MACHINE_SAFETY,
     &APPLIED_ONCE,
     &LINEARIZABLE_READS,
+    &LEASE_READS,
     &COMMITS_WHEN_HEALTHY,
     &LEADER_ELECTED,
 ];
@@ -333,8 +340,9 @@ impl Judge {
 
     /// A get's answer must be the value after some prefix of the puts that
     /// took effect: at least every put applied before the get began, at
-    /// most every put applied by the time it was answered.
-    fn check_read(&self, request: RequestId, node: NodeId, value: Option<i64>, found: &mut Findings) {
+    /// most every put applied by the time it was answered. With lease reads
+    /// this rests on clocks, and is judged as `lease-reads`.
+    fn check_read(&self, raft: &Raft, request: RequestId, node: NodeId, value: Option<i64>, found: &mut Findings) {
         let facts = self.facts(request);
         let Some(key) = facts.get_key else { return };
         let empty = Log::new();
@@ -345,8 +353,9 @@ impl Judge {
             return;
         }
         let show = |v: Option<i64>| v.map_or("no value".into(), |v| v.to_string());
+        let property = if raft.reads == Reads::Lease { &LEASE_READS } else { &LINEARIZABLE_READS };
         found.violated_at(
-            &LINEARIZABLE_READS,
+            property,
             format!(
                 "get {key} (r{request}) began at {} ms and was answered {} by {}, but {key} was already {} then",
                 facts.asked_at,
@@ -358,7 +367,7 @@ impl Judge {
         );
     }
 
-    fn on_client_events(&mut self, step: &StepView<Raft>, found: &mut Findings) {
+    fn on_client_events(&mut self, raft: &Raft, step: &StepView<Raft>, found: &mut Findings) {
         for e in step.events {
             match &e.kind {
                 ClientEventKind::Invoked { attempt: 1, op } => {
@@ -375,7 +384,7 @@ impl Judge {
                         continue;
                     }
                     if let Reply::Value(value) = reply {
-                        self.check_read(e.request, e.node, *value, found);
+                        self.check_read(raft, e.request, e.node, *value, found);
                     }
                     self.set_facts(e.request, RequestFacts { answered: true, ..facts });
                 }
@@ -396,7 +405,7 @@ impl Monitor<Raft> for Judge {
         }
     }
 
-    fn check(&mut self, _: &Raft, step: &StepView<Raft>, found: &mut Findings) {
+    fn check(&mut self, raft: &Raft, step: &StepView<Raft>, found: &mut Findings) {
         for &id in step.touched {
             let server = &step.nodes[id];
             self.check_log(id, server, found);
@@ -406,7 +415,7 @@ impl Monitor<Raft> for Judge {
             self.check_applied(id, step.nodes, step.now, found);
             self.check_journal(id, &step.nodes[id], found);
         }
-        self.on_client_events(step, found);
+        self.on_client_events(raft, step, found);
         let leaderless = !self.is_leader.contains(&true);
         match (leaderless, self.leaderless_since) {
             (true, None) => self.leaderless_since = Some(step.now),

@@ -6,7 +6,7 @@ use crate::sim::time::NodeId;
 
 use super::msg::{AppendEntries, Appended, Index, Msg, Term};
 use super::server::{Ctx, Role, Server};
-use super::{Raft, Timer, Variant};
+use super::{Raft, Reads, Timer, Variant};
 
 /// Most entries one AppendEntries carries: a follower far behind catches up
 /// in batches, and a dead one is not sent the whole log on every heartbeat.
@@ -49,11 +49,11 @@ impl Server {
     /// (§5.2). Each beat is a new round, which a read index waits for. A
     /// candidate's beat retries its RequestVotes.
     pub fn on_heartbeat(&mut self, raft: &Raft, ctx: &mut Ctx) {
-        let Some(leader) = self.leader() else {
+        if !self.is_leader() {
             self.retry_request_votes(raft, ctx);
             return;
-        };
-        leader.round += 1;
+        }
+        self.next_round(ctx.now());
         self.broadcast_append(raft, ctx);
         ctx.set_timer(Timer::Heartbeat, Delay::Fixed(raft.timing.heartbeat_ms));
     }
@@ -170,7 +170,25 @@ impl Server {
                 }
             }
         }
+        if raft.reads == Reads::Lease {
+            self.extend_lease(raft);
+        }
         self.serve_reads(ctx);
+    }
+
+    /// Dissertation §6.4.1: once a majority (this leader included) has
+    /// answered a heartbeat round, no server of that majority votes for
+    /// another candidate until an election timeout after it received it, so
+    /// no other leader exists until then. Measured from when the round was
+    /// sent, and shortened for clock drift (`Raft::lease_ms`).
+    fn extend_lease(&mut self, raft: &Raft) {
+        let (id, config) = (self.id, self.config);
+        let Some(leader) = self.leader() else { return };
+        let answered = config.iter().map(|s| if s == id { leader.round } else { leader.answered_round[s] });
+        let round = reached_by_quorum(answered.map(|r| r as usize), config.len() / 2 + 1) as u64;
+        if let Some(&(_, sent_at)) = leader.round_sent_at.iter().find(|(r, _)| *r == round) {
+            leader.lease_until = leader.lease_until.max(sent_at + raft.lease_ms);
+        }
     }
 
     /// The leader's side of backtracking: with a conflicting term it holds

@@ -15,6 +15,9 @@ use super::{Raft, Timer, Variant};
 
 pub type Ctx<'a> = crate::sim::ctx::Ctx<'a, Raft>;
 
+/// Heartbeat rounds whose sending time a leader keeps for its lease.
+const ROUNDS_KEPT: usize = 16;
+
 /// What a server keeps on stable storage (Figure 2, "Persistent state on
 /// all servers"), as it was last written.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -34,7 +37,7 @@ pub enum Role {
     Candidate {
         votes: Servers,
     },
-    Leader(Leader),
+    Leader(Box<Leader>),
 }
 
 /// Figure 2, "Volatile state on leaders", and what a leader waits for.
@@ -50,9 +53,14 @@ pub struct Leader {
     pub probing: Vec<bool>,
     /// When each server last answered this leader (check-quorum).
     pub heard_at: Vec<Time>,
-    /// The heartbeat round each server last answered (read index).
+    /// The heartbeat round each server last answered (read index, lease).
     pub answered_round: Vec<u64>,
     pub round: u64,
+    /// When the latest rounds were sent (this leader's clock), newest last.
+    pub round_sent_at: Vec<(u64, Time)>,
+    /// Until when (this leader's clock) no other leader can have been
+    /// elected, if clocks drift within bounds: lease reads are served before it.
+    pub lease_until: Time,
     /// Clients waiting here for their entry to be applied.
     pub clients: BTreeSet<RequestId>,
     /// Reads waiting for a read index to be confirmed and applied.
@@ -229,6 +237,17 @@ impl Server {
     pub fn arm_election(&self, raft: &Raft, ctx: &mut Ctx) {
         let [lo, hi] = raft.timing.election_ms;
         ctx.set_timer(Timer::Election, Delay::Between(lo, hi));
+    }
+
+    /// Starts heartbeat round `round + 1`, noting when it leaves.
+    pub fn next_round(&mut self, now: Time) {
+        if let Some(leader) = self.leader() {
+            leader.round += 1;
+            leader.round_sent_at.push((leader.round, now));
+            if leader.round_sent_at.len() > ROUNDS_KEPT {
+                leader.round_sent_at.remove(0);
+            }
+        }
     }
 
     /// "All servers: if commitIndex > lastApplied: increment lastApplied,

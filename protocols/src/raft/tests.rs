@@ -303,3 +303,21 @@ fn stale_read_answers_from_the_leaders_own_state() {
     let did = on(&mut s, 0, |s, ctx| s.on_request(&r, ctx, get));
     assert_eq!(did.replies(), vec![Reply::Value(Some(7))], "at once, confirming nothing");
 }
+
+#[test]
+fn dissertation_6_4_1_a_lease_read_is_answered_at_once_only_while_the_lease_holds() {
+    let r = raft("correct", r#"{"reads":"lease","max_drift_ppm":0}"#);
+    let mut s = server(&r, 0, 1, &[]);
+    lead(&r, &mut s);
+    s.commit_index = s.last_log_index(); // the no-op has committed
+    // Follower 1 answers round 0, sent when the leader took office at 0 ms.
+    let reply =
+        Appended { term: s.current_term, success: true, match_index: 1, conflict_term: 0, prev_log_index: 0, round: 0 };
+    on(&mut s, 5, |s, ctx| s.on_appended(&r, ctx, 1, reply));
+    let get = |id| Request { id, attempt: 1, op: Op::Get { key: Key::new("x").unwrap() } };
+    let soon = on(&mut s, r.lease_ms - 1, |s, ctx| s.on_request(&r, ctx, get(7)));
+    assert_eq!(soon.replies(), vec![Reply::Value(None)], "within the lease: at once");
+    let late = on(&mut s, r.lease_ms, |s, ctx| s.on_request(&r, ctx, get(8)));
+    assert!(late.replies().is_empty(), "after it: a read index round first");
+    assert_eq!(r.lease_ms, r.timing.election_ms[0], "no drift allowed, the whole timeout");
+}

@@ -36,24 +36,34 @@ pub struct PropertyInfo {
     /// under a partition): a failure with only these present is a known
     /// limit, shown as the lesson it is, not a bug.
     pub known_limits: &'static [FaultKind],
+    /// Whether the limit holds whenever one of `known_limits` happened,
+    /// whatever else did (clock drift breaks lease reads, but only a
+    /// partition or a crash lets it show), rather than only when nothing else did.
+    pub limit_whenever: bool,
 }
 
 impl PropertyInfo {
     pub const fn always(name: &'static str, rule: &'static str) -> PropertyInfo {
-        PropertyInfo { name, rule, kind: PropertyKind::Always, known_limits: &[] }
+        PropertyInfo { name, rule, kind: PropertyKind::Always, known_limits: &[], limit_whenever: false }
     }
 
     pub const fn eventually(name: &'static str, rule: &'static str) -> PropertyInfo {
-        PropertyInfo { name, rule, kind: PropertyKind::Eventually, known_limits: &[] }
+        PropertyInfo { name, rule, kind: PropertyKind::Eventually, known_limits: &[], limit_whenever: false }
     }
 
     pub const fn sometimes(name: &'static str, rule: &'static str) -> PropertyInfo {
-        PropertyInfo { name, rule, kind: PropertyKind::Sometimes, known_limits: &[] }
+        PropertyInfo { name, rule, kind: PropertyKind::Sometimes, known_limits: &[], limit_whenever: false }
     }
 
     /// The same property, failing by design under `faults`.
     pub const fn limited_by(self, faults: &'static [FaultKind]) -> PropertyInfo {
         PropertyInfo { known_limits: faults, ..self }
+    }
+
+    /// The same property, failing by design whenever one of `faults`
+    /// happened, even together with others.
+    pub const fn limited_whenever(self, faults: &'static [FaultKind]) -> PropertyInfo {
+        PropertyInfo { known_limits: faults, limit_whenever: true, ..self }
     }
 }
 

@@ -21,10 +21,11 @@ pub(super) fn fault_bit(kind: FaultKind) -> u32 {
 }
 
 /// Whether a property failing with `faults_seen` present fails as designed:
-/// it declares known limits, and every fault seen is one of them.
+/// it declares known limits, and every fault seen is one of them (or, for a
+/// limit that holds whenever, one of them was seen).
 pub(super) fn is_known_limit(property: &PropertyInfo, faults_seen: u32) -> bool {
-    let allowed = property.known_limits.iter().fold(0, |bits, &k| bits | fault_bit(k));
-    !property.known_limits.is_empty() && faults_seen & !allowed == 0
+    let limits = property.known_limits.iter().fold(0, |bits, &k| bits | fault_bit(k));
+    if property.limit_whenever { faults_seen & limits != 0 } else { limits != 0 && faults_seen & !limits == 0 }
 }
 
 /// Faults present from the start: a lossy or duplicating network.
@@ -129,5 +130,23 @@ impl<P: Protocol> Sim<P> {
         let liveness: Vec<Liveness> = self.world.slots.iter().map(|s| s.liveness).collect();
         let healthy = self.protocol.healthy(&Facts { liveness: &liveness, network: &self.world.network });
         self.world.healthy_since = healthy.then_some(self.world.now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_limit_holds_under_its_faults_only_or_whenever_they_happened() {
+        let only = PropertyInfo::always("atomicity", "").limited_by(&[FaultKind::Partition]);
+        let whenever = PropertyInfo::always("lease-reads", "").limited_whenever(&[FaultKind::Clock]);
+        let plain = PropertyInfo::always("safety", "");
+        let (partition, clock) = (fault_bit(FaultKind::Partition), fault_bit(FaultKind::Clock));
+        assert!(is_known_limit(&only, partition));
+        assert!(!is_known_limit(&only, partition | clock), "another fault was there too");
+        assert!(is_known_limit(&whenever, partition | clock));
+        assert!(!is_known_limit(&whenever, partition), "no clock was off");
+        assert!(!is_known_limit(&plain, 0) && !is_known_limit(&plain, clock));
     }
 }
