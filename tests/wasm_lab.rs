@@ -21,16 +21,26 @@ use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The sample scenario's run to 10 s hashes to the value pinned in
-/// `protocols/tests/sample-10s.trace-hash`, which the native test
-/// (`protocols/tests/determinism.rs`) asserts too: one run, two platforms.
+/// The office's sample scenario and Raft's catch-up preset, run to 10 s,
+/// hash to the values pinned in `protocols/tests/*.trace-hash`, which the
+/// native test (`protocols/tests/determinism.rs`) asserts too: one run, two platforms.
 #[wasm_bindgen_test]
-fn the_sample_scenario_hashes_as_it_does_natively() {
-    let scenario = Scenario::from_json(include_str!("../protocols/scenarios/office-sample.json")).unwrap();
-    let mut sim = build(&scenario).expect("the sample scenario builds");
-    assert!(sim.run_until(10_000, u64::MAX));
-    let pinned = include_str!("../protocols/tests/sample-10s.trace-hash").trim();
-    assert_eq!(format!("{:016x}", sim.trace_hash()), pinned);
+fn the_sample_scenarios_hash_as_they_do_natively() {
+    for (json, pinned) in [
+        (
+            include_str!("../protocols/scenarios/office-sample.json"),
+            include_str!("../protocols/tests/sample-10s.trace-hash"),
+        ),
+        (
+            include_str!("../protocols/scenarios/raft-catch-up.json"),
+            include_str!("../protocols/tests/raft-10s.trace-hash"),
+        ),
+    ] {
+        let scenario = Scenario::from_json(json).unwrap();
+        let mut sim = build(&scenario).expect("the sample scenario builds");
+        assert!(sim.run_until(10_000, u64::MAX));
+        assert_eq!(format!("{:016x}", sim.trace_hash()), pinned.trim(), "{}", scenario.protocol);
+    }
 }
 
 async fn sleep(ms: i32) {

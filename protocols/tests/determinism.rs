@@ -35,14 +35,25 @@ fn different_seeds_give_different_traces() {
     assert_ne!(run_to(&sample(), 10_000).trace_hash(), run_to(&other, 10_000).trace_hash());
 }
 
-/// Pinned in `sample-10s.trace-hash`, which the browser test reads too: the
-/// same scenario must hash the same natively and in wasm. (A deliberate
-/// change to a protocol or the simulator changes this file.)
+/// Pinned in `sample-10s.trace-hash` (the office) and `raft-10s.trace-hash`
+/// (Raft's catch-up preset), which the browser test reads too: the same
+/// scenario must hash the same natively and in wasm. (A deliberate change
+/// to a protocol or the simulator changes these files.)
 #[test]
-fn the_sample_trace_hash_is_pinned() {
-    let sim = run_to(&sample(), 10_000);
-    let pinned = include_str!("sample-10s.trace-hash").trim();
-    assert_eq!(format!("{:016x}", sim.trace_hash()), pinned, "steps {}", sim.step_index());
+fn the_sample_trace_hashes_are_pinned() {
+    let raft = Scenario::from_json(include_str!("../scenarios/raft-catch-up.json")).unwrap();
+    for (scenario, pinned) in
+        [(sample(), include_str!("sample-10s.trace-hash")), (raft, include_str!("raft-10s.trace-hash"))]
+    {
+        let sim = run_to(&scenario, 10_000);
+        assert_eq!(
+            format!("{:016x}", sim.trace_hash()),
+            pinned.trim(),
+            "{}, steps {}",
+            scenario.protocol,
+            sim.step_index()
+        );
+    }
 }
 
 #[test]
