@@ -34,4 +34,21 @@ export async function run(h) {
   await page.waitForFunction(() => document.querySelector('[data-testid=node-list]').innerText.includes('Leader'));
   assert.equal(await page.$eval('[data-testid=invariant-bar]', (el) => el.dataset.state), 'ok');
   await h.screenshot('raft-first-election');
+
+  // The lab's own controls on Raft: crash the leader from its card, play on a few
+  // seconds, and another server leads a later term with nothing broken.
+  const leaderOf = () =>
+    page.$$eval('[data-testid=node-list] li', (items) =>
+      items.filter((li) => li.innerText.includes('Leader')).map((li) => li.dataset.testid),
+    );
+  const [before] = await leaderOf();
+  await page.click(`[data-testid=${before}] button`);
+  await page.click('[data-testid=crash]');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('Shift+ArrowRight');
+  await page.waitForFunction(
+    (old) => [...document.querySelectorAll('[data-testid=node-list] li')].some((li) => li.innerText.includes('Leader') && li.dataset.testid !== old),
+    before,
+  );
+  assert.match(await page.innerText(`[data-testid=${before}]`), /crashed/);
+  assert.equal(await page.$eval('[data-testid=invariant-bar]', (el) => el.dataset.state), 'ok');
 }
