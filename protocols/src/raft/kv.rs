@@ -2,8 +2,6 @@
 //! client's command once (the client-session table of the Raft
 //! dissertation, §6.3), rebuilt from the log after every restart.
 
-use std::collections::BTreeMap;
-
 use crate::sim::log::Log;
 use crate::sim::time::RequestId;
 
@@ -22,7 +20,9 @@ pub enum Reply {
 /// server replays its log from the start).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Kv {
-    values: BTreeMap<Key, i64>,
+    /// The few keys there are, sorted, with their values (a vector, not a
+    /// map: lookups among a handful of keys, and no map code in the wasm).
+    values: Vec<(Key, i64)>,
     /// The index at which each request's put or membership change took
     /// effect (0: not yet), by request ID; IDs are dense, so this is a log too.
     applied_at: Log<Index>,
@@ -37,7 +37,7 @@ const MAX_REQUEST: RequestId = 1 << 24;
 
 impl Kv {
     pub fn get(&self, key: Key) -> Option<i64> {
-        self.values.get(&key).copied()
+        self.values.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
     }
 
     /// Where request `request` took effect, if it did.
@@ -58,7 +58,10 @@ impl Kv {
             }
             Command::Put { request, key, value } => {
                 if !(dedup && self.applied_at(request).is_some()) {
-                    self.values.insert(key, value);
+                    match self.values.binary_search_by_key(&key, |&(k, _)| k) {
+                        Ok(at) => self.values[at].1 = value,
+                        Err(at) => self.values.insert(at, (key, value)),
+                    }
                     self.journal.push(request);
                     self.took_effect(request, index);
                 }

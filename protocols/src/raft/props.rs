@@ -77,9 +77,11 @@ struct Seen {
     last_applied: u64,
     journal_len: usize,
     /// Which life (since a restart) this server is in; `executed` stamps requests with it.
-    life: u32,
-    /// For each request ID, the life in which its put took effect here (0: never).
-    executed: Log<u32>,
+    life: u64,
+    /// For each request ID, the life in which its put took effect here (0:
+    /// never). Numbers are u64 throughout the monitor: each other element
+    /// type of a `Log` is one more copy of its code in the wasm.
+    executed: Log<u64>,
     /// The highest term in which it was seen campaigning.
     campaigned: Term,
 }
@@ -96,9 +98,9 @@ pub struct Judge {
     /// committed in that term or before, so every leader of a later term must hold it.
     committed_by: Log<Term>,
     /// The leader of each term (node + 1; 0: none seen).
-    leader_of: Log<u8>,
-    /// For each key, the puts that took effect, in log order, with when.
-    puts: BTreeMap<Key, Log<(Time, i64)>>,
+    leader_of: Log<u64>,
+    /// For each key (a handful), the puts that took effect, in log order, with when.
+    puts: Vec<(Key, Log<(Time, i64)>)>,
     /// For each request ID: whether its put took effect, when it was first
     /// asked, the key a get asked for, and whether it was answered.
     requests: Log<RequestFacts>,
@@ -208,15 +210,15 @@ impl Judge {
 
     fn first_seen_leading(&mut self, id: NodeId, server: &Server, found: &mut Findings) {
         let term = server.current_term;
-        match self.leader_of.get(term as usize).copied().filter(|&l| l != 0) {
-            Some(other) if other as usize - 1 != id => found.violated_at(
+        match self.leader_of.get(term as usize).map(|&l| l as usize).filter(|&l| l != 0) {
+            Some(other) if other - 1 != id => found.violated_at(
                 &ELECTION_SAFETY,
-                format!("{} and {} are both leaders of term {term}", node_name(other as usize - 1), node_name(id)),
-                vec![other as usize - 1, id],
+                format!("{} and {} are both leaders of term {term}", node_name(other - 1), node_name(id)),
+                vec![other - 1, id],
             ),
             Some(_) => {}
             None => {
-                self.leader_of.put(term as usize, id as u8 + 1, 0);
+                self.leader_of.put(term as usize, id as u64 + 1, 0);
                 self.leaders += 1;
                 if self.leaders == 1 {
                     found.witnessed(&LEADER_ELECTED, format!("{} is elected leader of term {term}", node_name(id)));
@@ -302,7 +304,10 @@ impl Judge {
             && !facts.put_done
         {
             facts.put_done = true;
-            self.puts.entry(key).or_default().push((now, value));
+            match self.puts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, history)) => history.push((now, value)),
+                None => self.puts.push((key, vec![(now, value)].into())),
+            }
         }
         if !facts.answered && facts.asked_at <= now && request <= MAX_REQUEST && self.requests.len() > request as usize
         {
@@ -346,7 +351,7 @@ impl Judge {
         let facts = self.facts(request);
         let Some(key) = facts.get_key else { return };
         let empty = Log::new();
-        let history = self.puts.get(&key).unwrap_or(&empty);
+        let history = self.puts.iter().find(|(k, _)| *k == key).map_or(&empty, |(_, h)| h);
         let before = history.iter().take_while(|(at, _)| *at < facts.asked_at).count();
         let value_after = |p: usize| if p == 0 { None } else { Some(history[p - 1].1) };
         if (before..=history.len()).any(|p| value_after(p) == value) {
