@@ -484,6 +484,8 @@ impl App {
         let preset = run.preset.and_then(|id| self.presets.iter().position(|p| p.id == id));
         self.install(session, preset);
         self.selected = run.selected;
+        // Shown only while the view is at its event, like any jump: a wrong index shows nothing.
+        self.shown_violation = run.moment.and_then(|m| m.violation);
     }
 
     /// A link that cannot be opened: say why, put the lab's own address
@@ -558,8 +560,10 @@ impl App {
 
     fn share(&mut self) {
         let Some(session) = &self.session else { return };
-        let moment =
-            Moment { time_ms: session.view_time(), event: session.sim().step_index(), paused: !session.playing() };
+        let (sim, step) = (session.sim(), session.sim().step_index());
+        let violation =
+            self.shown_violation.filter(|&i| sim.recorded_violations().get(i).is_some_and(|v| v.step == step));
+        let moment = Moment { time_ms: session.view_time(), event: step, paused: !session.playing(), violation };
         let run = SharedRun {
             scenario: session.shareable_scenario(),
             moment: Some(moment),
