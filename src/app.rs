@@ -484,6 +484,8 @@ impl App {
         let preset = run.preset.and_then(|id| self.presets.iter().position(|p| p.id == id));
         self.install(session, preset);
         self.selected = run.selected;
+        // Shown only while the view is at its event, like any jump: a wrong index shows nothing.
+        self.shown_violation = run.moment.and_then(|m| m.violation);
     }
 
     /// A link that cannot be opened: say why, put the lab's own address
@@ -558,8 +560,10 @@ impl App {
 
     fn share(&mut self) {
         let Some(session) = &self.session else { return };
-        let moment =
-            Moment { time_ms: session.view_time(), event: session.sim().step_index(), paused: !session.playing() };
+        let (sim, step) = (session.sim(), session.sim().step_index());
+        let violation =
+            self.shown_violation.filter(|&i| sim.recorded_violations().get(i).is_some_and(|v| v.step == step));
+        let moment = Moment { time_ms: session.view_time(), event: step, paused: !session.playing(), violation };
         let run = SharedRun {
             scenario: session.shareable_scenario(),
             moment: Some(moment),
@@ -695,7 +699,8 @@ fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
         let Some(active) = gloo::utils::document().active_element() else { return };
         let clicked = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
         // Only the control clicked: one that moved focus elsewhere (into the key help) keeps it there.
-        if focus_kind(&active) == FocusKind::Pressable
+        // A list clicked (a trace row) lets go too, so that Space plays, as after any click.
+        if matches!(focus_kind(&active), FocusKind::Pressable | FocusKind::List)
             && active.contains(clicked.as_ref())
             && let Ok(active) = active.dyn_into::<HtmlElement>()
         {
@@ -721,12 +726,13 @@ fn shortcut(key: &str, shift: bool, opener: impl FnOnce() -> Option<HtmlElement>
     })
 }
 
-#[derive(PartialEq)]
 enum FocusKind {
     /// Typed into, chosen from or slid: a text field, a menu, a slider.
     Field,
     /// Pressed: a button, a link, a checkbox.
     Pressable,
+    /// Moved within: a listbox (the trace), whose arrows and Home/End move its highlight.
+    List,
     Other,
 }
 
@@ -739,17 +745,22 @@ fn focus_kind(element: &Element) -> FocusKind {
         "SELECT" | "TEXTAREA" => FocusKind::Field,
         "BUTTON" | "A" | "SUMMARY" => FocusKind::Pressable,
         _ if element.dyn_ref::<HtmlElement>().is_some_and(HtmlElement::is_content_editable) => FocusKind::Field,
+        _ if element.get_attribute("role").as_deref() == Some("listbox") => FocusKind::List,
         _ => FocusKind::Other,
     }
 }
 
 /// Whether `key` belongs to the focused element rather than to the lab: a
 /// field keeps every key (typing, choosing, sliding); a control reached
-/// with Tab keeps Space, which presses it.
+/// with Tab keeps Space, which presses it; a list keeps all but K and `?`
+/// (Space, the arrows and Home/End move in it or choose from it).
 fn keeps_key(focused: &Element, key: &str) -> bool {
     match focus_kind(focused) {
         FocusKind::Field => true,
         FocusKind::Pressable => key == " ",
+        FocusKind::List => {
+            matches!(key, " " | "Enter" | "Home" | "End" | "PageUp" | "PageDown") || key.starts_with("Arrow")
+        }
         FocusKind::Other => false,
     }
 }

@@ -3,8 +3,9 @@
 //! Version 2 carries, beside the scenario (as `quorum_protocols::sim::share`
 //! packs it), the moment it was shared at: `t` the virtual time in ms, `e`
 //! the event shown (several can happen in one millisecond), `paused=1`,
-//! `speed`, `node` (the selected node's id) and `preset` (the preset the run
-//! came from, for its title and summary). Keys this lab does not know are
+//! `speed`, `node` (the selected node's id), `preset` (the preset the run
+//! came from, for its title and summary) and, with the moment, `v` (the
+//! violation jumped to, by index, when the view is at its event). Keys this lab does not know are
 //! ignored, so later versions of the lab can add optional ones. Version 1
 //! links carry only the scenario and open, as they always did, playing from
 //! the start.
@@ -47,6 +48,8 @@ pub struct Moment {
     pub time_ms: f64,
     pub event: u64,
     pub paused: bool,
+    /// The violation shown at this event, by index in the run's list.
+    pub violation: Option<usize>,
 }
 
 pub const CUT_SHORT_SENTENCE: &str = "This link is cut short: copy all of it and try again.";
@@ -82,7 +85,7 @@ pub fn requested(hash: &str) -> Requested {
 /// Reads version 2's fields into `run`; `None` when one is malformed or
 /// does not fit the scenario (a tampered link).
 fn read_moment(run: &mut SharedRun, fragment: &str) -> Option<()> {
-    let (mut time_ms, mut event, mut paused) = (None, None, false);
+    let (mut time_ms, mut event, mut paused, mut violation) = (None, None, false, None);
     for (key, value) in fragment.split('&').filter_map(|part| part.split_once('=')) {
         match key {
             "t" => {
@@ -90,6 +93,8 @@ fn read_moment(run: &mut SharedRun, fragment: &str) -> Option<()> {
             }
             "e" => event = Some(value.parse::<u64>().ok()?),
             "paused" => paused = value == "1",
+            // How many violations the run has is known only once it runs: an index past them shows none.
+            "v" => violation = Some(value.parse::<usize>().ok()?),
             "speed" => run.speed = Some(value.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0)?),
             "node" => run.selected = Some(value.parse::<NodeId>().ok().filter(|&n| n < run.scenario.nodes)?),
             "preset" => run.preset = Some(value.to_string()),
@@ -97,7 +102,7 @@ fn read_moment(run: &mut SharedRun, fragment: &str) -> Option<()> {
         }
     }
     run.moment = match (time_ms, event) {
-        (Some(time_ms), Some(event)) => Some(Moment { time_ms, event, paused }),
+        (Some(time_ms), Some(event)) => Some(Moment { time_ms, event, paused, violation }),
         (None, None) => None,
         _ => return None,
     };
@@ -111,6 +116,9 @@ pub fn fragment(run: &SharedRun) -> Result<String, String> {
         fragment += &format!("&t={}&e={}", m.time_ms, m.event);
         if m.paused {
             fragment += "&paused=1";
+        }
+        if let Some(v) = m.violation {
+            fragment += &format!("&v={v}");
         }
     }
     if let Some(speed) = run.speed {
@@ -239,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_shared_moment_comes_back_unchanged() {
-        let moment = Moment { time_ms: 12_345.678_9, event: 812, paused: true };
+        let moment = Moment { time_ms: 12_345.678_9, event: 812, paused: true, violation: Some(2) };
         for run in [
             shared(Some(moment)),
             shared(None),
@@ -251,8 +259,20 @@ mod tests {
             assert_eq!(run_of(hash), run);
             assert_eq!(run_of(hash.trim_start_matches('#')), run);
         }
-        let playing = Moment { paused: false, ..moment };
+        let playing = Moment { paused: false, violation: None, ..moment };
         assert_eq!(run_of(&fragment(&shared(Some(playing))).unwrap()).moment, Some(playing));
+    }
+
+    #[test]
+    fn the_violation_shown_travels_with_the_moment() {
+        let at = Moment { time_ms: 100.0, event: 4, paused: true, violation: Some(7) };
+        let hash = fragment(&shared(Some(at))).unwrap();
+        assert!(hash.contains("&paused=1&v=7&"), "{hash}");
+        // Past the run's violations, the index is the lab's to ignore: the link still opens.
+        let far = Moment { violation: Some(usize::MAX), ..at };
+        assert_eq!(run_of(&fragment(&shared(Some(far))).unwrap()).moment, Some(far));
+        // Without a moment there is no event to show it at.
+        assert_eq!(run_of(&(fragment(&shared(None)).unwrap() + "&v=1")), shared(None));
     }
 
     #[test]
@@ -263,7 +283,7 @@ mod tests {
 
     #[test]
     fn a_broken_link_says_what_is_wrong_in_one_sentence() {
-        let good = fragment(&shared(Some(Moment { time_ms: 100.0, event: 4, paused: true }))).unwrap();
+        let good = fragment(&shared(Some(Moment { time_ms: 100.0, event: 4, paused: true, violation: None }))).unwrap();
         let data_end = good.find('&').unwrap();
         assert_eq!(requested(&good[..data_end - 10]), Requested::Broken(CUT_SHORT_SENTENCE));
         assert_eq!(requested("#s=3.AAAA"), Requested::Broken(NEWER_SENTENCE));
@@ -272,8 +292,19 @@ mod tests {
             assert_eq!(requested(hash), Requested::Broken(DAMAGED_SENTENCE), "{hash}");
         }
         let scenario = &good[..data_end];
-        for tampered in ["&t=1e9&e=4", "&t=-1&e=4", "&t=NaN&e=4", "&t=100", "&e=4", "&t=100&e=x", "&node=5", "&speed=0"]
-        {
+        for tampered in [
+            "&t=1e9&e=4",
+            "&t=-1&e=4",
+            "&t=NaN&e=4",
+            "&t=100",
+            "&e=4",
+            "&t=100&e=x",
+            "&node=5",
+            "&speed=0",
+            "&t=100&e=4&v=x",
+            "&t=100&e=4&v=-1",
+            "&t=100&e=4&v=",
+        ] {
             assert_eq!(requested(&format!("{scenario}{tampered}")), Requested::Broken(DAMAGED_SENTENCE), "{tampered}");
         }
     }

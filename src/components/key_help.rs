@@ -6,12 +6,13 @@ use super::icons::{Icon, icon};
 use crate::app::Msg;
 
 /// Each shortcut and what it does, in the order the help lists them.
-pub const KEYS: [(&str, &str); 7] = [
+pub const KEYS: [(&str, &str); 8] = [
     ("Space or K", "play or pause"),
     ("→  ←", "step one event forward, back"),
     ("Shift + →  ←", "one second of virtual time forward, back"),
     ("Home  End", "the start, the end of the scenario"),
     ("On the time slider: arrows, Page Up  Page Down", "1%, 10% of the run"),
+    ("In the trace: ↑  ↓, Page Up  Page Down, Home  End, Enter", "move the highlighted line; show its event"),
     ("Escape", "close the share box or this help"),
     ("?", "show or hide this help"),
 ];

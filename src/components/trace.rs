@@ -1,6 +1,10 @@
 //! The trace: every send, delivery, drop, timer, fault and log line. Only
 //! the rows in view are built, so a run of millions of events scrolls as
 //! lightly as a short one. Clicking a row shows the world after its event.
+//!
+//! For the keyboard the list is one Tab stop, a listbox: the arrows, Page
+//! Up/Down and Home/End move a highlighted row (the active descendant),
+//! Enter or Space shows its event.
 
 use std::rc::Rc;
 
@@ -31,6 +35,8 @@ pub struct TraceProps {
 
 pub struct TracePanel {
     list: NodeRef,
+    /// The highlighted line: a line of the trace, so it stays on its event as rows arrive.
+    active: Option<usize>,
 }
 
 fn kind_word(kind: TraceKind) -> &'static str {
@@ -54,11 +60,47 @@ pub fn scrolled(scroll_top: f64, len: usize) -> (usize, bool) {
 }
 
 impl Component for TracePanel {
-    type Message = ();
+    type Message = KeyboardEvent;
     type Properties = TraceProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        TracePanel { list: NodeRef::default() }
+        TracePanel { list: NodeRef::default(), active: None }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, key: KeyboardEvent) -> bool {
+        let props = ctx.props();
+        let first = props.first;
+        let Some(last) = props.len.checked_sub(1) else { return false };
+        // The first key starts on the event shown, else on the top row in view.
+        let start = || first + props.rows.iter().rposition(|r| r.step == props.current_step).unwrap_or(0);
+        let at = self.active.unwrap_or_else(start);
+        let to = match key.key().as_str() {
+            "ArrowUp" if self.active.is_some() => at.saturating_sub(1),
+            "ArrowDown" if self.active.is_some() => at + 1,
+            "ArrowUp" | "ArrowDown" => at,
+            "PageUp" => at.saturating_sub(TRACE_ROWS_SHOWN),
+            "PageDown" => at + TRACE_ROWS_SHOWN,
+            "Home" => 0,
+            "End" => last,
+            "Enter" | " " => {
+                if let Some(row) = at.checked_sub(first).and_then(|i| props.rows.get(i)) {
+                    props.on.emit(Msg::SeekStep(row.step));
+                }
+                at
+            }
+            _ => return false,
+        }
+        .min(last);
+        // The list's keys must not also scroll the page.
+        key.prevent_default();
+        self.active = Some(to);
+        let first = first.clamp(to.saturating_sub(TRACE_ROWS_SHOWN - 1), to);
+        if let Some(list) = self.list.cast::<HtmlElement>() {
+            list.set_scroll_top((first as f64 * ROW_HEIGHT) as i32);
+        }
+        // Moved by hand, the list stops following new rows, as when scrolled up.
+        props.on.emit(Msg::TraceScrolled { first, follow: false });
+        true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -66,21 +108,28 @@ impl Component for TracePanel {
         let list = self.list.clone();
         let len = props.len;
         let onscroll = props.on.reform(move |_: Event| {
-            let top = list.cast::<HtmlElement>().map_or(0.0, |l| f64::from(l.scroll_top()));
+            let list = list.cast::<HtmlElement>();
+            let top = list.as_ref().map_or(0.0, |l| f64::from(l.scroll_top()));
             let (first, follow) = scrolled(top, len);
-            Msg::TraceScrolled { first, follow }
+            // While the list has focus its highlighted row keeps its place: no following.
+            let focused = list.is_some_and(|l| l.matches(":focus").unwrap_or(false));
+            Msg::TraceScrolled { first, follow: follow && !focused }
         });
+        let active = self.active.filter(|a| (props.first..props.first + props.rows.len()).contains(a));
         let height = format!("height: {}px", props.len as f64 * ROW_HEIGHT);
         html! {
             <section class="panel trace-panel" aria-labelledby="trace-heading">
                 <h2 id="trace-heading">{"Trace"}<span class="count">{ describe::count(props.len, "line") }</span></h2>
                 <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace"
+                    role="listbox" tabindex="0" aria-labelledby="trace-heading"
+                    aria-activedescendant={active.map(|a| format!("trace-{a}"))}
+                    onkeydown={ctx.link().callback(|key| key)}
                     style={format!("height: {}px", TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT)}>
                     if props.len == 0 {
                         <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
                     }
                     <ol class="trace-body" style={height} start={(props.first + 1).to_string()}>
-                        { for props.rows.iter().enumerate().map(|(i, row)| self.row(props, props.first + i, row)) }
+                        { for props.rows.iter().enumerate().map(|(i, row)| row_html(props, props.first + i, row, active)) }
                     </ol>
                 </div>
             </section>
@@ -97,24 +146,27 @@ impl Component for TracePanel {
     }
 }
 
-impl TracePanel {
-    fn row(&self, props: &TraceProps, line: usize, row: &TraceRow) -> Html {
-        let step = row.step;
-        let kind = kind_word(row.kind);
-        let node = row.node.and_then(|n| props.names.get(n)).cloned().unwrap_or_default();
-        let class =
-            classes!("trace-row", format!("trace-row--{kind}"), (step == props.current_step).then_some("is-current"));
-        html! {
-            <li key={line} class={class} style={format!("top: {}px", line as f64 * ROW_HEIGHT)}>
-                <button onclick={props.on.reform(move |_| Msg::SeekStep(step))}
-                    title={format!("Show the world after event {step}")}>
-                    <span class="t">{ describe::time_ms(row.time_ms) }</span>
-                    <span class="kind">{ kind }</span>
-                    <span class="node">{ node }</span>
-                    <span class="text">{ &row.text }</span>
-                </button>
-            </li>
-        }
+fn row_html(props: &TraceProps, line: usize, row: &TraceRow, active: Option<usize>) -> Html {
+    let step = row.step;
+    let kind = kind_word(row.kind);
+    let node = row.node.and_then(|n| props.names.get(n)).cloned().unwrap_or_default();
+    let current = step == props.current_step;
+    let class = classes!(
+        "trace-row",
+        format!("trace-row--{kind}"),
+        current.then_some("is-current"),
+        (active == Some(line)).then_some("is-active")
+    );
+    html! {
+        <li key={line} id={format!("trace-{line}")} role="option" aria-selected={current.to_string()} class={class}
+            style={format!("top: {}px", line as f64 * ROW_HEIGHT)}
+            onclick={props.on.reform(move |_| Msg::SeekStep(step))}
+            title={format!("Show the world after event {step}")}>
+            <span class="t">{ describe::time_ms(row.time_ms) }</span>
+            <span class="kind">{ kind }</span>
+            <span class="node">{ node }</span>
+            <span class="text">{ &row.text }</span>
+        </li>
     }
 }
 

@@ -1,5 +1,6 @@
 // A shared link reopens the moment: the same frame, paused or playing, at the same speed,
-// with the same node selected and the preset's title and summary; "start at" can be
+// with the same node selected, the preset's title and summary and the violation jumped to
+// (the card leads with it, its nodes ringed); "start at" can be
 // unchecked to replay from the start. An old (version 1) link opens as it always did. A
 // broken link says what is wrong in one sentence, puts the lab's own address back and
 // leaves the run on screen alone.
@@ -127,4 +128,29 @@ export async function run(h) {
   assert.equal(await notice.innerText(), 'This link comes from a newer version of the lab.');
   assert.equal(await hashOf(page), '');
   assert.equal(await playing(page), true);
+
+  // The violation jumped to comes back with the moment: the card leads with it and the
+  // canvas rings its nodes (the canvas digest), not the first violation as before.
+  await page.click('[data-testid=notice] [data-testid=dismiss]');
+  const split = await page.$$eval('[data-testid=preset] option', (os) => os.find((o) => /^Split brain/.test(o.textContent)).value);
+  await page.selectOption('[data-testid=preset]', split);
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press('End');
+  await page.locator('[data-testid=at-end]').waitFor();
+  await page.click('[data-testid=more-violations] summary');
+  await page.locator('[data-testid=more-violations] li button').filter({ hasText: 'was given to both' }).last().click();
+  const card = async () => ({ ...(await moment(page)), detail: await page.innerText('[data-testid=invariant-bar] .detail') });
+  const jumped = await card();
+  await page.click('[data-testid=share]');
+  const violationLink = new URL(await page.locator('[data-testid=share-link]').inputValue());
+  assert.match(violationLink.hash, /&paused=1&v=\d+&/);
+  await open(h, violationLink.pathname + violationLink.hash);
+  assert.deepEqual(await card(), jumped, 'the link reopens the violation jumped to');
+  assert.equal(await notice.count(), 0);
+
+  // An index past the run's violations is ignored: the moment opens, led by the first one.
+  await open(h, violationLink.pathname + violationLink.hash.replace(/&v=\d+/, '&v=999'));
+  assert.equal(await notice.count(), 0);
+  assert.equal((await card()).clock, jumped.clock);
+  assert.notEqual((await card()).detail, jumped.detail, 'no violation is shown for a wrong index');
 }
