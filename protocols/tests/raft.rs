@@ -7,16 +7,17 @@ mod common;
 
 use common::{CALM_AT, cases, chaotic, config, count_caught, names, nothing_extra, outcome, preset};
 use proptest::prelude::*;
-use quorum_protocols::build_with;
 use quorum_protocols::raft::Raft;
 use quorum_protocols::raft::msg::Command;
 use quorum_protocols::raft::props::{
     APPLIED_ONCE, ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LEASE_READS, LINEARIZABLE_READS,
     LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
+use quorum_protocols::sim::any::EventKind;
 use quorum_protocols::sim::any::{AnySim, Recording};
 use quorum_protocols::sim::engine::Sim;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, Scenario, TimelineEntry};
+use quorum_protocols::{build, build_with};
 use serde_json::{Map, Value, json};
 
 /// Every combination of Raft's switches and every way of reading.
@@ -301,4 +302,24 @@ fn a_slow_clock_breaks_lease_reads_as_a_known_limit() {
     let mut steady = scenario;
     steady.timeline.retain(|e| !matches!(e.action, Action::Fault(Fault::SetClock { .. })));
     assert_eq!(outcome(&steady), vec![]);
+}
+
+#[test]
+fn a_violation_names_the_message_whose_delivery_revealed_it() {
+    let scenario = preset("raft-figure-8-bug");
+    let mut sim = build(&scenario).expect("presets build");
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let v = sim.violations().iter().find(|v| v.invariant == STATE_MACHINE_SAFETY.name).expect("Figure 8 breaks it");
+    let [message] = v.culprits.messages[..] else { panic!("one message: {v:?}") };
+    // That message was delivered at the violation's step, to the server that applied.
+    let received = sim.events(0, sim.trace_len()).into_iter().any(|e| {
+        e.step == v.step
+            && matches!(e.what, EventKind::Receive { msg, to, .. } if msg == message && v.culprits.nodes == [to])
+    });
+    assert!(received, "{v:?}");
+    // Looking at that moment, the canvas has the message where it arrived, to ring it.
+    let v = v.clone();
+    sim.seek_step(v.step);
+    let frame = sim.frame(v.time_ms as f64);
+    assert!(frame.messages.iter().any(|m| m.id == message && frame.progress(m) == 1.0), "{:?}", frame.messages);
 }

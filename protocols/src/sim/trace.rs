@@ -15,6 +15,7 @@ pub type MsgId = u64;
 /// One message copy as sent: enough to show it and its fate.
 #[derive(Clone, Debug)]
 pub struct MsgRecord<P: Protocol> {
+    pub sent_at: Time,
     pub from: NodeId,
     pub to: NodeId,
     pub arrive_at: Time,
@@ -25,6 +26,14 @@ pub struct MsgRecord<P: Protocol> {
 
 /// A message copy on its way: it travels inside its arrival event, so
 /// delivering it moves it to the handler instead of copying it.
+impl<P: Protocol> MsgRecord<P> {
+    /// What is kept of a message copy that arrives (or meets its fate) at `arrive_at`.
+    pub fn of(copy: &InFlight<P>, arrive_at: Time) -> MsgRecord<P> {
+        let InFlight { from, to, sent_at, fate, duplicate, .. } = *copy;
+        MsgRecord { sent_at, from, to, arrive_at, fate, duplicate, msg: copy.msg.clone() }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct InFlight<P: Protocol> {
     pub id: MsgId,

@@ -121,6 +121,8 @@ pub struct Sim<P: Protocol> {
     horizon: Time,
     /// Nodes whose state the current step may have changed (for the monitor).
     touched: Vec<NodeId>,
+    /// The message the current step delivered, if it delivered one.
+    delivered: Option<MsgId>,
     /// The effects buffer handed to every handler, reused.
     effects: Vec<super::ctx::Effect<P>>,
 }
@@ -183,6 +185,7 @@ impl<P: Protocol> Sim<P> {
             snapshots: Snapshots::default(),
             horizon: 0,
             touched: Vec::new(),
+            delivered: None,
             effects: Vec::new(),
         };
         sim.update_health();

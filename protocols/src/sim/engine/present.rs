@@ -242,7 +242,26 @@ impl<P: Protocol> AnySim for Sim<P> {
                 _ => None,
             })
             .collect();
+        // A message whose delivery revealed a violation at this step is drawn
+        // where it arrived, so the lab can ring it with the violation.
+        let step = self.world.step;
+        let revealed = self.rec.violations_at(step).iter().rev().take_while(|v| v.step == step);
+        let delivered = revealed.flat_map(|v| v.culprits.messages.iter()).filter_map(|&id| {
+            let m = self.rec.message(id)?;
+            Some(MessageFrame {
+                id,
+                from: m.from,
+                to: m.to,
+                label: self.protocol.label(&m.msg),
+                sent_at: m.sent_at as f64,
+                arrive_at: now as f64,
+                fate: Fate::Delivered,
+                duplicate: m.duplicate,
+            })
+        });
+        messages.extend(delivered);
         messages.sort_by_key(|m| m.id);
+        messages.dedup_by_key(|m| m.id);
         let network = &self.world.network;
         Frame {
             time: t,

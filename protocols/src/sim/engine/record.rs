@@ -186,8 +186,7 @@ impl<P: Protocol> Recorder<P> {
         self.hash_entry(world, 0, (id, from, to, arrive_at, fate, duplicate, &copy.msg));
         if self.keep(world) {
             debug_assert_eq!(self.messages.end() as u64, id, "message ids are table positions");
-            let msg = copy.msg.clone();
-            self.messages.push(MsgRecord { from, to, arrive_at, fate, duplicate, msg });
+            self.messages.push(MsgRecord::of(copy, arrive_at));
             self.push(world, TraceEvent::Send { msg: id });
         }
     }
@@ -283,7 +282,10 @@ impl<P: Protocol> Recorder<P> {
         self.messages.forget_before(first_msg);
     }
 
-    pub(super) fn violation(&self, world: &World<P>, f: Finding) -> Violation {
+    /// A finding as a violation; `message` is the message whose delivery
+    /// revealed it, if the step was one (the protocol's monitor sees states,
+    /// not messages, so the engine names the message that led there).
+    pub(super) fn violation(&self, world: &World<P>, f: Finding, message: Option<MsgId>) -> Violation {
         Violation {
             invariant: f.property.name,
             kind: f.property.kind,
@@ -291,12 +293,12 @@ impl<P: Protocol> Recorder<P> {
             step: world.step,
             known_limit: is_known_limit(f.property, world.faults_seen),
             detail: f.detail,
-            culprits: Culprits { nodes: f.nodes, messages: Vec::new() },
+            culprits: Culprits { nodes: f.nodes, messages: message.into_iter().collect() },
         }
     }
 
     /// Keeps what a monitor found: a violation, or the first witness of a `sometimes` property.
-    pub(super) fn finding(&mut self, world: &World<P>, f: Finding) {
+    pub(super) fn finding(&mut self, world: &World<P>, f: Finding, message: Option<MsgId>) {
         if self.recorded_to.is_some_and(|r| world.step <= r) {
             return; // a replay: found and kept the first time
         }
@@ -307,7 +309,7 @@ impl<P: Protocol> Recorder<P> {
             }
             return;
         }
-        let v = self.violation(world, f);
+        let v = self.violation(world, f, message);
         self.violations.push(v);
     }
 
@@ -362,19 +364,7 @@ impl<P: Protocol> Recorder<P> {
             self.history.restart_at(m.history);
             // Copies still flying will be delivered in the lines recorded next.
             self.messages.restart_at(world.next_msg as usize);
-            self.flying_before = flying(world)
-                .map(|(arrive_at, m)| {
-                    let record = MsgRecord {
-                        from: m.from,
-                        to: m.to,
-                        arrive_at,
-                        fate: m.fate,
-                        duplicate: m.duplicate,
-                        msg: m.msg.clone(),
-                    };
-                    (m.id, record)
-                })
-                .collect();
+            self.flying_before = flying(world).map(|(arrive_at, m)| (m.id, MsgRecord::of(m, arrive_at))).collect();
             self.recorded_to = Some(world.step);
         }
     }

@@ -244,6 +244,7 @@ impl<P: Protocol> Sim<P> {
 
     fn deliver(&mut self, copy: InFlight<P>) {
         self.rec.deliver(&self.world, &copy);
+        self.delivered = Some(copy.id);
         let InFlight { from, to, msg, .. } = copy;
         self.run_handler(to, Call::Message { from, msg });
     }
@@ -316,6 +317,7 @@ impl<P: Protocol> Sim<P> {
         };
         self.world.monitor.check(&self.protocol, &step, &mut found);
         self.touched.clear();
+        let delivered = self.delivered.take();
         for f in found.into_vec() {
             debug_assert!(
                 P::info().properties.iter().any(|p| std::ptr::eq(*p, f.property)),
@@ -323,7 +325,7 @@ impl<P: Protocol> Sim<P> {
                 f.property.name
             );
             if self.rec.violations.len() < MAX_VIOLATIONS || f.property.kind == PropertyKind::Sometimes {
-                self.rec.finding(&self.world, f);
+                self.rec.finding(&self.world, f, delivered);
             }
         }
         self.rec.end_step(&self.world);
@@ -331,6 +333,6 @@ impl<P: Protocol> Sim<P> {
 
     /// Turns monitor findings judged at the end into violations.
     pub(super) fn end_violations(&self, found: Findings) -> Vec<Violation> {
-        found.into_vec().into_iter().map(|f| self.rec.violation(&self.world, f)).collect()
+        found.into_vec().into_iter().map(|f| self.rec.violation(&self.world, f, None)).collect()
     }
 }
