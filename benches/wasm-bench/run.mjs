@@ -30,6 +30,7 @@ const plan = [
   ["office", [5, 60000, 10], "office, 5 branches, 60 s (10 runs)"],
   ["office", [5, 600000, 1], "office, 5 branches, 10 min"],
   ["office_hash", [5, 600000, 1], "office, 5 br, 10 min, hash only"],
+  ["raft", [5, 60000, 10], "Raft, 5 servers, 60 s (10 runs)"],
   // About 100 000 events; "events" here is the sum of the steps landed on, so only the
   // time per call means anything: 20 seeks per call.
   ["seek", [1000000, 20], "20 seeks in a 100 000-event run"],

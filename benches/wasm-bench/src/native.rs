@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use quorum_wasm_bench::{bare, office, office_hash, seek};
+use quorum_wasm_bench::{bare, office, office_hash, raft, seek};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +22,7 @@ fn main() {
             ("bare", &[reps]) => bare(reps),
             ("office", &[nodes, until_ms, reps]) => office(nodes, until_ms, reps),
             ("office_hash", &[nodes, until_ms, reps]) => office_hash(nodes, until_ms, reps),
+            ("raft", &[servers, until_ms, reps]) => raft(servers, until_ms, reps),
             ("seek", &[until_ms, count]) => seek(until_ms, count),
             _ => panic!("unknown benchmark {item}"),
         };
