@@ -2,7 +2,7 @@
 //! membership changes one server at a time (dissertation §4.1).
 
 use crate::sim::protocol::Request;
-use crate::sim::time::NodeId;
+use crate::sim::time::{NodeId, node_name};
 
 use super::kv::Reply;
 use super::msg::{Command, Entry, Servers};
@@ -21,10 +21,10 @@ impl Server {
     pub fn on_request(&mut self, raft: &Raft, ctx: &mut Ctx, request: Request<Op>) {
         if !self.is_leader() {
             match self.leader_id.filter(|&l| l != self.id) {
-                Some(leader) => ctx.redirect(request.id, leader, format!("not the leader, try {}", raft.name(leader))),
+                Some(leader) => ctx.redirect(request.id, leader, format!("not the leader, try {}", node_name(leader))),
                 None => {
                     let other = self.someone_else(ctx);
-                    ctx.redirect(request.id, other, format!("no leader known here, try {}", raft.name(other)));
+                    ctx.redirect(request.id, other, format!("no leader known here, try {}", node_name(other)));
                 }
             }
             return;

@@ -1,7 +1,7 @@
 //! Leader election (§5.2, §5.4.1), pre-vote and check-quorum (dissertation §9.6).
 
 use crate::sim::ctx::Delay;
-use crate::sim::time::NodeId;
+use crate::sim::time::{NodeId, node_name};
 
 use super::msg::{Command, Entry, Index, Msg, Servers, Term};
 use super::server::{Ctx, Leader, Role, Server};
@@ -123,7 +123,7 @@ impl Server {
         if granted {
             self.voted_for = Some(candidate);
             ctx.persist();
-            ctx.note(format_args!("votes for {} in term {term}", raft.name(candidate)));
+            ctx.note(format_args!("votes for {} in term {term}", node_name(candidate)));
             self.arm_election(raft, ctx);
         }
         ctx.send(candidate, Msg::Vote { term: self.current_term, granted, pre_vote: false });

@@ -225,12 +225,6 @@ pub struct Raft {
     pub settle_ms: Time,
 }
 
-impl Raft {
-    pub fn name(&self, id: NodeId) -> String {
-        node_name(id)
-    }
-}
-
 fn variant(name: &str) -> Variant {
     match name {
         "no-up-to-date-check" => Variant::NoUpToDateCheck,
@@ -395,7 +389,7 @@ impl Protocol for Raft {
         };
         let mut facts = vec![format!("term {}", node.current_term)];
         facts.push(match node.voted_for {
-            Some(v) => format!("voted for {}", self.name(v)),
+            Some(v) => format!("voted for {}", node_name(v)),
             None => "no vote".into(),
         });
         facts.push(format!("commit {} · applied {}", node.commit_index, node.last_applied));

@@ -3,9 +3,7 @@
 //! recorded it, never "held by a majority" (Figure 8 shows why that is not
 //! the same as committed in Raft).
 
-use std::collections::BTreeMap;
-
-use crate::sim::any::{Distribution, PropertyInfo};
+use crate::sim::any::{Distribution, Latencies, PropertyInfo};
 use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, StepView};
 use crate::sim::scenario::FaultKind;
@@ -105,7 +103,7 @@ pub struct Judge {
     /// asked, the key a get asked for, and whether it was answered.
     requests: Log<RequestFacts>,
     /// Latency from a request's first attempt to its entry's first application, as counts.
-    commit_latency: BTreeMap<Time, u64>,
+    commit_latency: Latencies,
     elections: u64,
     leaders: u64,
     leaderless_ms: Time,
@@ -311,7 +309,7 @@ impl Judge {
         }
         if !facts.answered && facts.asked_at <= now && request <= MAX_REQUEST && self.requests.len() > request as usize
         {
-            *self.commit_latency.entry(now - facts.asked_at).or_default() += 1;
+            self.commit_latency.add(now - facts.asked_at);
         }
         self.set_facts(request, facts);
     }
@@ -352,7 +350,7 @@ impl Judge {
         let Some(key) = facts.get_key else { return };
         let empty = Log::new();
         let history = self.puts.iter().find(|(k, _)| *k == key).map_or(&empty, |(_, h)| h);
-        let before = history.iter().take_while(|(at, _)| *at < facts.asked_at).count();
+        let before = history.partition_point(|&(at, _)| at < facts.asked_at);
         let value_after = |p: usize| if p == 0 { None } else { Some(history[p - 1].1) };
         if (before..=history.len()).any(|p| value_after(p) == value) {
             return;
@@ -448,6 +446,6 @@ impl Monitor<Raft> for Judge {
     }
 
     fn distributions(&self) -> Vec<(&'static str, Distribution)> {
-        vec![("commit_latency_ms", Distribution::of_counts(&self.commit_latency))]
+        vec![("commit_latency_ms", self.commit_latency.distribution())]
     }
 }

@@ -71,6 +71,21 @@ impl<T> Log<T> {
         from.min(self.len())
     }
 
+    /// The first position whose entry fails `before` (which must hold for a
+    /// prefix): a binary search, for logs ordered by time.
+    pub fn partition_point(&self, before: impl Fn(&T) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if before(&self[mid]) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     pub fn get(&self, index: usize) -> Option<&T> {
         match self.full.get(index / CHUNK) {
             Some(chunk) => chunk.get(index % CHUNK),
@@ -235,6 +250,14 @@ impl<T: Clone> From<Vec<T>> for Log<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_binary_search_finds_where_a_predicate_stops_holding() {
+        let log: Log<u32> = (0..200).map(|i| i * 2).collect::<Vec<_>>().into();
+        assert_eq!(log.partition_point(|&v| v < 101), 51);
+        assert_eq!(log.partition_point(|_| true), 200);
+        assert_eq!(Log::<u32>::new().partition_point(|_| true), 0);
+    }
 
     #[test]
     fn a_monitor_learns_where_to_check_again() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::any::{ClientActionInfo, FieldKind, Latency, Metrics, nearest_rank};
+use super::any::{ClientActionInfo, FieldKind, Latencies, Latency, Metrics};
 use super::protocol::{Protocol, Request};
 use super::rng::Stream;
 use super::scenario::{ClientAction, WorkloadSettings};
@@ -106,27 +106,6 @@ pub struct Workload<Op> {
     turned_away: u64,
     /// From first attempt to first answer, for every answered request.
     latencies: Latencies,
-}
-
-/// Latencies as counts per value: recording one costs a map update, not a
-/// shift of every longer one (the cost of an answer stays flat however long
-/// the run), and quantiles walk the distinct values.
-#[derive(Clone, Debug, Default)]
-struct Latencies {
-    counts: BTreeMap<Time, u64>,
-    total: u64,
-}
-
-impl Latencies {
-    fn add(&mut self, latency: Time) {
-        *self.counts.entry(latency).or_default() += 1;
-        self.total += 1;
-    }
-
-    /// The `q`-quantile (0..=1), nearest-rank.
-    fn quantile(&self, q: f64) -> Option<Time> {
-        nearest_rank(&self.counts, self.total, q)
-    }
 }
 
 impl<Op: Clone> Workload<Op> {
@@ -255,7 +234,7 @@ impl<Op: Clone> Workload<Op> {
     pub fn counts(&self) -> Vec<(&'static str, f64)> {
         vec![
             ("requests", (self.next_id - 1) as f64),
-            ("confirmed", self.latencies.total as f64),
+            ("confirmed", self.latencies.total() as f64),
             ("retries", self.retries as f64),
             ("refused", self.refused as f64),
             ("waiting", self.outstanding.len() as f64),
@@ -264,7 +243,7 @@ impl<Op: Clone> Workload<Op> {
 
     /// The clients' numbers, given how many messages the nodes sent.
     pub fn metrics(&self, messages: u64) -> Metrics {
-        let confirmed = self.latencies.total;
+        let confirmed = self.latencies.total();
         Metrics {
             requests: self.next_id - 1,
             confirmed,
