@@ -79,7 +79,7 @@ impl Kv {
     /// The store's contents, for the view ("x=3 y=7").
     pub fn describe(&self) -> String {
         let pairs: Vec<String> = self.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        if pairs.is_empty() { "empty".into() } else { pairs.join(" ") }
+        if pairs.is_empty() { "no keys yet".into() } else { pairs.join(" ") }
     }
 }
 

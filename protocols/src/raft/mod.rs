@@ -105,19 +105,19 @@ static PARAMS: [ParamInfo; 8] = [
     },
     ParamInfo {
         name: "election_timeout_ms",
-        label: "Election timeout (ms)",
+        label: "Election timeout (ms, 0: auto)",
         help: "The shortest election timeout; each is drawn between it and twice it. 0 tunes it to the network's latency",
         kind: ParamKind::Int { min: 0, max: 60_000, default: 0 },
     },
     ParamInfo {
         name: "heartbeat_ms",
-        label: "Heartbeat (ms)",
+        label: "Heartbeat (ms, 0: auto)",
         help: "How often a leader sends AppendEntries when idle. 0 tunes it to the network's latency",
         kind: ParamKind::Int { min: 0, max: 30_000, default: 0 },
     },
     ParamInfo {
         name: "initial_members",
-        label: "Initial members",
+        label: "Initial members (0: all)",
         help: "How many servers (the first ones) start in the cluster; the others can be added. 0 means all",
         kind: ParamKind::Int { min: 0, max: 9, default: 0 },
     },
