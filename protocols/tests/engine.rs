@@ -219,9 +219,7 @@ fn client(name: &str, node: NodeId, fields: &str) -> Action {
 }
 
 fn fault(json: &str) -> Action {
-    let entry: quorum_protocols::sim::scenario::TimelineEntry =
-        serde_json::from_str(&format!(r#"{{"at_ms":0,{json}}}"#)).unwrap();
-    entry.action
+    scenario(&format!(r#","timeline":[{{"at_ms":0,{json}}}]"#)).timeline.remove(0).action
 }
 
 #[test]

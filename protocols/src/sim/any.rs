@@ -197,17 +197,15 @@ pub enum Recording {
 }
 
 /// One thing that happened, structured for the space-time diagram.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SimEvent {
     /// The step this belongs to (seek here to show the world after it).
     pub step: u64,
     pub time_ms: Time,
-    #[serde(flatten)]
     pub what: EventKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     /// A message copy leaves `from`; `arrive_ms` is when its fate is met.
     Send {

@@ -8,13 +8,15 @@
 //! clients), [`params`] (a protocol's parameters), [`protocol`] (the trait
 //! every protocol implements and its monitor), [`engine`] (the loop,
 //! recording, snapshots and seeking), [`scenario`] and [`share`] (runs as
-//! data and as links), [`view`] and [`any`] (what the UI sees).
+//! data and as links; [`json`] reads and writes that data), [`view`] and
+//! [`any`] (what the UI sees).
 
 pub mod any;
 pub mod clock;
 pub mod ctx;
 pub mod engine;
 pub mod fault;
+pub mod json;
 pub mod log;
 pub mod net;
 pub mod params;

@@ -6,10 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::clock::{MAX_DRIFT, MAX_OFFSET_MS};
+use super::json::{self, Fields, Json, JsonError, Shape};
 use super::time::{NodeId, Time, node_name};
 
 /// The only scenario format version so far.
@@ -28,30 +29,32 @@ pub const MAX_DUPLICATE: f64 = 0.5;
 pub const MAX_WAITING: usize = 2_000;
 
 /// A run described as data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// Read and written as JSON by hand (see [`json`]), field by field in this
+/// order: a field marked "optional" may be left out (or written `null`) and
+/// is not written when empty; one with a default may be left out.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub version: u32,
     pub protocol: String,
-    #[serde(default = "default_variant")]
+    /// Default: "correct".
     pub variant: String,
     pub nodes: usize,
     pub seed: u64,
-    /// A title shown in the lab, e.g. "Split brain after a partition".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Optional: a title shown in the lab, e.g. "Split brain after a partition".
     pub title: Option<String>,
     /// The protocol's own parameters, checked against its declared list
-    /// (see [`ParamInfo`](super::params::ParamInfo)); left out, every one takes its default.
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    /// (see [`ParamInfo`](super::params::ParamInfo)); left out, every one takes
+    /// its default. Not written when empty.
     pub params: Map<String, Value>,
-    #[serde(default)]
+    /// Default: [`NetworkSettings::default`].
     pub network: NetworkSettings,
     /// Nodes whose clocks start off true time (the rest read it exactly).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Default empty, and not written when empty.
     pub clocks: Vec<ClockSetting>,
-    #[serde(default)]
+    /// Default: [`WorkloadSettings::default`].
     pub workload: WorkloadSettings,
-    #[serde(default)]
+    /// Default empty.
     pub timeline: Vec<TimelineEntry>,
     pub until_ms: Time,
 }
@@ -61,17 +64,14 @@ fn default_variant() -> String {
 }
 
 /// The network every link starts with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NetworkSettings {
     /// One-way latency range `[min, max]` in ms: base `min` plus jitter drawn
     /// uniformly from `[0, max - min]`. Jitter is what reorders messages.
     pub latency_ms: [Time; 2],
-    /// Probability that a message is lost.
-    #[serde(default)]
+    /// Probability that a message is lost. Default 0.
     pub drop: f64,
-    /// Probability that a message is delivered twice (the copy has its own latency).
-    #[serde(default)]
+    /// Probability that a message is delivered twice (the copy has its own latency). Default 0.
     pub duplicate: f64,
 }
 
@@ -83,32 +83,27 @@ impl Default for NetworkSettings {
 
 /// A node's clock at the start: `offset_ms` ahead of true time (negative:
 /// behind), running `drift` fast (0.01 = 1% fast; negative: slow).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClockSetting {
     pub node: NodeId,
-    #[serde(default)]
+    /// Default 0.
     pub offset_ms: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Optional.
     pub drift: Option<f64>,
 }
 
 /// Clients arriving at nodes the protocol chooses.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WorkloadSettings {
     /// Mean arrivals per virtual second (Poisson arrivals); 0 for none.
     pub rate_per_s: f64,
     /// How long a client waits for an answer before its first retry (same
-    /// request ID, usually another node).
-    #[serde(default = "default_retry_after")]
+    /// request ID, usually another node). Default 2 s.
     pub retry_after_ms: Time,
-    /// Later retries wait twice as long each time, with jitter, up to this.
-    #[serde(default = "default_max_retry")]
+    /// Later retries wait twice as long each time, with jitter, up to this. Default 30 s.
     pub max_retry_ms: Time,
     /// Most clients waiting at once; a client who arrives when this many are
-    /// still waiting goes away unserved (counted as `turned_away`).
-    #[serde(default = "default_max_waiting")]
+    /// still waiting goes away unserved (counted as `turned_away`). Default 500.
     pub max_waiting: usize,
 }
 
@@ -135,9 +130,9 @@ impl Default for WorkloadSettings {
     }
 }
 
-/// One intervention at a virtual time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Map<String, Value>", into = "Map<String, Value>")]
+/// One intervention at a virtual time. In JSON, one object: `at_ms` beside
+/// the action's own fields (`{"at_ms":9000,"action":"crash","node":1}`).
+#[derive(Clone, Debug, PartialEq)]
 pub struct TimelineEntry {
     pub at_ms: Time,
     pub action: Action,
@@ -150,9 +145,12 @@ pub enum Action {
     Client(ClientAction),
 }
 
-/// Faults and repairs, the same for every protocol.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+/// Faults and repairs, the same for every protocol. In JSON, the fault's
+/// name in snake case as `action` beside its fields
+/// (`{"action":"set_clock","node":1,"offset_ms":500}`: in this order on its
+/// own, sorted in a timeline entry); optional fields may be left out (or
+/// written `null`), and are not written when `None`.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
     /// Split the nodes into groups that cannot reach each other. Nodes not
     /// named in any group form one more group together.
@@ -172,21 +170,9 @@ pub enum Fault {
     Cut { from: NodeId, to: NodeId },
     /// Set a node's clock: from now it reads true time + `offset_ms` and runs
     /// `drift` fast (left out: the drift it had).
-    SetClock {
-        node: NodeId,
-        offset_ms: i64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        drift: Option<f64>,
-    },
+    SetClock { node: NodeId, offset_ms: i64, drift: Option<f64> },
     /// Change the network for every link; fields left out keep their value.
-    SetNetwork {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        latency_ms: Option<[Time; 2]>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        drop: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        duplicate: Option<f64>,
-    },
+    SetNetwork { latency_ms: Option<[Time; 2]>, drop: Option<f64>, duplicate: Option<f64> },
 }
 
 /// How a fault reads in the trace and the lab: "crash B", "split A B | C D E".
@@ -279,9 +265,6 @@ impl Fault {
     }
 }
 
-const FAULT_NAMES: [&str; 9] =
-    ["partition", "heal", "crash", "restart", "pause", "resume", "cut", "set_clock", "set_network"];
-
 /// A protocol-specific client action, e.g. `{"action":"register","node":2}`
 /// for the office. The protocol checks the name and parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -289,53 +272,6 @@ pub struct ClientAction {
     pub name: String,
     pub node: NodeId,
     pub params: Map<String, Value>,
-}
-
-impl TryFrom<Map<String, Value>> for TimelineEntry {
-    type Error = String;
-
-    fn try_from(mut map: Map<String, Value>) -> Result<Self, String> {
-        let at_ms = match map.remove("at_ms") {
-            Some(v) => v.as_u64().ok_or("`at_ms` must be a whole number of milliseconds")?,
-            None => return Err("a timeline entry needs `at_ms`".into()),
-        };
-        let name = match map.get("action") {
-            Some(Value::String(s)) => s.clone(),
-            _ => return Err("a timeline entry needs an `action` name".into()),
-        };
-        let action = if FAULT_NAMES.contains(&name.as_str()) {
-            Action::Fault(serde_json::from_value(Value::Object(map)).map_err(|e| format!("`{name}`: {e}"))?)
-        } else {
-            map.remove("action");
-            let node = map
-                .remove("node")
-                .and_then(|v| v.as_u64())
-                .ok_or_else(|| format!("client action `{name}` needs a `node` number"))?;
-            let node = usize::try_from(node).map_err(|_| format!("node {node} is out of range"))?;
-            Action::Client(ClientAction { name, node, params: map })
-        };
-        Ok(TimelineEntry { at_ms, action })
-    }
-}
-
-impl From<TimelineEntry> for Map<String, Value> {
-    fn from(entry: TimelineEntry) -> Self {
-        let mut map = Map::new();
-        map.insert("at_ms".into(), entry.at_ms.into());
-        match entry.action {
-            Action::Fault(fault) => {
-                if let Ok(Value::Object(fields)) = serde_json::to_value(fault) {
-                    map.extend(fields);
-                }
-            }
-            Action::Client(client) => {
-                map.insert("action".into(), client.name.into());
-                map.insert("node".into(), client.node.into());
-                map.extend(client.params);
-            }
-        }
-        map
-    }
 }
 
 /// Why a scenario was refused. The text is written for the person who made it.
@@ -355,18 +291,6 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, ScenarioError> {
 }
 
 impl Scenario {
-    /// Parses scenario JSON, with an error that says what is wrong and where.
-    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario =
-            serde_json::from_str(text).map_err(|e| ScenarioError(format!("not a valid scenario: {e}")))?;
-        scenario.validate_common()?;
-        Ok(scenario)
-    }
-
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
-    }
-
     /// Checks what every protocol has in common; the protocol checks the rest
     /// (variant, node count, client actions) when the simulation is built.
     pub fn validate_common(&self) -> Result<(), ScenarioError> {
@@ -535,6 +459,250 @@ impl Fault {
     }
 }
 
+/// The objects of a scenario that are structs, whose fields may not repeat;
+/// `params` and timeline entries are maps, where the last of a repeated key counts.
+const SHAPE: Shape = Shape::Struct(&[
+    ("network", Shape::Struct(&[])),
+    ("clocks", Shape::ListOf(&Shape::Struct(&[]))),
+    ("workload", Shape::Struct(&[])),
+]);
+
+impl Scenario {
+    /// Parses scenario JSON, with an error that says what is wrong and where.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let invalid = |e: &dyn std::fmt::Display| ScenarioError(format!("not a valid scenario: {e}"));
+        let value = json::parse(text, SHAPE).map_err(|e| invalid(&e))?;
+        let scenario = Scenario::read(value).map_err(|e| invalid(&e))?;
+        scenario.validate_common()?;
+        Ok(scenario)
+    }
+
+    fn read(value: Value) -> Result<Scenario, JsonError> {
+        let mut f = Fields::new(
+            value,
+            &[
+                "version", "protocol", "variant", "nodes", "seed", "title", "params", "network", "clocks", "workload",
+                "timeline", "until_ms",
+            ],
+        )?;
+        Ok(Scenario {
+            version: f.req("version", json::small)?,
+            protocol: f.req("protocol", json::string)?,
+            variant: f.get("variant", json::string)?.unwrap_or_else(default_variant),
+            nodes: f.req("nodes", json::small)?,
+            seed: f.req("seed", json::whole)?,
+            title: f.opt("title", json::string)?,
+            params: f.get("params", json::object)?.unwrap_or_default(),
+            network: f.get("network", NetworkSettings::read)?.unwrap_or_default(),
+            clocks: f.get("clocks", |v| json::list(v, ClockSetting::read))?.unwrap_or_default(),
+            workload: f.get("workload", WorkloadSettings::read)?.unwrap_or_default(),
+            timeline: f.get("timeline", |v| json::list(v, TimelineEntry::read))?.unwrap_or_default(),
+            until_ms: f.req("until_ms", json::whole)?,
+        })
+    }
+
+    /// Compact JSON, as a link carries it.
+    pub fn to_json(&self) -> String {
+        self.json().write(false)
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        self.json().write(true)
+    }
+
+    fn json(&self) -> Json {
+        let mut fields: Vec<(&str, Json)> = vec![
+            ("version", u64::from(self.version).into()),
+            ("protocol", self.protocol.as_str().into()),
+            ("variant", self.variant.as_str().into()),
+            ("nodes", self.nodes.into()),
+            ("seed", self.seed.into()),
+        ];
+        if let Some(title) = &self.title {
+            fields.push(("title", title.as_str().into()));
+        }
+        if !self.params.is_empty() {
+            fields.push(("params", Value::Object(self.params.clone()).into()));
+        }
+        fields.push(("network", self.network.json()));
+        if !self.clocks.is_empty() {
+            fields.push(("clocks", Json::List(self.clocks.iter().map(ClockSetting::json).collect())));
+        }
+        fields.push(("workload", self.workload.json()));
+        let timeline = self.timeline.iter().map(|entry| Value::Object(entry.to_map()).into());
+        fields.push(("timeline", Json::List(timeline.collect())));
+        fields.push(("until_ms", self.until_ms.into()));
+        Json::object(fields)
+    }
+}
+
+impl NetworkSettings {
+    fn read(value: Value) -> Result<NetworkSettings, JsonError> {
+        let mut f = Fields::new(value, &["latency_ms", "drop", "duplicate"])?;
+        Ok(NetworkSettings {
+            latency_ms: f.req("latency_ms", json::range)?,
+            drop: f.get("drop", json::number)?.unwrap_or_default(),
+            duplicate: f.get("duplicate", json::number)?.unwrap_or_default(),
+        })
+    }
+
+    fn json(&self) -> Json {
+        Json::object(vec![
+            ("latency_ms", self.latency_ms.into()),
+            ("drop", self.drop.into()),
+            ("duplicate", self.duplicate.into()),
+        ])
+    }
+}
+
+impl ClockSetting {
+    fn read(value: Value) -> Result<ClockSetting, JsonError> {
+        let mut f = Fields::new(value, &["node", "offset_ms", "drift"])?;
+        Ok(ClockSetting {
+            node: f.req("node", json::small)?,
+            offset_ms: f.get("offset_ms", json::integer)?.unwrap_or_default(),
+            drift: f.opt("drift", json::number)?,
+        })
+    }
+
+    fn json(&self) -> Json {
+        let mut fields: Vec<(&str, Json)> = vec![("node", self.node.into()), ("offset_ms", self.offset_ms.into())];
+        if let Some(drift) = self.drift {
+            fields.push(("drift", drift.into()));
+        }
+        Json::object(fields)
+    }
+}
+
+impl WorkloadSettings {
+    fn read(value: Value) -> Result<WorkloadSettings, JsonError> {
+        let mut f = Fields::new(value, &["rate_per_s", "retry_after_ms", "max_retry_ms", "max_waiting"])?;
+        Ok(WorkloadSettings {
+            rate_per_s: f.req("rate_per_s", json::number)?,
+            retry_after_ms: f.get("retry_after_ms", json::whole)?.unwrap_or_else(default_retry_after),
+            max_retry_ms: f.get("max_retry_ms", json::whole)?.unwrap_or_else(default_max_retry),
+            max_waiting: f.get("max_waiting", json::small)?.unwrap_or_else(default_max_waiting),
+        })
+    }
+
+    fn json(&self) -> Json {
+        Json::object(vec![
+            ("rate_per_s", self.rate_per_s.into()),
+            ("retry_after_ms", self.retry_after_ms.into()),
+            ("max_retry_ms", self.max_retry_ms.into()),
+            ("max_waiting", self.max_waiting.into()),
+        ])
+    }
+}
+
+impl TimelineEntry {
+    fn read(value: Value) -> Result<TimelineEntry, JsonError> {
+        let mut map = json::object(value)?;
+        let at_ms = match map.remove("at_ms") {
+            Some(v) => v.as_u64().ok_or_else(|| JsonError::new("`at_ms` must be a whole number of milliseconds"))?,
+            None => return Err(JsonError::new("a timeline entry needs `at_ms`")),
+        };
+        let name = match map.remove("action") {
+            Some(Value::String(s)) => s,
+            _ => return Err(JsonError::new("a timeline entry needs an `action` name")),
+        };
+        // A fault's fields are its own: any other is refused (a client
+        // action's other fields are its parameters, for its protocol to check).
+        let mut fault = |known: &[&str]| Fields::of(std::mem::take(&mut map), known);
+        let fault = match name.as_str() {
+            "partition" => {
+                let groups = |v| json::list(v, |group| json::list(group, json::small));
+                Fault::Partition { groups: fault(&["at_ms", "action", "groups"])?.req("groups", groups)? }
+            }
+            // Other fields beside a heal were always ignored (serde's derive
+            // ignores them for a fault without fields): still so.
+            "heal" => Fault::Heal,
+            "crash" => Fault::Crash { node: fault(&["at_ms", "action", "node"])?.req("node", json::small)? },
+            "restart" => Fault::Restart { node: fault(&["at_ms", "action", "node"])?.req("node", json::small)? },
+            "pause" => Fault::Pause { node: fault(&["at_ms", "action", "node"])?.req("node", json::small)? },
+            "resume" => Fault::Resume { node: fault(&["at_ms", "action", "node"])?.req("node", json::small)? },
+            "cut" => {
+                let mut f = fault(&["at_ms", "action", "from", "to"])?;
+                Fault::Cut { from: f.req("from", json::small)?, to: f.req("to", json::small)? }
+            }
+            "set_clock" => {
+                let mut f = fault(&["at_ms", "action", "node", "offset_ms", "drift"])?;
+                Fault::SetClock {
+                    node: f.req("node", json::small)?,
+                    offset_ms: f.req("offset_ms", json::integer)?,
+                    drift: f.opt("drift", json::number)?,
+                }
+            }
+            "set_network" => {
+                let mut f = fault(&["at_ms", "action", "latency_ms", "drop", "duplicate"])?;
+                Fault::SetNetwork {
+                    latency_ms: f.opt("latency_ms", json::range)?,
+                    drop: f.opt("drop", json::number)?,
+                    duplicate: f.opt("duplicate", json::number)?,
+                }
+            }
+            _ => {
+                let node = map
+                    .remove("node")
+                    .and_then(|v| v.as_u64())
+                    .ok_or_else(|| JsonError::new(format!("client action `{name}` needs a `node` number")))?;
+                let node = usize::try_from(node).map_err(|_| JsonError::new(format!("node {node} is out of range")))?;
+                let action = Action::Client(ClientAction { name, node, params: map });
+                return Ok(TimelineEntry { at_ms, action });
+            }
+        };
+        Ok(TimelineEntry { at_ms, action: Action::Fault(fault) })
+    }
+
+    /// The entry as one JSON object. A map, so its keys are written sorted
+    /// (`{"action":"crash","at_ms":9000,"node":1}`), as they always were.
+    fn to_map(&self) -> Map<String, Value> {
+        let mut map = Map::new();
+        map.insert("at_ms".into(), self.at_ms.into());
+        match &self.action {
+            Action::Fault(fault) => map.extend(fault.fields().into_iter().map(|(k, v)| (k.into(), v))),
+            Action::Client(client) => {
+                map.insert("action".into(), client.name.as_str().into());
+                map.insert("node".into(), client.node.into());
+                map.extend(client.params.clone());
+            }
+        }
+        map
+    }
+}
+
+impl Fault {
+    /// `action` and the fault's fields, in declaration order.
+    fn fields(&self) -> Vec<(&'static str, Value)> {
+        let (name, mut fields): (&str, Vec<(&str, Value)>) = match self {
+            Fault::Partition { groups } => ("partition", vec![("groups", groups.clone().into())]),
+            Fault::Heal => ("heal", vec![]),
+            Fault::Crash { node } => ("crash", vec![("node", (*node).into())]),
+            Fault::Restart { node } => ("restart", vec![("node", (*node).into())]),
+            Fault::Pause { node } => ("pause", vec![("node", (*node).into())]),
+            Fault::Resume { node } => ("resume", vec![("node", (*node).into())]),
+            Fault::Cut { from, to } => ("cut", vec![("from", (*from).into()), ("to", (*to).into())]),
+            Fault::SetClock { node, offset_ms, drift } => {
+                let fields = vec![("node", (*node).into()), ("offset_ms", (*offset_ms).into())];
+                ("set_clock", fields.into_iter().chain(drift.map(|d| ("drift", d.into()))).collect())
+            }
+            Fault::SetNetwork { latency_ms, drop, duplicate } => {
+                let latency = latency_ms.map(|l| ("latency_ms", l.to_vec().into()));
+                let drop = drop.map(|p| ("drop", p.into()));
+                let duplicate = duplicate.map(|p| ("duplicate", p.into()));
+                ("set_network", [latency, drop, duplicate].into_iter().flatten().collect())
+            }
+        };
+        fields.insert(0, ("action", name.into()));
+        fields
+    }
+
+    /// Compact JSON, fields in declaration order: `{"action":"crash","node":1}`.
+    pub fn to_json(&self) -> String {
+        Json::Object(self.fields().into_iter().map(|(k, v)| (k.into(), v.into())).collect()).write(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,21 +738,64 @@ mod tests {
         assert_eq!(ok.unwrap().clocks[0].offset_ms, -50, "params are the protocol's to check");
     }
 
+    fn entry(text: &str) -> Result<TimelineEntry, String> {
+        TimelineEntry::read(serde_json::from_str(text).unwrap()).map_err(|e| e.to_string())
+    }
+
     #[test]
     fn timeline_entries_round_trip_through_json() {
-        let text = r#"[{"at_ms":5,"action":"register","node":2},{"at_ms":9,"action":"cut","from":0,"to":1}]"#;
-        let entries: Vec<TimelineEntry> = serde_json::from_str(text).unwrap();
-        assert!(matches!(&entries[0].action, Action::Client(c) if c.name == "register" && c.node == 2));
-        let back: serde_json::Value = serde_json::to_value(&entries).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        for text in [r#"{"action":"register","at_ms":5,"node":2}"#, r#"{"action":"cut","at_ms":9,"from":0,"to":1}"#] {
+            let e = entry(text).unwrap();
+            assert_eq!(Value::Object(e.to_map()).to_string(), text);
+        }
+        let e = entry(r#"{"at_ms":5,"action":"register","node":2}"#).unwrap();
+        assert!(matches!(e.action, Action::Client(c) if c.name == "register" && c.node == 2));
     }
 
     #[test]
     fn timeline_entries_say_what_is_missing() {
-        let err = |text: &str| serde_json::from_str::<TimelineEntry>(text).unwrap_err().to_string();
+        let err = |text: &str| entry(text).unwrap_err();
         assert!(err(r#"{"action":"heal"}"#).contains("needs `at_ms`"));
         assert!(err(r#"{"at_ms":1}"#).contains("needs an `action`"));
         assert!(err(r#"{"at_ms":1,"action":"register"}"#).contains("needs a `node`"));
-        assert!(err(r#"{"at_ms":1,"action":"crash","node":1,"why":"fire"}"#).contains("unknown field"));
+        assert_eq!(
+            err(r#"{"at_ms":1,"action":"crash","node":1,"why":"fire"}"#),
+            "unknown field `why` (known fields: at_ms, action, node)"
+        );
+        assert_eq!(err(r#"{"at_ms":1,"action":"cut","from":1}"#), "missing field `to`");
+        assert_eq!(
+            err(r#"{"at_ms":1,"action":"partition","groups":[[0],[1,-2]]}"#),
+            "groups[1][1]: expected a whole number, 0 or more, found -2"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let base = r#""version":1,"protocol":"office","nodes":3,"seed":1,"until_ms":1000"#;
+        let err = |extra: &str| Scenario::from_json(&format!("{{{base},{extra}}}")).unwrap_err().0;
+        assert_eq!(
+            err(r#""network":{"latency_ms":[1,2,3]}"#),
+            "not a valid scenario: network.latency_ms: expected two numbers [min, max], found 3"
+        );
+        assert_eq!(
+            err(r#""timeline":[{"at_ms":1,"action":"heal"},{"at_ms":2,"action":"crash","node":"a"}]"#),
+            "not a valid scenario: timeline[1].node: expected a whole number, 0 or more, found a string"
+        );
+        assert_eq!(
+            err(r#""clocks":[{"node":0,"drift":"x"}]"#),
+            "not a valid scenario: clocks[0].drift: expected a number, found a string"
+        );
+        assert!(
+            err(r#""colour":1"#)
+                .starts_with("not a valid scenario: unknown field `colour` (known fields: version, protocol,")
+        );
+        assert_eq!(err(r#""workload":{}"#), "not a valid scenario: workload: missing field `rate_per_s`");
+        assert!(err(r#""nodes":4"#).starts_with("not a valid scenario: duplicate field `nodes` at line 1"));
+        let huge = Scenario::from_json(r#"{"version":4294967297,"protocol":"office","nodes":3,"seed":1,"until_ms":1}"#);
+        assert_eq!(huge.unwrap_err().0, "not a valid scenario: version: 4294967297 is too large");
+        assert_eq!(
+            Scenario::from_json("[1]").unwrap_err().0,
+            "not a valid scenario: expected an object, found an array of 1"
+        );
     }
 }

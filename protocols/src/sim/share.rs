@@ -36,8 +36,8 @@ pub fn encode_fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
 /// `s=<version>.<data>`: as [`encode_fragment`], for a version of the link
 /// that keeps the scenario's data as it is (one of [`READ_VERSIONS`]).
 pub fn encode_fragment_as(version: &str, scenario: &Scenario) -> Result<String, ScenarioError> {
-    let json = serde_json::to_vec(scenario).expect("a scenario always serializes");
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let json = scenario.to_json();
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     let fragment = format!("s={version}.{}", URL_SAFE_NO_PAD.encode(packed));
     let data = fragment.len() - "s=".len();
     if data > MAX_FRAGMENT || json.len() > MAX_JSON {

@@ -173,7 +173,7 @@ pub fn text_hash(text: &str) -> u64 {
 /// Feeds a fault into the hash through its JSON form (it holds floats,
 /// which have no `Hash`; faults are rare, so the cost does not matter).
 pub fn hash_fault(fault: &Fault, h: &mut TraceHasher) {
-    serde_json::to_string(fault).unwrap_or_default().hash(h);
+    fault.to_json().hash(h);
 }
 
 #[cfg(test)]

@@ -144,7 +144,7 @@ pub struct MessageFrame {
 }
 
 /// Everything the canvas needs for one animation frame.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     /// The view time in virtual ms (fractional: the playback clock interpolates).
     pub time: f64,
