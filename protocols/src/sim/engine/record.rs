@@ -15,7 +15,6 @@
 //! or so. Seeking to a step before what is kept restores a snapshot and
 //! records again from there (the replay a seek does anyway).
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use super::super::any::{Culprits, PropertyKind, Recording, Series, Violation, Witness};
@@ -59,6 +58,25 @@ fn flying<P: Protocol>(world: &World<P>) -> impl Iterator<Item = (Time, &InFligh
         _ => None,
     });
     queued.chain(held)
+}
+
+/// The copy with this id in a list sorted by id.
+fn find<P: Protocol>(copies: &[(MsgId, MsgRecord<P>)], id: MsgId) -> Option<&MsgRecord<P>> {
+    copies.binary_search_by_key(&id, |(i, _)| *i).ok().map(|at| &copies[at].1)
+}
+
+/// Message copies (distinct ids) sorted by id. Only the ids are sorted, so the
+/// sort's code is not copied for each protocol's messages.
+fn by_id<P: Protocol>(copies: impl Iterator<Item = (MsgId, MsgRecord<P>)>) -> Vec<(MsgId, MsgRecord<P>)> {
+    let copies: Vec<_> = copies.collect();
+    let mut ids: Vec<MsgId> = copies.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    let mut sorted: Vec<Option<_>> = (0..ids.len()).map(|_| None).collect();
+    for copy in copies {
+        let at = ids.binary_search(&copy.0).expect("every id was collected");
+        sorted[at] = Some(copy);
+    }
+    sorted.into_iter().flatten().collect()
 }
 
 /// Keeps the first, third, fifth, … element (thinning a bounded record).
@@ -117,7 +135,9 @@ pub(super) struct Recorder<P: Protocol> {
     pub(super) messages: Tape<MsgRecord<P>>,
     /// Copies older than the kept messages that are still on their way (a
     /// paused node can hold one for an hour): their delivery is still to be shown.
-    flying_before: BTreeMap<MsgId, MsgRecord<P>>,
+    /// Sorted by id. A list, not a map: each map type costs the download a
+    /// copy of the map's code, and these change only when records are cut.
+    flying_before: Vec<(MsgId, MsgRecord<P>)>,
     pub(super) history: Tape<ClientEvent<P>>,
     /// What clients saw during the current step (for the monitor).
     step_events: Vec<ClientEvent<P>>,
@@ -137,7 +157,7 @@ impl<P: Protocol> Recorder<P> {
             hash: TraceHasher::default().finish(),
             trace: Tape::default(),
             messages: Tape::default(),
-            flying_before: BTreeMap::new(),
+            flying_before: Vec::new(),
             history: Tape::default(),
             step_events: Vec::new(),
             violations: Vec::new(),
@@ -271,11 +291,14 @@ impl<P: Protocol> Recorder<P> {
                 _ => {}
             }
         }
-        let flying: BTreeSet<MsgId> = flying(world).map(|(_, m)| m.id).collect();
-        self.flying_before.retain(|id, _| flying.contains(id));
-        for &id in flying.range(..first_msg as MsgId) {
-            if let Some(record) = self.messages.get(id as usize) {
-                self.flying_before.insert(id, record.clone());
+        // Still flying: those set aside before, and those about to be forgotten.
+        let mut flying: Vec<MsgId> = flying(world).map(|(_, m)| m.id).collect();
+        flying.sort_unstable();
+        let before = std::mem::take(&mut self.flying_before);
+        for id in flying {
+            let forgotten = if id < first_msg as MsgId { self.messages.get(id as usize) } else { None };
+            if let Some(record) = forgotten.or_else(|| find(&before, id)) {
+                self.flying_before.push((id, record.clone()));
             }
         }
         self.history.forget_before(first_event);
@@ -364,7 +387,7 @@ impl<P: Protocol> Recorder<P> {
             self.history.restart_at(m.history);
             // Copies still flying will be delivered in the lines recorded next.
             self.messages.restart_at(world.next_msg as usize);
-            self.flying_before = flying(world).map(|(arrive_at, m)| (m.id, MsgRecord::of(m, arrive_at))).collect();
+            self.flying_before = by_id(flying(world).map(|(arrive_at, m)| (m.id, MsgRecord::of(m, arrive_at))));
             self.recorded_to = Some(world.step);
         }
     }
@@ -403,7 +426,7 @@ impl<P: Protocol> Recorder<P> {
 
     /// A message copy by id, if still kept.
     pub(super) fn message(&self, id: u64) -> Option<&MsgRecord<P>> {
-        self.messages.get(id as usize).or_else(|| self.flying_before.get(&id))
+        self.messages.get(id as usize).or_else(|| find(&self.flying_before, id))
     }
 
     /// A client event by its place in the history, if still kept.
