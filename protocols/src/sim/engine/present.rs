@@ -328,8 +328,13 @@ impl<P: Protocol> AnySim for Sim<P> {
 
     fn metrics(&self) -> Metrics {
         let mut m = self.world.workload.metrics(self.world.messages_sent);
-        m.protocol = self.world.monitor.metrics(self.world.messages_sent).into_iter().collect();
-        m.distributions = self.world.monitor.distributions().into_iter().collect();
+        // Inserted one by one: `collect` would compile a sort for each map type.
+        for (name, value) in self.world.monitor.metrics(self.world.messages_sent) {
+            m.protocol.insert(name, value);
+        }
+        for (name, d) in self.world.monitor.distributions() {
+            m.distributions.insert(name, d);
+        }
         m
     }
 
