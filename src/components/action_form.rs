@@ -3,7 +3,6 @@
 //! was typed into a [`ClientAction`] is pure and tested natively; the engine
 //! still checks the action when it is applied.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::{ClientActionInfo, FieldInfo, FieldKind};
@@ -21,11 +20,29 @@ use crate::describe;
 pub enum Entry {
     /// A text or number input's contents, as typed.
     Typed(String),
-    Nodes(BTreeSet<NodeId>),
+    /// Whether each node is ticked, by node id (missing: not ticked).
+    Nodes(Vec<bool>),
 }
 
-/// Every field's entry, by field name.
-pub type Draft = BTreeMap<&'static str, Entry>;
+/// Every field's entry, with its field's name. A list, not a map: there are
+/// a handful, and a map type of its own would cost the download its code.
+pub type Draft = Vec<(&'static str, Entry)>;
+
+fn entry<'d>(draft: &'d Draft, name: &str) -> Option<&'d Entry> {
+    draft.iter().find(|(n, _)| *n == name).map(|(_, e)| e)
+}
+
+/// The field's entry, made `new` first if it has none.
+fn entry_mut<'d>(draft: &'d mut Draft, name: &'static str, new: Entry) -> &'d mut Entry {
+    let at = match draft.iter().position(|(n, _)| *n == name) {
+        Some(at) => at,
+        None => {
+            draft.push((name, new));
+            draft.len() - 1
+        }
+    };
+    &mut draft[at].1
+}
 
 /// The form as it opens: empty texts, numbers at 0 (or the bound nearest
 /// it), no nodes ticked.
@@ -36,7 +53,7 @@ pub fn empty_draft(fields: &[FieldInfo]) -> Draft {
             let entry = match f.kind {
                 FieldKind::Text { .. } => Entry::Typed(String::new()),
                 FieldKind::Int { min, max } => Entry::Typed(0.clamp(min, max).to_string()),
-                FieldKind::Nodes => Entry::Nodes(BTreeSet::new()),
+                FieldKind::Nodes => Entry::Nodes(Vec::new()),
             };
             (f.name, entry)
         })
@@ -61,7 +78,9 @@ fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String
             Ok(v) if (min..=max).contains(&v) => Ok(v.into()),
             _ => Err(format!("{label} must be a whole number from {min} to {max}.")),
         },
-        (FieldKind::Nodes, Some(Entry::Nodes(nodes))) => Ok(nodes.iter().copied().collect::<Vec<_>>().into()),
+        (FieldKind::Nodes, Some(Entry::Nodes(ticked))) => {
+            Ok(ticked.iter().enumerate().filter(|(_, t)| **t).map(|(n, _)| n).collect::<Vec<_>>().into())
+        }
         (FieldKind::Nodes, None) => Ok(Value::Array(Vec::new())),
         _ => Err(format!("{label} is needed.")),
     }
@@ -69,11 +88,11 @@ fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String
 
 /// The action the form describes, done at `node`, or the first thing wrong with it.
 pub fn client_action(action: &ClientActionInfo, node: NodeId, draft: &Draft) -> Result<ClientAction, String> {
-    let params = action
-        .fields
-        .iter()
-        .map(|f| Ok((f.name.to_string(), field_value(f, draft.get(f.name))?)))
-        .collect::<Result<Map<String, Value>, String>>()?;
+    // Inserted one by one: `collect` into a map would compile a sort for it.
+    let mut params = Map::new();
+    for f in action.fields {
+        params.insert(f.name.to_string(), field_value(f, entry(draft, f.name))?);
+    }
     Ok(ClientAction { name: action.name.to_string(), node, params })
 }
 
@@ -107,7 +126,8 @@ pub fn ActionForm(props: &ActionFormProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
             let mut next = (*draft).clone();
-            next.insert(name, Entry::Typed(e.target_unchecked_into::<HtmlInputElement>().value()));
+            let typed = Entry::Typed(e.target_unchecked_into::<HtmlInputElement>().value());
+            *entry_mut(&mut next, name, Entry::Nodes(Vec::new())) = typed;
             draft.set(next);
         })
     };
@@ -116,19 +136,18 @@ pub fn ActionForm(props: &ActionFormProps) -> Html {
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
             let mut next = (*draft).clone();
-            if let Entry::Nodes(nodes) = next.entry(name).or_insert_with(|| Entry::Nodes(BTreeSet::new())) {
-                if on {
-                    nodes.insert(node);
-                } else {
-                    nodes.remove(&node);
+            if let Entry::Nodes(ticked) = entry_mut(&mut next, name, Entry::Nodes(Vec::new())) {
+                if ticked.len() <= node {
+                    ticked.resize(node + 1, false);
                 }
+                ticked[node] = on;
             }
             draft.set(next);
         })
     };
     let field = |f: &'static FieldInfo| {
         let testid = format!("field-{}-{}", action.name, f.name);
-        let entry = draft.get(f.name);
+        let entry = entry(&draft, f.name);
         let text = match entry {
             Some(Entry::Typed(text)) => text.clone(),
             _ => String::new(),
@@ -152,7 +171,7 @@ pub fn ActionForm(props: &ActionFormProps) -> Html {
                 <fieldset class="field field--nodes" data-testid={testid}>
                     <legend>{ f.label }</legend>
                     { for props.names.iter().enumerate().map(|(n, name)| {
-                        let checked = matches!(entry, Some(Entry::Nodes(nodes)) if nodes.contains(&n));
+                        let checked = matches!(entry, Some(Entry::Nodes(ticked)) if ticked.get(n) == Some(&true));
                         html! {
                             <label class="check">
                                 <input type="checkbox" {checked} onchange={ticked(f.name, n)} />
@@ -195,7 +214,7 @@ mod tests {
         Draft::from([
             ("key", Entry::Typed(key.into())),
             ("value", Entry::Typed(value.into())),
-            ("no", Entry::Nodes(no.iter().copied().collect())),
+            ("no", Entry::Nodes((0..5).map(|n| no.contains(&n)).collect())),
         ])
     }
 
@@ -218,19 +237,22 @@ mod tests {
             assert_eq!(error(&draft("a", value, &[])), "Value must be a whole number from -5 to 9.", "{value:?}");
         }
         let mut missing = draft("a", "1", &[]);
-        missing.remove("key");
+        missing.retain(|(name, _)| *name != "key");
         assert_eq!(error(&missing), "Key is needed.");
         missing = draft("a", "1", &[]);
-        missing.remove("no");
+        missing.retain(|(name, _)| *name != "no");
         assert_eq!(client_action(&PUT, 0, &missing).unwrap().params["no"], serde_json::json!([]), "no node ticked");
     }
 
     #[test]
     fn the_form_opens_empty_with_numbers_in_bounds() {
         let empty = empty_draft(PUT.fields);
-        assert_eq!(empty, draft("", "0", &[]));
+        assert_eq!(
+            empty,
+            [("key", Entry::Typed("".into())), ("value", Entry::Typed("0".into())), ("no", Entry::Nodes(vec![]))]
+        );
         let positive = [FieldInfo { name: "n", label: "N", kind: FieldKind::Int { min: 3, max: 7 } }];
-        assert_eq!(empty_draft(&positive)["n"], Entry::Typed("3".into()));
+        assert_eq!(entry(&empty_draft(&positive), "n"), Some(&Entry::Typed("3".into())));
         assert!(client_action(&ClientActionInfo { name: "go", label: "Go", fields: &[] }, 1, &Draft::new()).is_ok());
     }
 }
