@@ -100,6 +100,12 @@ impl<P: Protocol> Sim<P> {
     }
 }
 
+/// Messages in id order, each once (outside the generic code: compiled once).
+fn by_id(messages: &mut Vec<MessageFrame>) {
+    messages.sort_by_key(|m| m.id);
+    messages.dedup_by_key(|m| m.id);
+}
+
 /// A structured event as one line of text, given the client noun, node
 /// names and message labels (protocol-independent: compiled once).
 fn row(event: SimEvent, noun: &str, name: &dyn Fn(NodeId) -> String, label: &dyn Fn(MsgId) -> String) -> TraceRow {
@@ -260,8 +266,7 @@ impl<P: Protocol> AnySim for Sim<P> {
             })
         });
         messages.extend(delivered);
-        messages.sort_by_key(|m| m.id);
-        messages.dedup_by_key(|m| m.id);
+        by_id(&mut messages);
         let network = &self.world.network;
         Frame {
             time: t,
