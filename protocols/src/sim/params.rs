@@ -8,8 +8,6 @@
 //! broken variant may pin parameters it depends on; a scenario that sets one
 //! to another value is refused.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -80,9 +78,11 @@ impl ParamKind {
     }
 }
 
-/// Every declared parameter with its checked value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Params(BTreeMap<&'static str, ParamValue>);
+/// Every declared parameter with its checked value, in declaration order. A
+/// list, not a map: there are a handful, and a map type of its own would cost
+/// the download its code.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Params(Vec<(&'static str, ParamValue)>);
 
 impl Params {
     /// Checks `given` against the declared parameters and fills in defaults;
@@ -102,30 +102,31 @@ impl Params {
                 });
             }
         }
-        let mut values = BTreeMap::new();
+        let mut values = Params(Vec::new());
         for p in declared {
             let value = match given.get(p.name) {
                 Some(v) => p.kind.read(p.name, v)?,
                 None => p.kind.default_value(),
             };
-            values.insert(p.name, value);
+            values.0.push((p.name, value));
         }
         for &(name, pin) in pinned {
             match given.get(name) {
-                Some(_) if values.get(name) != Some(&pin) => {
+                Some(_) if values.value(name) != Some(pin) => {
                     return Err(format!("this variant needs params.{name} = {}", serde_json::json!(pin)));
                 }
-                _ => {
-                    values.insert(name, pin);
-                }
+                _ => match values.0.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = pin,
+                    None => values.0.push((name, pin)),
+                },
             }
         }
-        Ok(Params(values))
+        Ok(values)
     }
 
     /// A parameter's value, if it is declared.
     pub fn value(&self, name: &str) -> Option<ParamValue> {
-        self.0.get(name).copied()
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
     }
 
     fn get(&self, name: &str) -> ParamValue {
