@@ -23,7 +23,8 @@ pub enum Role {
     },
     /// Asking the others to elect it Main Office.
     Candidate {
-        votes: BTreeSet<NodeId>,
+        /// The branches that voted for it, as bits (see [`bit`]).
+        votes: u64,
         /// The most complete book offered so far, with the mandate that confirmed it.
         best: (Mandate, Log<Entry>),
     },
@@ -35,9 +36,21 @@ pub enum Role {
         copying: Vec<Copying>,
         /// When each branch last confirmed it is listening (the lease).
         heard_at: Vec<Time>,
-        /// Branches waiting to hear the number of a request.
-        answer_to: BTreeMap<RequestId, BTreeSet<NodeId>>,
+        /// Branches waiting to hear the number of a request, as bits (see [`bit`]).
+        answer_to: BTreeMap<RequestId, u64>,
     },
+}
+
+/// A branch's bit in a set of branches (at most 9 of them). Sets of bits
+/// rather than `BTreeSet`s: a set or map type of their own would cost the
+/// download its code (the engine keeps `BTreeMap<u64, u64>`s already).
+fn bit(branch: NodeId) -> u64 {
+    1 << branch
+}
+
+/// The branches in a set of bits, in order.
+fn branches(set: u64) -> impl Iterator<Item = NodeId> {
+    (0..u64::BITS as NodeId).filter(move |&b| set & bit(b) != 0)
 }
 
 /// Longest wait, in heartbeats, before the Main Office sends a silent branch
@@ -177,7 +190,7 @@ impl Branch {
         self.vault.mandate += 1;
         self.vault.voted_for = Some(self.id);
         let best = (self.vault.book_mandate, self.vault.book.clone());
-        self.role = Role::Candidate { votes: BTreeSet::from([self.id]), best };
+        self.role = Role::Candidate { votes: bit(self.id), best };
         ctx.persist();
         ctx.note(format_args!("campaigns for mandate {}", self.vault.mandate));
         ctx.broadcast(Msg::Campaign { mandate: self.vault.mandate });
@@ -228,11 +241,11 @@ impl Branch {
         if vote.mandate != self.vault.mandate {
             return;
         }
-        votes.insert(from);
+        *votes |= bit(from);
         if (vote.book_mandate, vote.book.len()) > (best.0, best.1.len()) {
             *best = (vote.book_mandate, vote.book);
         }
-        if votes.len() < ctx.majority() {
+        if (votes.count_ones() as usize) < ctx.majority() {
             return;
         }
         let best = std::mem::take(&mut best.1);
@@ -322,7 +335,7 @@ impl Branch {
             return;
         }
         let Role::MainOffice { answer_to, .. } = &mut self.role else { return };
-        answer_to.entry(request).or_default().insert(origin);
+        *answer_to.entry(request).or_default() |= bit(origin);
         if known.is_some() {
             return;
         }
@@ -375,9 +388,9 @@ impl Branch {
             let request = self.vault.book[at].request;
             let waiting = match &mut self.role {
                 Role::MainOffice { answer_to, .. } => answer_to.remove(&request).unwrap_or_default(),
-                _ => BTreeSet::new(),
+                _ => 0,
             };
-            for branch in waiting {
+            for branch in branches(waiting) {
                 self.tell(ctx, branch, request, at as u64 + 1);
             }
         }

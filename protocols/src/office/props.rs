@@ -68,9 +68,11 @@ pub struct Ledger {
     /// step that changed none of them (and told nobody anything) cannot have
     /// issued, lost or skipped a number, so it costs one comparison per branch.
     last_seen: Vec<(usize, u64, u64)>,
-    /// Positions already reported, so one broken fact is reported once.
-    reported_gaps: BTreeSet<usize>,
-    reported_lost: BTreeSet<usize>,
+    /// Positions already reported, so one broken fact is reported once. As
+    /// `u64`: the set type the protocols keep already (of request ids), so
+    /// no other set's code is in the download.
+    reported_gaps: BTreeSet<u64>,
+    reported_lost: BTreeSet<u64>,
     majority: usize,
     settle_ms: Time,
 }
@@ -126,8 +128,8 @@ impl Ledger {
         let next = self.issued.len();
         let longest = branches.iter().map(|b| b.vault.book.len()).max().unwrap_or(0);
         for at in next + 1..longest {
-            if !self.reported_gaps.contains(&at) && self.chosen(branches, at).is_some() {
-                self.reported_gaps.insert(at);
+            if !self.reported_gaps.contains(&(at as u64)) && self.chosen(branches, at).is_some() {
+                self.reported_gaps.insert(at as u64);
                 found.violated(&NO_GAPS, format!("#{} is recorded by a majority but #{} is not", at + 1, next + 1));
             }
         }
@@ -156,7 +158,7 @@ impl Ledger {
         for at in safe_below..k {
             let entry = &self.issued[at];
             let holders = branches.iter().filter(|b| b.vault.book.get(at) == Some(entry)).count();
-            if holders < self.majority && self.reported_lost.insert(at) {
+            if holders < self.majority && self.reported_lost.insert(at as u64) {
                 let lost: Vec<NodeId> =
                     (0..branches.len()).filter(|&b| branches[b].vault.book.get(at) != Some(entry)).collect();
                 found.violated_at(

@@ -316,11 +316,13 @@ impl Scenario {
         }
         self.network.validate("network")?;
         self.workload.validate()?;
+        // Sets of u64, not of NodeId: the set type the protocols keep already
+        // (of request ids), so no other set's code is in the download.
         let mut clocked = BTreeSet::new();
         for (i, c) in self.clocks.iter().enumerate() {
             check_clock(c.node, self.nodes, c.offset_ms, c.drift)
                 .map_err(|e| ScenarioError(format!("clocks[{i}]: {e}")))?;
-            if !clocked.insert(c.node) {
+            if !clocked.insert(c.node as u64) {
                 return fail(format!("clocks[{i}]: node {} has a clock setting already", c.node));
             }
         }
@@ -433,10 +435,10 @@ impl Fault {
                 Ok(())
             }
             Fault::Partition { groups } => {
-                let mut seen = BTreeSet::new();
+                let mut seen = BTreeSet::new(); // of u64, as in `validate_common`
                 for node in groups.iter().flatten() {
                     check_node(*node, nodes)?;
-                    if !seen.insert(*node) {
+                    if !seen.insert(*node as u64) {
                         return Err(format!("node {node} is in two partition groups"));
                     }
                 }
