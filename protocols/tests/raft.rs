@@ -180,7 +180,8 @@ fn run_preset(id: &str) -> (Sim<Raft>, Vec<&'static str>) {
 }
 
 fn metric(sim: &Sim<Raft>, name: &str) -> f64 {
-    sim.metrics().protocol.get(name).copied().unwrap_or_else(|| panic!("no metric {name}"))
+    let metrics = sim.metrics().protocol;
+    metrics.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or_else(|| panic!("no metric {name}"))
 }
 
 fn leaders(sim: &Sim<Raft>) -> Vec<usize> {

@@ -41,7 +41,7 @@ pub fn MetricsPanel(props: &MetricsProps) -> Html {
     ];
     // The protocol's own numbers after the clients': "leader_changes" reads
     // "Leader changes", "leaderless_ms" "Leaderless" in ms.
-    let own = m.protocol.iter().map(|(name, &v)| (label(name), number(name, v)));
+    let own = m.protocol.iter().map(|&(name, v)| (label(name), number(name, v)));
     let spread = m.distributions.iter().flat_map(|(name, d)| {
         [(format!("{} p50", label(name)), number(name, d.p50)), (format!("{} p99", label(name)), number(name, d.p99))]
     });

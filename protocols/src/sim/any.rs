@@ -311,10 +311,27 @@ pub struct Metrics {
     pub messages: u64,
     /// Messages sent per confirmed request (0 when nothing was confirmed).
     pub messages_per_confirmed: f64,
-    #[serde(flatten)]
-    pub protocol: BTreeMap<&'static str, f64>,
-    #[serde(flatten)]
-    pub distributions: BTreeMap<&'static str, Distribution>,
+    /// The protocol's own numbers, sorted by name (see [`put`]).
+    #[serde(flatten, serialize_with = "as_map")]
+    pub protocol: Vec<(&'static str, f64)>,
+    /// The protocol's distributions, sorted by name.
+    #[serde(flatten, serialize_with = "as_map")]
+    pub distributions: Vec<(&'static str, Distribution)>,
+}
+
+/// Puts `value` under `name` in a list sorted by name, replacing one of the same
+/// name: a map as a list (a few entries), since every map type costs the
+/// download a copy of the map's code.
+pub fn put<T>(list: &mut Vec<(&'static str, T)>, name: &'static str, value: T) {
+    match list.binary_search_by_key(&name, |(n, _)| n) {
+        Ok(at) => list[at].1 = value,
+        Err(at) => list.insert(at, (name, value)),
+    }
+}
+
+/// A list of named values written as a JSON object's fields.
+fn as_map<S: serde::Serializer, T: Serialize>(list: &[(&'static str, T)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(list.iter().map(|(name, value)| (name, value)))
 }
 
 /// A protocol's distribution of some quantity (`commit_latency_ms`).

@@ -254,8 +254,8 @@ impl<Op: Clone> Workload<Op> {
             latency_ms: Latency { p50: self.latencies.quantile(0.5), p99: self.latencies.quantile(0.99) },
             messages,
             messages_per_confirmed: if confirmed == 0 { 0.0 } else { messages as f64 / confirmed as f64 },
-            protocol: BTreeMap::new(),
-            distributions: BTreeMap::new(),
+            protocol: Vec::new(),
+            distributions: Vec::new(),
         }
     }
 }

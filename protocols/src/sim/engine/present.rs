@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 
 use super::super::any::{
     AnySim, ClientActionInfo, EventKind, Metrics, PropertyKind, PropertyStatus, ProtocolInfo, Recording, Series,
-    SimEvent, Status, TraceKind, TraceRow, Violation, Witness,
+    SimEvent, Status, TraceKind, TraceRow, Violation, Witness, put,
 };
 use super::super::params::Params;
 use super::super::protocol::{EndState, Findings, Monitor, Protocol};
@@ -333,12 +333,11 @@ impl<P: Protocol> AnySim for Sim<P> {
 
     fn metrics(&self) -> Metrics {
         let mut m = self.world.workload.metrics(self.world.messages_sent);
-        // Inserted one by one: `collect` would compile a sort for each map type.
         for (name, value) in self.world.monitor.metrics(self.world.messages_sent) {
-            m.protocol.insert(name, value);
+            put(&mut m.protocol, name, value);
         }
         for (name, d) in self.world.monitor.distributions() {
-            m.distributions.insert(name, d);
+            put(&mut m.distributions, name, d);
         }
         m
     }
