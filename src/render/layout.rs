@@ -260,19 +260,21 @@ impl Canvas {
         let card_w = self.card_w.min(across / widest as f64 - 2.0 * NODE_RADIUS - CARD_GAP - ROW_GAP).max(0.0);
         let card_h = CARD_HEIGHT.min(pitch - ROW_GAP).max(0.0);
         let group_w = 2.0 * NODE_RADIUS + CARD_GAP + card_w;
-        let mut places: Vec<(NodeId, NodePlace)> = Vec::with_capacity(count);
+        // Every node is in exactly one row: each place goes to its node's index
+        // (no sort of places, whose code would cost the download).
+        let mut places: Vec<Option<NodePlace>> = vec![None; count];
         for (r, row) in rows.iter().enumerate() {
             let y = PAD + pitch * (r as f64 + 0.5);
             let slot = across / row.len() as f64;
             for (i, &id) in row.iter().enumerate() {
                 let node = Point::new(PAD + slot * i as f64 + (slot - group_w) / 2.0 + NODE_RADIUS, y);
                 let card = Rect { x: node.x + NODE_RADIUS + CARD_GAP, y: y - card_h / 2.0, w: card_w, h: card_h };
-                places.push((id, NodePlace { center: node, card: keep_inside(card, self.width, self.height) }));
+                if let Some(place) = places.get_mut(id) {
+                    *place = Some(NodePlace { center: node, card: keep_inside(card, self.width, self.height) });
+                }
             }
         }
-        // Every node is in exactly one row, so sorting by id indexes them by id.
-        places.sort_by_key(|(id, _)| *id);
-        places.into_iter().map(|(_, place)| place).collect()
+        places.into_iter().flatten().collect()
     }
 
     /// A node on the ellipse that leaves room for the cards outside it.
@@ -327,8 +329,13 @@ fn narrowed(card: Rect, x: f64, others: &[NodePlace]) -> Rect {
 /// the outline of a region drawn around a group of nodes, wherever the
 /// arrangement put them. Fewer than three distinct points come back as they are.
 pub fn hull(points: &[Point]) -> Vec<Point> {
-    let mut sorted = points.to_vec();
-    sorted.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    // By x, then y: inserted one by one (a few points; a sort's code for
+    // points would cost the download more).
+    let mut sorted: Vec<Point> = Vec::with_capacity(points.len());
+    for &p in points {
+        let at = sorted.partition_point(|q| q.x.total_cmp(&p.x).then(q.y.total_cmp(&p.y)).is_le());
+        sorted.insert(at, p);
+    }
     sorted.dedup();
     if sorted.len() < 3 {
         return sorted;
