@@ -2,7 +2,10 @@
 //! same request ID and an exponential backoff, and the client-visible
 //! history the safety properties are judged on.
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -77,11 +80,14 @@ pub enum ClientEventKind<P: Protocol> {
 
 /// A request still waiting for its answer.
 #[derive(Clone, Debug)]
-pub struct Pending<Op> {
-    pub op: Op,
-    pub first_at: Time,
-    pub attempts: u32,
-    pub node: NodeId,
+struct Pending {
+    /// The request's operation (the workload's `Op`), type-erased so that
+    /// the map of waiting requests is one type for every protocol: a map
+    /// per protocol would cost the download a copy of the map's code.
+    op: Rc<dyn Any>,
+    first_at: Time,
+    attempts: u32,
+    node: NodeId,
     /// Where the last node said to ask instead, not yet followed.
     hint: Option<NodeId>,
     /// Hints followed since the client last ran out of patience.
@@ -100,15 +106,16 @@ const MAX_HOPS: u32 = 3;
 pub struct Workload<Op> {
     pub settings: WorkloadSettings,
     next_id: RequestId,
-    outstanding: BTreeMap<RequestId, Pending<Op>>,
+    outstanding: BTreeMap<RequestId, Pending>,
     retries: u64,
     refused: u64,
     turned_away: u64,
     /// From first attempt to first answer, for every answered request.
     latencies: Latencies,
+    op: PhantomData<Op>,
 }
 
-impl<Op: Clone> Workload<Op> {
+impl<Op: Clone + 'static> Workload<Op> {
     pub fn new(settings: WorkloadSettings) -> Self {
         Workload {
             settings,
@@ -118,6 +125,7 @@ impl<Op: Clone> Workload<Op> {
             refused: 0,
             turned_away: 0,
             latencies: Latencies::default(),
+            op: PhantomData,
         }
     }
 
@@ -182,8 +190,9 @@ impl<Op: Clone> Workload<Op> {
     pub fn open(&mut self, op: Op, node: NodeId, now: Time) -> Request<Op> {
         let id = self.next_id;
         self.next_id += 1;
-        self.outstanding
-            .insert(id, Pending { op: op.clone(), first_at: now, attempts: 1, node, hint: None, hops: 0, waits: 1 });
+        let pending =
+            Pending { op: Rc::new(op.clone()), first_at: now, attempts: 1, node, hint: None, hops: 0, waits: 1 };
+        self.outstanding.insert(id, pending);
         Request { id, attempt: 1, op }
     }
 
@@ -207,7 +216,8 @@ impl<Op: Clone> Workload<Op> {
         };
         pending.attempts += 1;
         self.retries += 1;
-        Some((pending.node, Request { id, attempt: pending.attempts, op: pending.op.clone() }))
+        let op = pending.op.downcast_ref::<Op>().expect("the op `open` stored").clone();
+        Some((pending.node, Request { id, attempt: pending.attempts, op }))
     }
 
     /// The client got its answer and stops retrying. A client that retried
