@@ -104,7 +104,7 @@ pub enum FieldKind {
 pub struct ClientActionInfo {
     pub name: &'static str,
     pub label: &'static str,
-    /// Its fields besides `node`; all are required.
+    /// Its fields besides `node`; all are required but a list of nodes (empty if left out).
     pub fields: &'static [FieldInfo],
 }
 

@@ -16,7 +16,7 @@ use super::time::{NodeId, RequestId, Time};
 /// declared field present and of its kind, nothing else), then lets the
 /// protocol read it into an operation.
 pub fn check_client_action<P: Protocol>(protocol: &P, action: &ClientAction) -> Result<P::Op, String> {
-    check_fields(P::info().title, protocol.client_actions(), action)?;
+    check_fields(protocol.running().title, protocol.client_actions(), action)?;
     protocol.parse_op(action)
 }
 
@@ -38,7 +38,13 @@ fn check_fields(title: &str, actions: &[ClientActionInfo], action: &ClientAction
         }
     }
     for field in info.fields {
-        let value = action.params.get(field.name).ok_or_else(|| format!("`{}` needs `{}`", info.name, field.name))?;
+        let Some(value) = action.params.get(field.name) else {
+            // A list of nodes left out is the empty list (a transaction no one refuses).
+            if field.kind == FieldKind::Nodes {
+                continue;
+            }
+            return Err(format!("`{}` needs `{}`", info.name, field.name));
+        };
         let ok = match field.kind {
             FieldKind::Text { max_len } => value.as_str().is_some_and(|s| s.chars().count() <= max_len),
             FieldKind::Int { min, max } => value.as_i64().is_some_and(|v| (min..=max).contains(&v)),

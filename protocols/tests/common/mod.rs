@@ -120,6 +120,18 @@ pub fn nothing_extra(_: usize) -> Just<Vec<TimelineEntry>> {
     Just(Vec::new())
 }
 
+/// A stream of draws below `n` from `seed` (xorshift): an event storm's own
+/// dice, independent of the simulation's streams.
+pub fn draws(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    move |n| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    }
+}
+
 /// How many random schedules a property test tries: `QUORUM_CASES` if set
 /// (the soak, `scripts/soak.sh`, sets 10 000), else `quick`.
 pub fn cases(quick: u32) -> u32 {
