@@ -104,7 +104,7 @@ static PARAMS_3PC: [ParamInfo; 1] = [NO_PROBABILITY];
 static BEGIN: [ClientActionInfo; 1] = [ClientActionInfo {
     name: "begin",
     label: "Begin a transaction",
-    fields: &[FieldInfo { name: "votes", label: "Cohorts that vote NO", kind: FieldKind::Nodes }],
+    fields: &[FieldInfo { name: "votes", label: "Cohorts that vote NO", kind: FieldKind::Nodes { first: 1 } }],
 }];
 
 const fn info(
@@ -349,6 +349,13 @@ impl Protocol for Commit {
 
     fn durable(&self, node: &Node) -> crate::sim::log::Log<Record> {
         node.wal.clone()
+    }
+
+    /// The log is only ever appended to, so only what the disk lacks is written.
+    fn persist(&self, node: &mut Node, disk: &mut crate::sim::log::Log<Record>) {
+        for record in node.wal.iter_from(disk.len()) {
+            disk.push(*record);
+        }
     }
 
     fn recover(&self, id: NodeId, wal: crate::sim::log::Log<Record>) -> Node {

@@ -73,8 +73,11 @@ pub struct Auditor {
     /// Every lock held: node, transaction, since when, and since when
     /// blocked (true time).
     locks: Vec<(NodeId, Tx, Time, Option<Time>)>,
+    /// Blocked stretches that have ended, in total and the longest.
     blocked_total_ms: Time,
     blocked_longest_ms: Time,
+    /// The latest step's time, so the metrics count stretches still going on.
+    now: Time,
     settle_ms: Time,
 }
 
@@ -226,12 +229,14 @@ impl Monitor<Commit> for Auditor {
             locks: Vec::new(),
             blocked_total_ms: 0,
             blocked_longest_ms: 0,
+            now: 0,
             settle_ms: p.settle_ms,
         }
     }
 
     /// Votes first, then decisions: a cohort's YES and a COMMIT can come in one step.
     fn check(&mut self, p: &Commit, step: &StepView<Commit>, found: &mut Findings) {
+        self.now = step.now;
         for &id in step.touched {
             self.audit_role(id, &step.nodes[id], step.now);
         }
@@ -263,13 +268,16 @@ impl Monitor<Commit> for Auditor {
 
     fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {
         let decided = (self.committed + self.aborted) as f64;
+        let ongoing = self.locks.iter().filter_map(|&(_, _, _, blocked)| blocked.map(|from| self.now - from));
+        let (total, longest) =
+            ongoing.fold((self.blocked_total_ms, self.blocked_longest_ms), |(t, l), span| (t + span, l.max(span)));
         vec![
             ("transactions", self.transactions as f64),
             ("committed", self.committed as f64),
             ("aborted", self.aborted as f64),
             ("messages_per_transaction", if decided == 0.0 { 0.0 } else { messages as f64 / decided }),
-            ("blocked_ms", self.blocked_total_ms as f64),
-            ("longest_blocked_ms", self.blocked_longest_ms as f64),
+            ("blocked_ms", total as f64),
+            ("longest_blocked_ms", longest as f64),
         ]
     }
 

@@ -40,7 +40,7 @@ fn check_fields(title: &str, actions: &[ClientActionInfo], action: &ClientAction
     for field in info.fields {
         let Some(value) = action.params.get(field.name) else {
             // A list of nodes left out is the empty list (a transaction no one refuses).
-            if field.kind == FieldKind::Nodes {
+            if matches!(field.kind, FieldKind::Nodes { .. }) {
                 continue;
             }
             return Err(format!("`{}` needs `{}`", info.name, field.name));
@@ -48,13 +48,15 @@ fn check_fields(title: &str, actions: &[ClientActionInfo], action: &ClientAction
         let ok = match field.kind {
             FieldKind::Text { max_len } => value.as_str().is_some_and(|s| s.chars().count() <= max_len),
             FieldKind::Int { min, max } => value.as_i64().is_some_and(|v| (min..=max).contains(&v)),
-            FieldKind::Nodes => value.as_array().is_some_and(|a| a.iter().all(Value::is_u64) && a.len() <= 64),
+            FieldKind::Nodes { first } => value
+                .as_array()
+                .is_some_and(|a| a.len() <= 64 && a.iter().all(|n| n.as_u64().is_some_and(|n| n >= first as u64))),
         };
         if !ok {
             let want = match field.kind {
                 FieldKind::Text { max_len } => format!("text of at most {max_len} characters"),
                 FieldKind::Int { min, max } => format!("a whole number from {min} to {max}"),
-                FieldKind::Nodes => "a list of node numbers".into(),
+                FieldKind::Nodes { first } => format!("a list of node numbers from {first} on"),
             };
             return Err(format!("`{}`.{} must be {want}, not {value}", info.name, field.name));
         }
