@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::any::{ClientActionInfo, FieldKind, Latencies, Latency, Metrics};
 use super::protocol::{Protocol, Request};
 use super::rng::Stream;
