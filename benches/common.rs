@@ -17,11 +17,6 @@ pub fn office(nodes: usize, until_ms: u64) -> Scenario {
     mixed("office", nodes, until_ms)
 }
 
-/// Raft under the same workload and faults as [`office`] (puts and gets, half each).
-pub fn raft(nodes: usize, until_ms: u64) -> Scenario {
-    mixed("raft", nodes, until_ms)
-}
-
 /// `protocol` (5 nodes or more) under the office's workload and faults: 5 requests/s
 /// (puts and gets for Raft, transactions for 2PC and 3PC), 1% loss, a partition, a crash.
 pub fn mixed(protocol: &str, nodes: usize, until_ms: u64) -> Scenario {
