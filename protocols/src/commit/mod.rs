@@ -372,9 +372,14 @@ impl Protocol for Commit {
         let mut facts = Vec::new();
         let (role, accent) = match &node.role {
             Role::Coordinator(c) => {
+                let names = |set: NodeSet| set.iter().map(|n| self.node_name(n)).collect::<Vec<_>>().join(" ");
                 for a in c.active.iter().take(3) {
-                    let phase = if a.pre_committed.is_some() { "pre-commit" } else { "voting" };
-                    facts.push(format!("t{}: {phase}, {} YES", a.tx, a.yes.len()));
+                    facts.push(match a.pre_committed {
+                        Some(acked) if acked.is_empty() => format!("t{}: every vote YES, pre-commit sent", a.tx),
+                        Some(acked) => format!("t{}: pre-commit acknowledged by {}", a.tx, names(acked)),
+                        None if a.yes.is_empty() => format!("t{}: waiting for votes", a.tx),
+                        None => format!("t{}: YES from {}", a.tx, names(a.yes)),
+                    });
                 }
                 if c.active.len() > 3 {
                     facts.push(format!("{} more deciding", c.active.len() - 3));
