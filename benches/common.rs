@@ -17,12 +17,9 @@ pub fn office(nodes: usize, until_ms: u64) -> Scenario {
     mixed("office", nodes, until_ms)
 }
 
-/// Raft under the same workload and faults as [`office`] (puts and gets, half each).
-pub fn raft(nodes: usize, until_ms: u64) -> Scenario {
-    mixed("raft", nodes, until_ms)
-}
-
-fn mixed(protocol: &str, nodes: usize, until_ms: u64) -> Scenario {
+/// `protocol` (5 nodes or more) under the office's workload and faults: 5 requests/s
+/// (puts and gets for Raft, transactions for 2PC and 3PC), 1% loss, a partition, a crash.
+pub fn mixed(protocol: &str, nodes: usize, until_ms: u64) -> Scenario {
     let json = format!(
         r#"{{"version":1,"protocol":"{protocol}","nodes":{nodes},"seed":7,
             "network":{{"latency_ms":[20,80],"drop":0.01}},"workload":{{"rate_per_s":5.0}},

@@ -1,7 +1,7 @@
 //! Simulator throughput, quoted as a ratio to a bare event loop measured in the same run.
 //!
-//! Group `raft`: Raft under the same workload and faults, 60 s and 30 minutes, with its
-//! own baseline. Group `office`: the office for 60 virtual seconds (5 and 9 branches), 10 and 30 virtual
+//! Groups `raft`, `2pc`, `3pc`: each protocol under the same workload and faults, 60 s
+//! and 30 minutes, with its own baseline. Group `office`: the office for 60 virtual seconds (5 and 9 branches), 10 and 30 virtual
 //! minutes (5 branches), under a steady workload with one partition and one crash
 //! (elections, retries and refusals in the mix), invariants checked after every event as
 //! in the lab; and `bare_event_loop`, a `BinaryHeap` event queue with a trivial handler.
@@ -15,7 +15,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 mod common;
-use common::{BARE_EVENTS, bare_event_loop, office, raft, run};
+use common::{BARE_EVENTS, bare_event_loop, mixed, office, run};
 use quorum_protocols::sim::any::Recording;
 
 fn throughput(c: &mut Criterion) {
@@ -49,21 +49,25 @@ fn throughput(c: &mut Criterion) {
     }
     group.finish();
 
-    // Raft beside its own baseline run, so its ratio reads from the same group.
-    let mut group = c.benchmark_group("raft");
-    group.sampling_mode(SamplingMode::Flat).sample_size(10);
-    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
-    group.throughput(Throughput::Elements(BARE_EVENTS));
-    group.bench_function("bare_event_loop", |b| b.iter(|| bare_event_loop(BARE_EVENTS)));
-    for (until_ms, recording) in [(60_000, Recording::Hash), (1_800_000, Recording::Hash), (60_000, Recording::Full)] {
-        let scenario = raft(5, until_ms);
-        let level = if recording == Recording::Full { "full" } else { "hash" };
-        group.throughput(Throughput::Elements(run(&scenario, recording)));
-        group.bench_function(format!("5_servers_{}s_{level}", until_ms / 1000), |b| {
-            b.iter(|| run(&scenario, recording))
-        });
+    // Each other protocol beside its own baseline run, so its ratio reads from the same group.
+    for protocol in ["raft", "2pc", "3pc"] {
+        let mut group = c.benchmark_group(protocol);
+        group.sampling_mode(SamplingMode::Flat).sample_size(10);
+        group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+        group.throughput(Throughput::Elements(BARE_EVENTS));
+        group.bench_function("bare_event_loop", |b| b.iter(|| bare_event_loop(BARE_EVENTS)));
+        for (until_ms, recording) in
+            [(60_000, Recording::Hash), (1_800_000, Recording::Hash), (60_000, Recording::Full)]
+        {
+            let scenario = mixed(protocol, 5, until_ms);
+            let level = if recording == Recording::Full { "full" } else { "hash" };
+            group.throughput(Throughput::Elements(run(&scenario, recording)));
+            group.bench_function(format!("5_nodes_{}s_{level}", until_ms / 1000), |b| {
+                b.iter(|| run(&scenario, recording))
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 /// Stepping back costs a snapshot restore plus a replay of up to a snapshot interval.

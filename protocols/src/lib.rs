@@ -3,6 +3,7 @@
 //! Nothing here touches a browser, a clock or an entropy source: a run is a
 //! function of its [`Scenario`], natively and in WebAssembly alike.
 
+pub mod commit;
 pub mod office;
 pub mod raft;
 pub mod sim;
@@ -16,7 +17,9 @@ use sim::protocol::Protocol;
 
 /// Every protocol the lab can run.
 pub fn protocols() -> Vec<&'static ProtocolInfo> {
-    vec![office::Office::info(), raft::Raft::info()]
+    let mut all = vec![office::Office::info(), raft::Raft::info()];
+    all.extend(commit::Commit::family());
+    all
 }
 
 /// Builds a simulation for a scenario, recorded in full (as the lab needs),
@@ -30,6 +33,7 @@ pub fn build_with(scenario: &Scenario, recording: Recording) -> Result<Box<dyn A
     match scenario.protocol.as_str() {
         "office" => Ok(Box::new(Sim::<office::Office>::with_recording(scenario, recording)?)),
         "raft" => Ok(Box::new(Sim::<raft::Raft>::with_recording(scenario, recording)?)),
+        "2pc" | "3pc" => Ok(Box::new(Sim::<commit::Commit>::with_recording(scenario, recording)?)),
         other => {
             let known: Vec<&str> = protocols().iter().map(|p| p.name).collect();
             Err(ScenarioError(format!("unknown protocol `{other}` (known: {})", known.join(", "))))
@@ -165,6 +169,61 @@ pub fn presets() -> Vec<Preset> {
             "raft-no-session-table",
             "Variant no-session-table: a client's put commits but the leader dies before answering; the client retries and the new leader applies it again.",
             include_str!("../scenarios/raft-no-session-table.json"),
+        ),
+        preset(
+            "2pc-happy-path",
+            "A coordinator and three cohorts: PREPARE, three YES votes, COMMIT, three acknowledgements; then a second transaction the same way.",
+            include_str!("../scenarios/2pc-happy-path.json"),
+        ),
+        preset(
+            "2pc-one-no",
+            "Cohort P2 cannot commit: it votes NO and aborts at once, and the coordinator aborts the transaction everywhere. The next one commits.",
+            include_str!("../scenarios/2pc-one-no.json"),
+        ),
+        preset(
+            "2pc-coordinator-crash",
+            "The coordinator crashes just as the YES votes arrive. The cohorts have promised: they cannot commit or abort alone, so they wait, locks held, for eight seconds. Back up, the coordinator finds no decision in its log and aborts (presumed abort).",
+            include_str!("../scenarios/2pc-coordinator-crash.json"),
+        ),
+        preset(
+            "2pc-cooperative-helps",
+            "The coordinator decides COMMIT, but only P1 hears it before the coordinator crashes. With cooperative termination, P2 and P3 ask their peers, learn from P1, and commit.",
+            include_str!("../scenarios/2pc-cooperative-helps.json"),
+        ),
+        preset(
+            "2pc-cooperative-cannot",
+            "The same, but P1 crashes too: P2 and P3 ask each other, neither knows, and both stay blocked until the coordinator and P1 return. Cooperative termination helps only if someone who knows is reachable.",
+            include_str!("../scenarios/2pc-cooperative-cannot.json"),
+        ),
+        preset(
+            "2pc-lost-commit",
+            "The link from the coordinator to P2 fails after the votes: P2's COMMIT is lost. The coordinator keeps sending it until P2 acknowledges; P2 holds its lock meanwhile.",
+            include_str!("../scenarios/2pc-lost-commit.json"),
+        ),
+        preset(
+            "3pc-coordinator-crash",
+            "The same crash as in 2PC, with three phases: when the coordinator goes silent, the cohorts run the termination protocol. No one is pre-committed, so no one can have committed: they abort at once instead of blocking.",
+            include_str!("../scenarios/3pc-coordinator-crash.json"),
+        ),
+        preset(
+            "3pc-split",
+            "A partition cuts P3 and P4 off just after PreCommit leaves, so only P1 and P2 are pre-committed. Each side runs the termination protocol on what it can reach: one side commits, the other aborts. This is 3PC's known limit, not a bug of the lab: it is safe under crashes only, and is why Paxos Commit and consensus-based commit exist.",
+            include_str!("../scenarios/3pc-split.json"),
+        ),
+        preset(
+            "2pc-vote-before-log",
+            "Variant vote-before-log: P1 votes YES before its prepared record reaches disk, then crashes. The others commit; P1 comes back with no trace of the transaction, cannot commit work it no longer has, and aborts.",
+            include_str!("../scenarios/2pc-vote-before-log.json"),
+        ),
+        preset(
+            "2pc-presumed-commit",
+            "Variant presumed-commit-on-timeout: P2 votes NO, but the coordinator crashes before the vote arrives. P1 and P3, blocked, give up waiting and commit on their own.",
+            include_str!("../scenarios/2pc-presumed-commit.json"),
+        ),
+        preset(
+            "3pc-vote-before-log",
+            "Variant vote-before-log in 3PC: P1's YES never reached disk and P1 crashes. The others pre-commit and commit without it; P1 returns with no prepared record and aborts.",
+            include_str!("../scenarios/3pc-vote-before-log.json"),
         ),
     ]
 }

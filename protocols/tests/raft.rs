@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{CALM_AT, cases, chaotic, config, count_caught, names, nothing_extra, outcome, preset};
+use common::{
+    CALM_AT, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric,
+};
 use proptest::prelude::*;
 use quorum_protocols::raft::Raft;
 use quorum_protocols::raft::msg::Command;
@@ -71,13 +73,7 @@ proptest! {
 /// the way reads are served (swarm testing: rare combinations come up). Returns the scenario the run
 /// became (its timeline holds every fault) and the properties it broke.
 fn event_storm(variant: &str, seed: u64) -> (Scenario, Vec<&'static str>) {
-    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut draw = move |n: u64| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng % n
-    };
+    let mut draw = draws(seed);
     let rate = [0.2, 1.0, 5.0][draw(3) as usize];
     let (crash_odds, split_odds, max_down) = (1 + draw(30), 1 + draw(8), 100 + draw(1_500));
     let nodes = 3 + 2 * draw(2);
@@ -180,8 +176,7 @@ fn run_preset(id: &str) -> (Sim<Raft>, Vec<&'static str>) {
 }
 
 fn metric(sim: &Sim<Raft>, name: &str) -> f64 {
-    let metrics = sim.metrics().protocol;
-    metrics.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or_else(|| panic!("no metric {name}"))
+    protocol_metric(&sim.metrics(), name)
 }
 
 fn leaders(sim: &Sim<Raft>) -> Vec<usize> {

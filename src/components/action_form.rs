@@ -53,7 +53,7 @@ pub fn empty_draft(fields: &[FieldInfo]) -> Draft {
             let entry = match f.kind {
                 FieldKind::Text { .. } => Entry::Typed(String::new()),
                 FieldKind::Int { min, max } => Entry::Typed(0.clamp(min, max).to_string()),
-                FieldKind::Nodes => Entry::Nodes(Vec::new()),
+                FieldKind::Nodes { .. } => Entry::Nodes(Vec::new()),
             };
             (f.name, entry)
         })
@@ -78,10 +78,10 @@ fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String
             Ok(v) if (min..=max).contains(&v) => Ok(v.into()),
             _ => Err(format!("{label} must be a whole number from {min} to {max}.")),
         },
-        (FieldKind::Nodes, Some(Entry::Nodes(ticked))) => {
+        (FieldKind::Nodes { .. }, Some(Entry::Nodes(ticked))) => {
             Ok(ticked.iter().enumerate().filter(|(_, t)| **t).map(|(n, _)| n).collect::<Vec<_>>().into())
         }
-        (FieldKind::Nodes, None) => Ok(Value::Array(Vec::new())),
+        (FieldKind::Nodes { .. }, None) => Ok(Value::Array(Vec::new())),
         _ => Err(format!("{label} is needed.")),
     }
 }
@@ -167,10 +167,10 @@ pub fn ActionForm(props: &ActionFormProps) -> Html {
                         value={text} data-testid={testid} oninput={typed(f.name)} />
                 </label>
             },
-            FieldKind::Nodes => html! {
+            FieldKind::Nodes { first } => html! {
                 <fieldset class="field field--nodes" data-testid={testid}>
                     <legend>{ f.label }</legend>
-                    { for props.names.iter().enumerate().map(|(n, name)| {
+                    { for props.names.iter().enumerate().skip(first).map(|(n, name)| {
                         let checked = matches!(entry, Some(Entry::Nodes(ticked)) if ticked.get(n) == Some(&true));
                         html! {
                             <label class="check">
@@ -206,7 +206,7 @@ mod tests {
         fields: &[
             FieldInfo { name: "key", label: "Key", kind: FieldKind::Text { max_len: 4 } },
             FieldInfo { name: "value", label: "Value", kind: FieldKind::Int { min: -5, max: 9 } },
-            FieldInfo { name: "no", label: "Voting no", kind: FieldKind::Nodes },
+            FieldInfo { name: "no", label: "Voting no", kind: FieldKind::Nodes { first: 0 } },
         ],
     };
 

@@ -26,11 +26,11 @@ pub extern "C" fn office_hash(nodes: u32, until_ms: u32, reps: u32) -> u64 {
     office_runs(nodes, until_ms, reps, Recording::Hash)
 }
 
-/// Raft under the same workload and faults (`common::raft`), `servers` servers until
+/// Raft under the same workload and faults (`common::mixed("raft", …)`), `servers` servers until
 /// `until_ms`, recorded in full as the lab does, run `reps` times.
 #[unsafe(no_mangle)]
 pub extern "C" fn raft(servers: u32, until_ms: u32, reps: u32) -> u64 {
-    let scenario = common::raft(servers as usize, u64::from(until_ms));
+    let scenario = common::mixed("raft", servers as usize, u64::from(until_ms));
     (0..reps).map(|_| common::run(&scenario, Recording::Full)).sum()
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::sim::time::{NodeId, RequestId, node_name};
+use crate::sim::time::RequestId;
 
 /// An election round: at most one leader per term (§5.1).
 pub type Term = u64;
@@ -46,63 +46,8 @@ impl fmt::Debug for Key {
     }
 }
 
-/// A set of servers (a configuration, or the votes a candidate holds), as bits.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Servers(u16);
-
-impl Servers {
-    /// The first `n` servers.
-    pub fn first(n: usize) -> Servers {
-        Servers(((1u32 << n) - 1) as u16)
-    }
-
-    pub fn contains(self, id: NodeId) -> bool {
-        id < 16 && self.0 >> id & 1 == 1
-    }
-
-    pub fn with(self, id: NodeId) -> Servers {
-        Servers(self.0 | 1 << id)
-    }
-
-    pub fn without(self, id: NodeId) -> Servers {
-        Servers(self.0 & !(1 << id))
-    }
-
-    pub fn len(self) -> usize {
-        self.0.count_ones() as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    pub fn iter(self) -> impl Iterator<Item = NodeId> + Clone {
-        (0..16).filter(move |&i| self.contains(i))
-    }
-
-    /// How many of these servers are in `config` (votes that count).
-    pub fn count_in(self, config: Servers) -> usize {
-        (self.0 & config.0).count_ones() as usize
-    }
-
-    /// More than half of `config` is in this set.
-    pub fn is_majority_of(self, config: Servers) -> bool {
-        self.count_in(config) > config.len() / 2
-    }
-}
-
-impl fmt::Display for Servers {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let names: Vec<String> = self.iter().map(node_name).collect();
-        write!(f, "{{{}}}", names.join(","))
-    }
-}
-
-impl fmt::Debug for Servers {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+/// A set of servers (a configuration, or the votes a candidate holds).
+pub use crate::sim::nodes::NodeSet as Servers;
 
 /// What an entry asks the state machine to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,6 @@
 use crate::sim::ctx::Effect;
 use crate::sim::params::Params;
 use crate::sim::protocol::{Protocol, Request};
-use crate::sim::rng::Stream;
 use crate::sim::scenario::Scenario;
 
 use super::kv::Reply;
@@ -23,40 +22,10 @@ fn raft(variant: &str, params: &str) -> Raft {
     Raft::configure(&scenario, &Params::read(info.params, pins, &scenario.params).unwrap()).unwrap()
 }
 
-/// What one handler did: the effects, and whether it persisted first.
-struct Did {
-    effects: Vec<Effect<Raft>>,
-    persisted: bool,
-}
-
-impl Did {
-    fn sent(&self) -> Vec<(usize, Msg)> {
-        self.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Send { to, msg } => Some((*to, msg.clone())),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn replies(&self) -> Vec<Reply> {
-        self.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Reply { reply, .. } => Some(*reply),
-                _ => None,
-            })
-            .collect()
-    }
-}
+type Did = crate::sim::ctx::testing::Did<Raft>;
 
 fn on(server: &mut Server, now: u64, handler: impl FnOnce(&mut Server, &mut Ctx)) -> Did {
-    let mut rng = Stream::new(1, "test");
-    let mut ctx = Ctx::new(server.id, now, 3, &mut rng, Vec::new(), true);
-    handler(server, &mut ctx);
-    let (effects, persisted) = ctx.into_effects();
-    Did { effects, persisted }
+    Did::run(server.id, now, 3, |ctx| handler(server, ctx))
 }
 
 fn entry(term: u64) -> Entry {

@@ -95,8 +95,9 @@ pub enum FieldKind {
     Text { max_len: usize },
     /// A whole number in `[min, max]`.
     Int { min: i64, max: i64 },
-    /// Several node numbers (the cohorts that will vote no).
-    Nodes,
+    /// Several node numbers, from `first` on (the cohorts that will vote no:
+    /// every node but the coordinator, node 0).
+    Nodes { first: usize },
 }
 
 /// A client action the UI can offer on a node, e.g. "register" → "Register a newborn here".
@@ -104,7 +105,7 @@ pub enum FieldKind {
 pub struct ClientActionInfo {
     pub name: &'static str,
     pub label: &'static str,
-    /// Its fields besides `node`; all are required.
+    /// Its fields besides `node`; all are required but a list of nodes (empty if left out).
     pub fields: &'static [FieldInfo],
 }
 

@@ -151,3 +151,48 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         self.rng.below(n)
     }
 }
+
+/// For protocols' rule tests: run one handler and read what it did.
+#[cfg(test)]
+pub mod testing {
+    use super::{Ctx, Effect, Protocol};
+    use crate::sim::rng::Stream;
+    use crate::sim::time::NodeId;
+
+    /// What one handler did: the effects, and whether it persisted first.
+    pub struct Did<P: Protocol> {
+        pub effects: Vec<Effect<P>>,
+        pub persisted: bool,
+    }
+
+    impl<P: Protocol> Did<P> {
+        /// Runs `handler` as node `id` of `nodes`, its clock reading `now`.
+        pub fn run(id: NodeId, now: u64, nodes: usize, handler: impl FnOnce(&mut Ctx<P>)) -> Did<P> {
+            let mut rng = Stream::new(1, "test");
+            let mut ctx = Ctx::new(id, now, nodes, &mut rng, Vec::new(), true);
+            handler(&mut ctx);
+            let (effects, persisted) = ctx.into_effects();
+            Did { effects, persisted }
+        }
+
+        pub fn sent(&self) -> Vec<(NodeId, P::Msg)> {
+            self.effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::Send { to, msg } => Some((*to, msg.clone())),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        pub fn replies(&self) -> Vec<P::Reply> {
+            self.effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::Reply { reply, .. } => Some(reply.clone()),
+                    _ => None,
+                })
+                .collect()
+        }
+    }
+}

@@ -55,6 +55,16 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type Monitor: Monitor<Self>;
 
     fn info() -> &'static ProtocolInfo;
+    /// Every protocol this type runs, by a scenario's `protocol` name: just
+    /// [`Protocol::info`] for most; 2PC and 3PC share their rules, and so
+    /// one type (and one compiled engine, which keeps the download small).
+    fn family() -> Vec<&'static ProtocolInfo> {
+        vec![Self::info()]
+    }
+    /// The member of the family this configuration runs.
+    fn running(&self) -> &'static ProtocolInfo {
+        Self::info()
+    }
     /// Builds the protocol's configuration from a scenario whose `params`
     /// have been checked against `info().params` (defaults filled in),
     /// refusing what it cannot run (node counts, combinations of parameters).
@@ -72,7 +82,7 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// parameters, e.g. one per CRDT type). Their fields are checked by the
     /// engine before [`Protocol::parse_op`] sees them.
     fn client_actions(&self) -> &'static [ClientActionInfo] {
-        Self::info().client_actions
+        self.running().client_actions
     }
     /// Turns a client action from a timeline or the UI into an operation.
     fn parse_op(&self, action: &ClientAction) -> Result<Self::Op, String>;

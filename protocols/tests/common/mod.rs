@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use quorum_protocols::sim::any::{Recording, Violation};
+use quorum_protocols::sim::any::{Metrics, Recording, Violation};
 use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
 use quorum_protocols::{build_with, presets};
 
@@ -17,6 +17,12 @@ pub fn outcome(scenario: &Scenario) -> Vec<Violation> {
     let mut all = sim.violations().to_vec();
     all.extend(sim.judge_end());
     all
+}
+
+/// A protocol's own metric, by name (its metrics are a list sorted by name).
+pub fn protocol_metric(metrics: &Metrics, name: &str) -> f64 {
+    let found = metrics.protocol.iter().find(|(n, _)| *n == name);
+    found.map(|(_, v)| *v).unwrap_or_else(|| panic!("no metric {name}"))
 }
 
 /// The distinct properties the violations break, sorted.
@@ -118,6 +124,18 @@ pub fn no_params() -> impl Strategy<Value = serde_json::Map<String, serde_json::
 
 pub fn nothing_extra(_: usize) -> Just<Vec<TimelineEntry>> {
     Just(Vec::new())
+}
+
+/// A stream of draws below `n` from `seed` (xorshift): an event storm's own
+/// dice, independent of the simulation's streams.
+pub fn draws(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    move |n| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    }
 }
 
 /// How many random schedules a property test tries: `QUORUM_CASES` if set

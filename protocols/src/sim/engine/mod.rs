@@ -94,8 +94,9 @@ struct World<P: Protocol> {
 
 /// What every protocol checks before it is configured: the scenario's
 /// common fields, its variant, its parameters (with the variant's pins).
-fn admit(info: &ProtocolInfo, scenario: &Scenario) -> Result<Params, ScenarioError> {
+fn admit(family: &[&'static ProtocolInfo], scenario: &Scenario) -> Result<Params, ScenarioError> {
     scenario.validate_common()?;
+    let info = family.iter().find(|i| i.name == scenario.protocol).unwrap_or(&family[0]);
     let variant = info.variant(&scenario.variant).ok_or_else(|| {
         let known: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
         ScenarioError(format!(
@@ -137,7 +138,7 @@ impl<P: Protocol> Sim<P> {
     /// step. Checks the scenario first: what every protocol shares, the
     /// parameters against the declared list, then what `P` needs.
     pub fn with_recording(scenario: &Scenario, recording: Recording) -> Result<Sim<P>, ScenarioError> {
-        let params = admit(P::info(), scenario)?;
+        let params = admit(&P::family(), scenario)?;
         let protocol = P::configure(scenario, &params)?;
         for (i, entry) in scenario.timeline.iter().enumerate() {
             if let Action::Client(c) = &entry.action {

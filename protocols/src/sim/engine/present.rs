@@ -81,7 +81,7 @@ impl<P: Protocol> Sim<P> {
             Some(m) => marked(self.protocol.label(&m.msg), m.duplicate),
             None => format!("message {id}"),
         };
-        row(event, P::info().client_noun, &|n| self.name(n), &label)
+        row(event, self.protocol.running().client_noun, &|n| self.name(n), &label)
     }
 
     /// The events of the trace lines shown, `[from, to)`, as far as they are kept.
@@ -155,7 +155,7 @@ fn marked(label: String, duplicate: bool) -> String {
 
 impl<P: Protocol> AnySim for Sim<P> {
     fn info(&self) -> &'static ProtocolInfo {
-        P::info()
+        self.protocol.running()
     }
 
     fn params(&self) -> &Params {
@@ -312,7 +312,8 @@ impl<P: Protocol> AnySim for Sim<P> {
     fn properties(&self) -> Vec<PropertyStatus> {
         let end = self.judge_end();
         let seen = self.rec.violations_at(self.world.step);
-        P::info()
+        self.protocol
+            .running()
             .properties
             .iter()
             .map(|p| {

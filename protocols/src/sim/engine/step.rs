@@ -320,7 +320,7 @@ impl<P: Protocol> Sim<P> {
         let delivered = self.delivered.take();
         for f in found.into_vec() {
             debug_assert!(
-                P::info().properties.iter().any(|p| std::ptr::eq(*p, f.property)),
+                self.protocol.running().properties.iter().any(|p| std::ptr::eq(*p, f.property)),
                 "{} is not among the protocol's declared properties",
                 f.property.name
             );
