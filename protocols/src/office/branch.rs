@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sim::ctx::Delay;
 use crate::sim::log::Log;
+use crate::sim::nodes::NodeSet;
 use crate::sim::protocol::{Start, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 
@@ -23,8 +24,7 @@ pub enum Role {
     },
     /// Asking the others to elect it Main Office.
     Candidate {
-        /// The branches that voted for it, as bits (see [`bit`]).
-        votes: u64,
+        votes: NodeSet,
         /// The most complete book offered so far, with the mandate that confirmed it.
         best: (Mandate, Log<Entry>),
     },
@@ -41,9 +41,10 @@ pub enum Role {
     },
 }
 
-/// A branch's bit in a set of branches (at most 9 of them). Sets of bits
-/// rather than `BTreeSet`s: a set or map type of their own would cost the
-/// download its code (the engine keeps `BTreeMap<u64, u64>`s already).
+/// A branch's bit in a set of branches (at most 9 of them), for the waiting
+/// branches: bits in a `u64` rather than a `BTreeSet` or a [`NodeSet`], so
+/// that the map holding them is a type the engine compiles already
+/// (`BTreeMap<u64, u64>`), not one more map's code in the download.
 fn bit(branch: NodeId) -> u64 {
     1 << branch
 }
@@ -190,7 +191,7 @@ impl Branch {
         self.vault.mandate += 1;
         self.vault.voted_for = Some(self.id);
         let best = (self.vault.book_mandate, self.vault.book.clone());
-        self.role = Role::Candidate { votes: bit(self.id), best };
+        self.role = Role::Candidate { votes: NodeSet::default().with(self.id), best };
         ctx.persist();
         ctx.note(format_args!("campaigns for mandate {}", self.vault.mandate));
         ctx.broadcast(Msg::Campaign { mandate: self.vault.mandate });
@@ -241,11 +242,11 @@ impl Branch {
         if vote.mandate != self.vault.mandate {
             return;
         }
-        *votes |= bit(from);
+        *votes = votes.with(from);
         if (vote.book_mandate, vote.book.len()) > (best.0, best.1.len()) {
             *best = (vote.book_mandate, vote.book);
         }
-        if (votes.count_ones() as usize) < ctx.majority() {
+        if votes.len() < ctx.majority() {
             return;
         }
         let best = std::mem::take(&mut best.1);

@@ -7,6 +7,7 @@ use super::{Office, Timer, Variant};
 use crate::sim::any::PropertyKind;
 use crate::sim::ctx::{Ctx, Effect};
 use crate::sim::log::Log;
+use crate::sim::nodes::NodeSet;
 use crate::sim::params::Params;
 use crate::sim::protocol::{EndState, Findings, Monitor, Protocol, StepView};
 use crate::sim::rng::Stream;
@@ -80,7 +81,7 @@ fn appointment_takes_the_latest_confirmed_book_not_the_longest() {
     let o = office(Variant::Correct);
     let mut c = branch(0, 3, &[]);
     c.vault.mandate = 4;
-    c.role = Role::Candidate { votes: 1 << 0, best: (3, book(&[1])) };
+    c.role = Role::Candidate { votes: NodeSet::default().with(0), best: (3, book(&[1])) };
     let stale_but_long = Support { mandate: 4, book_mandate: 2, book: book(&[1, 2, 3, 4]) };
     let recent = Support { mandate: 4, book_mandate: 3, book: book(&[1, 5]) };
     run(0, |ctx| c.on_support(&o, ctx, 1, stale_but_long));
