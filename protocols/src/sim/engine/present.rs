@@ -14,6 +14,7 @@ use super::super::time::{NodeId, Time};
 use super::super::trace::{MsgId, TraceEntry, TraceEvent, TraceHasher};
 use super::super::view::{Fate, Frame, MessageFrame, NodeFrame};
 use super::super::workload::{ClientEventKind, check_client_action};
+use super::record::sorted_by_id;
 use super::{Event, Sim};
 
 fn fate_words(fate: Fate) -> &'static str {
@@ -98,12 +99,6 @@ impl<P: Protocol> Sim<P> {
             outstanding: self.world.workload.outstanding(),
         }
     }
-}
-
-/// Messages in id order, each once (outside the generic code: compiled once).
-fn by_id(messages: &mut Vec<MessageFrame>) {
-    messages.sort_by_key(|m| m.id);
-    messages.dedup_by_key(|m| m.id);
 }
 
 /// A structured event as one line of text, given the client noun, node
@@ -266,7 +261,7 @@ impl<P: Protocol> AnySim for Sim<P> {
             })
         });
         messages.extend(delivered);
-        by_id(&mut messages);
+        let messages = sorted_by_id(messages, |m| m.id);
         let network = &self.world.network;
         Frame {
             time: t,

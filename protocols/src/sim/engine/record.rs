@@ -65,16 +65,19 @@ fn find<P: Protocol>(copies: &[(MsgId, MsgRecord<P>)], id: MsgId) -> Option<&Msg
     copies.binary_search_by_key(&id, |(i, _)| *i).ok().map(|at| &copies[at].1)
 }
 
-/// Message copies (distinct ids) sorted by id. Only the ids are sorted, so the
-/// sort's code is not copied for each protocol's messages.
-fn by_id<P: Protocol>(copies: impl Iterator<Item = (MsgId, MsgRecord<P>)>) -> Vec<(MsgId, MsgRecord<P>)> {
-    let copies: Vec<_> = copies.collect();
-    let mut ids: Vec<MsgId> = copies.iter().map(|(id, _)| *id).collect();
+/// `items` sorted by `id`, the first of each id kept (as a stable sort and
+/// `dedup_by_key` would do). Only the ids are sorted, so one sort's code
+/// serves every kind of item (each protocol's messages, the frames).
+pub(super) fn sorted_by_id<T>(items: Vec<T>, id: impl Fn(&T) -> u64) -> Vec<T> {
+    let mut ids: Vec<u64> = items.iter().map(&id).collect();
     ids.sort_unstable();
-    let mut sorted: Vec<Option<_>> = (0..ids.len()).map(|_| None).collect();
-    for copy in copies {
-        let at = ids.binary_search(&copy.0).expect("every id was collected");
-        sorted[at] = Some(copy);
+    ids.dedup();
+    let mut sorted: Vec<Option<T>> = (0..ids.len()).map(|_| None).collect();
+    for item in items {
+        let slot = &mut sorted[ids.binary_search(&id(&item)).expect("every id was collected")];
+        if slot.is_none() {
+            *slot = Some(item);
+        }
     }
     sorted.into_iter().flatten().collect()
 }
@@ -387,7 +390,8 @@ impl<P: Protocol> Recorder<P> {
             self.history.restart_at(m.history);
             // Copies still flying will be delivered in the lines recorded next.
             self.messages.restart_at(world.next_msg as usize);
-            self.flying_before = by_id(flying(world).map(|(arrive_at, m)| (m.id, MsgRecord::of(m, arrive_at))));
+            let copies = flying(world).map(|(arrive_at, m)| (m.id, MsgRecord::of(m, arrive_at)));
+            self.flying_before = sorted_by_id(copies.collect(), |(id, _)| *id);
             self.recorded_to = Some(world.step);
         }
     }
@@ -432,5 +436,17 @@ impl<P: Protocol> Recorder<P> {
     /// A client event by its place in the history, if still kept.
     pub(super) fn client_event(&self, index: usize) -> Option<&ClientEvent<P>> {
         self.history.get(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_by_id_keeps_the_first_of_each_id() {
+        let items = vec![(5, 'a'), (1, 'b'), (5, 'c'), (3, 'd'), (1, 'e')];
+        assert_eq!(sorted_by_id(items, |&(id, _)| id), [(1, 'b'), (3, 'd'), (5, 'a')]);
+        assert!(sorted_by_id(Vec::<(u64, char)>::new(), |&(id, _)| id).is_empty());
     }
 }
