@@ -682,26 +682,40 @@ impl TimelineEntry {
 impl Fault {
     /// `action` and the fault's fields, in declaration order.
     fn fields(&self) -> Vec<(&'static str, Value)> {
-        let (name, mut fields): (&str, Vec<(&str, Value)>) = match self {
-            Fault::Partition { groups } => ("partition", vec![("groups", groups.clone().into())]),
-            Fault::Heal => ("heal", vec![]),
-            Fault::Crash { node } => ("crash", vec![("node", (*node).into())]),
-            Fault::Restart { node } => ("restart", vec![("node", (*node).into())]),
-            Fault::Pause { node } => ("pause", vec![("node", (*node).into())]),
-            Fault::Resume { node } => ("resume", vec![("node", (*node).into())]),
-            Fault::Cut { from, to } => ("cut", vec![("from", (*from).into()), ("to", (*to).into())]),
+        let name = match self {
+            Fault::Partition { .. } => "partition",
+            Fault::Heal => "heal",
+            Fault::Crash { .. } => "crash",
+            Fault::Restart { .. } => "restart",
+            Fault::Pause { .. } => "pause",
+            Fault::Resume { .. } => "resume",
+            Fault::Cut { .. } => "cut",
+            Fault::SetClock { .. } => "set_clock",
+            Fault::SetNetwork { .. } => "set_network",
+        };
+        let mut fields = vec![("action", Value::from(name))];
+        let mut put = |field, value: Option<Value>| fields.extend(value.map(|v| (field, v)));
+        match *self {
+            Fault::Partition { ref groups } => put("groups", Some(groups.clone().into())),
+            Fault::Heal => {}
+            Fault::Crash { node } | Fault::Restart { node } | Fault::Pause { node } | Fault::Resume { node } => {
+                put("node", Some(node.into()))
+            }
+            Fault::Cut { from, to } => {
+                put("from", Some(from.into()));
+                put("to", Some(to.into()));
+            }
             Fault::SetClock { node, offset_ms, drift } => {
-                let fields = vec![("node", (*node).into()), ("offset_ms", (*offset_ms).into())];
-                ("set_clock", fields.into_iter().chain(drift.map(|d| ("drift", d.into()))).collect())
+                put("node", Some(node.into()));
+                put("offset_ms", Some(offset_ms.into()));
+                put("drift", drift.map(Value::from));
             }
             Fault::SetNetwork { latency_ms, drop, duplicate } => {
-                let latency = latency_ms.map(|l| ("latency_ms", l.to_vec().into()));
-                let drop = drop.map(|p| ("drop", p.into()));
-                let duplicate = duplicate.map(|p| ("duplicate", p.into()));
-                ("set_network", [latency, drop, duplicate].into_iter().flatten().collect())
+                put("latency_ms", latency_ms.map(|l| l.to_vec().into()));
+                put("drop", drop.map(Value::from));
+                put("duplicate", duplicate.map(Value::from));
             }
-        };
-        fields.insert(0, ("action", name.into()));
+        }
         fields
     }
 
