@@ -3,6 +3,7 @@
 //! Nothing here touches a browser, a clock or an entropy source: a run is a
 //! function of its [`Scenario`], natively and in WebAssembly alike.
 
+pub mod all;
 pub mod commit;
 pub mod office;
 pub mod raft;
@@ -17,9 +18,7 @@ use sim::protocol::Protocol;
 
 /// Every protocol the lab can run.
 pub fn protocols() -> Vec<&'static ProtocolInfo> {
-    let mut all = vec![office::Office::info(), raft::Raft::info()];
-    all.extend(commit::Commit::family());
-    all
+    all::All::family()
 }
 
 /// Builds a simulation for a scenario, recorded in full (as the lab needs),
@@ -30,15 +29,13 @@ pub fn build(scenario: &Scenario) -> Result<Box<dyn AnySim>, ScenarioError> {
 
 /// Builds a simulation that keeps as much of the run as `recording` says.
 pub fn build_with(scenario: &Scenario, recording: Recording) -> Result<Box<dyn AnySim>, ScenarioError> {
-    match scenario.protocol.as_str() {
-        "office" => Ok(Box::new(Sim::<office::Office>::with_recording(scenario, recording)?)),
-        "raft" => Ok(Box::new(Sim::<raft::Raft>::with_recording(scenario, recording)?)),
-        "2pc" | "3pc" => Ok(Box::new(Sim::<commit::Commit>::with_recording(scenario, recording)?)),
-        other => {
-            let known: Vec<&str> = protocols().iter().map(|p| p.name).collect();
-            Err(ScenarioError(format!("unknown protocol `{other}` (known: {})", known.join(", "))))
-        }
+    // One engine for every protocol (see `all`): what the download pays for once.
+    let known = protocols();
+    if !known.iter().any(|p| p.name == scenario.protocol) {
+        let names: Vec<&str> = known.iter().map(|p| p.name).collect();
+        return Err(ScenarioError(format!("unknown protocol `{}` (known: {})", scenario.protocol, names.join(", "))));
     }
+    Ok(Box::new(Sim::<all::All>::with_recording(scenario, recording)?))
 }
 
 /// A ready-made scenario for the lab's picker (and for `quorum-sim`: the same

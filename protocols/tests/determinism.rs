@@ -1,8 +1,11 @@
 //! Same scenario, same run: twice, after seeking, and after a round trip
 //! through a share link with the user's actions in it.
 
+use quorum_protocols::commit::Commit;
 use quorum_protocols::office::Office;
+use quorum_protocols::raft::Raft;
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::protocol::Protocol;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, TimelineEntry};
 use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 use quorum_protocols::{AnySim, Scenario, build, presets};
@@ -33,6 +36,31 @@ fn different_seeds_give_different_traces() {
     let mut other = sample();
     other.seed += 1;
     assert_ne!(run_to(&sample(), 10_000).trace_hash(), run_to(&other, 10_000).trace_hash());
+}
+
+/// The lab and `quorum-sim` run every protocol as one type (`all::All`, so
+/// the engine is compiled once): a run there is the run under the protocol's
+/// own type, hash for hash, violation for violation.
+#[test]
+fn every_protocol_runs_the_same_under_the_one_type_for_all() {
+    fn own<P: Protocol>(scenario: &Scenario) -> Box<dyn AnySim> {
+        let mut sim = Sim::<P>::new(scenario).unwrap();
+        sim.run_until(scenario.until_ms, u64::MAX);
+        Box::new(sim)
+    }
+    for preset in presets() {
+        let scenario = &preset.scenario;
+        let alone = match scenario.protocol.as_str() {
+            "office" => own::<Office>(scenario),
+            "raft" => own::<Raft>(scenario),
+            _ => own::<Commit>(scenario),
+        };
+        let together = run_to(scenario, scenario.until_ms);
+        assert_eq!(together.trace_hash(), alone.trace_hash(), "{}", preset.id);
+        assert_eq!(together.step_index(), alone.step_index(), "{}", preset.id);
+        assert_eq!(together.violations(), alone.violations(), "{}", preset.id);
+        assert_eq!(together.metrics(), alone.metrics(), "{}", preset.id);
+    }
 }
 
 /// Pinned in `sample-10s.trace-hash` (the office) and `raft-10s.trace-hash`

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::sim::any::PropertyInfo;
 use crate::sim::log::Log;
-use crate::sim::protocol::{EndState, Findings, Monitor, StepView, majority, reached_by_quorum};
+use crate::sim::protocol::{EndState, Findings, Monitor, Nodes, StepView, majority, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::view::count;
 use crate::sim::workload::ClientEventKind;
@@ -96,7 +96,7 @@ fn dense_put(map: &mut Log<u64>, key: u64, value: u64) {
 
 impl Ledger {
     /// The entry a majority holds at `at` in books of one mandate, if any.
-    fn chosen(&self, branches: &[Branch], at: usize) -> Option<Entry> {
+    fn chosen(&self, branches: Nodes<Branch>, at: usize) -> Option<Entry> {
         // Most positions are not yet in a majority of books at all: say so cheaply.
         if branches.iter().filter(|b| b.vault.book.len() > at).count() < self.majority {
             return None;
@@ -109,7 +109,7 @@ impl Ledger {
             .map(|(_, entry)| entry)
     }
 
-    fn discover_issued(&mut self, branches: &[Branch], found: &mut Found) {
+    fn discover_issued(&mut self, branches: Nodes<Branch>, found: &mut Found) {
         while let Some(entry) = self.chosen(branches, self.issued.len()) {
             let number = self.issued.len() as u64 + 1;
             let earlier = dense_get(&self.number_of, entry.request);
@@ -140,7 +140,7 @@ impl Ledger {
     /// rewritten one (its [`Log`](crate::sim::log::Log) counts rewrites, so
     /// the protocol cannot hide one) from the start. Only positions held by
     /// fewer than a majority of verified prefixes are counted one by one.
-    fn check_survival(&mut self, branches: &[Branch], found: &mut Found) {
+    fn check_survival(&mut self, branches: Nodes<Branch>, found: &mut Found) {
         let k = self.issued.len();
         for (c, b) in branches.iter().enumerate() {
             let (len, seen) = &mut self.verified[c];
@@ -249,7 +249,7 @@ impl Monitor<Office> for Ledger {
 
     fn check(&mut self, _: &Office, step: &StepView<Office>, found: &mut Found) {
         let mut changed = false;
-        for (seen, b) in self.last_seen.iter_mut().zip(step.nodes) {
+        for (seen, b) in self.last_seen.iter_mut().zip(step.nodes.iter()) {
             let now = (b.vault.book.len(), b.vault.book.rewrites(), b.vault.book_mandate);
             changed |= *seen != now;
             *seen = now;

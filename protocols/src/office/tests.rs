@@ -9,7 +9,7 @@ use crate::sim::ctx::{Ctx, Effect};
 use crate::sim::log::Log;
 use crate::sim::nodes::NodeSet;
 use crate::sim::params::Params;
-use crate::sim::protocol::{EndState, Findings, Monitor, Protocol, StepView};
+use crate::sim::protocol::{EndState, Findings, Monitor, Nodes, Protocol, StepView};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::Scenario;
 use crate::sim::workload::{ClientEvent, ClientEventKind};
@@ -237,7 +237,7 @@ fn told(request: u64, number: u64) -> ClientEvent<Office> {
 fn check(ledger: &mut Ledger, branches: &[Branch], events: &[ClientEvent<Office>]) -> Vec<&'static str> {
     let everyone: Vec<usize> = (0..branches.len()).collect();
     let mut found = Findings::default();
-    let step = StepView { nodes: branches, touched: &everyone, events, now: 0 };
+    let step = StepView { nodes: Nodes::Slice(branches), touched: &everyone, events, now: 0 };
     ledger.check(&office(Variant::Correct), &step, &mut found);
     found.into_vec().iter().filter(|f| f.property.kind != PropertyKind::Sometimes).map(|f| f.property.name).collect()
 }

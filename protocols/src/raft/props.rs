@@ -5,7 +5,7 @@
 
 use crate::sim::any::{Distribution, Latencies, PropertyInfo};
 use crate::sim::log::Log;
-use crate::sim::protocol::{EndState, Findings, Monitor, StepView};
+use crate::sim::protocol::{EndState, Findings, Monitor, Nodes, StepView};
 use crate::sim::scenario::FaultKind;
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 use crate::sim::workload::ClientEventKind;
@@ -244,7 +244,7 @@ impl Judge {
 
     /// State machine safety on what the server applied since the last
     /// check; the first application of an index is the ground truth.
-    fn check_applied(&mut self, id: NodeId, servers: &[Server], now: Time, found: &mut Findings) {
+    fn check_applied(&mut self, id: NodeId, servers: Nodes<Server>, now: Time, found: &mut Findings) {
         let server = &servers[id];
         if server.last_applied < self.seen[id].last_applied {
             // Restarted: it replays its log into a fresh state machine.
@@ -275,7 +275,7 @@ impl Judge {
 
     /// An entry is applied for the first time: it is committed, in the
     /// applier's term or before. Leaders of later terms must already hold it.
-    fn first_applied(&mut self, id: NodeId, entry: Entry, servers: &[Server], now: Time, found: &mut Findings) {
+    fn first_applied(&mut self, id: NodeId, entry: Entry, servers: Nodes<Server>, now: Time, found: &mut Findings) {
         let at = self.applied.len();
         let term = servers[id].current_term;
         self.applied.push(entry);

@@ -32,6 +32,27 @@ pub enum Effect<P: Protocol> {
     Redirect { request: RequestId, to: NodeId, reason: String },
 }
 
+impl<Q: Protocol> Effect<Q> {
+    /// The same effect in the terms of protocol `P`, which wraps `Q`'s
+    /// messages, timers and replies (see [`Ctx::nest`]).
+    pub fn map<P: Protocol>(
+        self,
+        msg: impl FnOnce(Q::Msg) -> P::Msg,
+        timer: impl FnOnce(Q::Timer) -> P::Timer,
+        reply: impl FnOnce(Q::Reply) -> P::Reply,
+    ) -> Effect<P> {
+        match self {
+            Effect::Send { to, msg: m } => Effect::Send { to, msg: msg(m) },
+            Effect::SetTimer { timer: t, delay } => Effect::SetTimer { timer: timer(t), delay },
+            Effect::CancelTimer { timer: t } => Effect::CancelTimer { timer: timer(t) },
+            Effect::Note(line) => Effect::Note(line),
+            Effect::Reply { request, reply: r } => Effect::Reply { request, reply: reply(r) },
+            Effect::Refuse { request, reason } => Effect::Refuse { request, reason },
+            Effect::Redirect { request, to, reason } => Effect::Redirect { request, to, reason },
+        }
+    }
+}
+
 /// The handler's view of the world and its outbox.
 pub struct Ctx<'a, P: Protocol> {
     id: NodeId,
@@ -57,6 +78,24 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     ) -> Self {
         debug_assert!(effects.is_empty());
         Ctx { id, now, nodes, rng, effects, persist: false, keep_notes }
+    }
+
+    /// Runs a handler of protocol `Q` on this node (same clock, peers and
+    /// random stream), and takes what it asked for as this protocol's
+    /// effects through `wrap`: how one type runs every protocol. `buffer`
+    /// is an empty outbox of `Q`'s to reuse (no allocation per handler).
+    pub fn nest<Q: Protocol>(
+        &mut self,
+        buffer: &mut Vec<Effect<Q>>,
+        wrap: impl Fn(Effect<Q>) -> Effect<P>,
+        handler: impl FnOnce(&mut Ctx<Q>),
+    ) {
+        let mut inner = Ctx::new(self.id, self.now, self.nodes, self.rng, std::mem::take(buffer), self.keep_notes);
+        handler(&mut inner);
+        let (mut effects, persist) = inner.into_effects();
+        self.effects.extend(effects.drain(..).map(wrap));
+        self.persist |= persist;
+        *buffer = effects;
     }
 
     /// What the handler asked for, and whether it persisted its durable state.

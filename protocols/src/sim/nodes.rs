@@ -4,6 +4,10 @@ use std::fmt;
 
 use super::time::{NodeId, node_name};
 
+/// The most nodes any protocol runs (every protocol allows at most 9); a
+/// [`NodeSet`] holds this many.
+pub const MAX_NODES: usize = 16;
+
 /// A set of nodes as bits (a Raft configuration, the votes a candidate
 /// holds, the cohorts that voted yes): at most 16 nodes, cheap to copy.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]

@@ -237,10 +237,63 @@ impl EndState {
     }
 }
 
+/// Every node's state, as a monitor reads it: the engine's nodes, or one
+/// protocol's nodes borrowed out of the enum that runs every protocol as
+/// one type ([`crate::all::All`]).
+pub enum Nodes<'a, N> {
+    /// The engine's own nodes.
+    Slice(&'a [N]),
+    /// One protocol's nodes inside another type's, each borrowed out of it.
+    Refs(&'a [&'a N]),
+}
+
+// By hand: the derives would ask `N: Copy`, and a view is copied whatever the nodes are.
+impl<N> Clone for Nodes<'_, N> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<N> Copy for Nodes<'_, N> {}
+
+impl<'a, N> Nodes<'a, N> {
+    pub fn len(&self) -> usize {
+        match self {
+            Nodes::Slice(nodes) => nodes.len(),
+            Nodes::Refs(nodes) => nodes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Node `i`, borrowed for as long as the view's nodes are.
+    pub fn get(&self, i: usize) -> &'a N {
+        match *self {
+            Nodes::Slice(nodes) => &nodes[i],
+            Nodes::Refs(nodes) => nodes[i],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a N> + Clone + use<'a, N> {
+        let nodes = *self;
+        (0..self.len()).map(move |i| nodes.get(i))
+    }
+}
+
+impl<N> std::ops::Index<usize> for Nodes<'_, N> {
+    type Output = N;
+
+    fn index(&self, i: usize) -> &N {
+        self.get(i)
+    }
+}
+
 /// What one step may have changed, as the monitor sees it.
 pub struct StepView<'a, P: Protocol> {
     /// Every node (crashed ones hold only what they had persisted).
-    pub nodes: &'a [P::Node],
+    pub nodes: Nodes<'a, P::Node>,
     /// The nodes the step may have changed: the one whose handler ran, or
     /// that crashed or restarted; every node after the start.
     pub touched: &'a [NodeId],

@@ -6,7 +6,7 @@ use super::super::any::{PropertyKind, Recording, Violation};
 use super::super::ctx::{Ctx, Delay, Effect};
 use super::super::fault::Held;
 use super::super::net::Flight;
-use super::super::protocol::{Findings, Monitor, Protocol, Request, Start, StepView};
+use super::super::protocol::{Findings, Monitor, Nodes, Protocol, Request, Start, StepView};
 use super::super::time::{NodeId, Time, later};
 use super::super::trace::InFlight;
 use super::super::view::{Fate, Liveness};
@@ -310,7 +310,7 @@ impl<P: Protocol> Sim<P> {
     pub(super) fn check_properties(&mut self) {
         let mut found = Findings::default();
         let step = StepView {
-            nodes: &self.world.nodes,
+            nodes: Nodes::Slice(&self.world.nodes),
             touched: &self.touched,
             events: self.rec.step_events(),
             now: self.world.now,
