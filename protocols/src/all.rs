@@ -10,7 +10,9 @@
 //!
 //! `All` is transparent: every hash delegates to the inner value, so a run
 //! hashes exactly as it does under the protocol's own type (a test checks it
-//! for every preset), and each monitor sees its own protocol's nodes.
+//! for every preset), and each monitor sees its own protocol's nodes. It
+//! costs a match per handler and a move per effect; compiled once, the
+//! simulator affords opt-level "s", and runs faster than the copies did at "z".
 
 use std::hash::{Hash, Hasher};
 
@@ -278,7 +280,8 @@ macro_rules! all_protocols {
             fn check(&mut self, protocol: &All, step: &StepView<All>, found: &mut Findings) {
                 match (self, protocol) {
                     $((AllMonitor::$name(m), All::$name(p)) => {
-                        // Borrowed out on the stack: no allocation, no call per access.
+                        // Borrowed out on the stack: no allocation, no call per access
+                        // (every protocol refuses more than 9 nodes, fewer than MAX_NODES).
                         let all = step.nodes;
                         let first = match all.get(0) {
                             AllNode::$name(n) => n,

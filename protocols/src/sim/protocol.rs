@@ -257,6 +257,7 @@ impl<N> Clone for Nodes<'_, N> {
 impl<N> Copy for Nodes<'_, N> {}
 
 impl<'a, N> Nodes<'a, N> {
+    #[inline]
     pub fn len(&self) -> usize {
         match self {
             Nodes::Slice(nodes) => nodes.len(),
@@ -269,6 +270,7 @@ impl<'a, N> Nodes<'a, N> {
     }
 
     /// Node `i`, borrowed for as long as the view's nodes are.
+    #[inline]
     pub fn get(&self, i: usize) -> &'a N {
         match *self {
             Nodes::Slice(nodes) => &nodes[i],
@@ -276,6 +278,7 @@ impl<'a, N> Nodes<'a, N> {
         }
     }
 
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = &'a N> + Clone + use<'a, N> {
         let nodes = *self;
         (0..self.len()).map(move |i| nodes.get(i))
@@ -285,6 +288,7 @@ impl<'a, N> Nodes<'a, N> {
 impl<N> std::ops::Index<usize> for Nodes<'_, N> {
     type Output = N;
 
+    #[inline]
     fn index(&self, i: usize) -> &N {
         self.get(i)
     }
