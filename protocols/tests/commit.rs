@@ -6,7 +6,8 @@
 mod common;
 
 use common::{
-    CALM_AT, UNTIL, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric,
+    CALM_AT, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric,
+    scheduled,
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -16,7 +17,7 @@ use quorum_protocols::commit::msg::State;
 use quorum_protocols::commit::props::{ATOMICITY, COMMIT_NEEDS_ALL_YES};
 use quorum_protocols::sim::any::{AnySim, EventKind, Recording};
 use quorum_protocols::sim::engine::Sim;
-use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
+use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry};
 use serde_json::{Map, Value, json};
 
 fn params(protocol: &'static str) -> impl Strategy<Value = Map<String, Value>> + Clone {
@@ -45,25 +46,8 @@ fn crash_only(protocol: &'static str, variant: &'static str) -> impl Strategy<Va
                     (0..nodes)
                         .map(|node| TimelineEntry { at_ms: CALM_AT, action: Action::Fault(Fault::Restart { node }) }),
                 );
-                Scenario {
-                    version: 1,
-                    protocol: protocol.into(),
-                    variant: variant.into(),
-                    nodes,
-                    seed,
-                    title: None,
-                    params: params.clone(),
-                    network: NetworkSettings { latency_ms: [lo, lo + span], drop: 0.0, duplicate: 0.0 },
-                    clocks: Vec::new(),
-                    workload: WorkloadSettings {
-                        rate_per_s: rate,
-                        retry_after_ms: 1_500,
-                        max_retry_ms: 8_000,
-                        ..Default::default()
-                    },
-                    timeline,
-                    until_ms: UNTIL,
-                }
+                let network = NetworkSettings { latency_ms: [lo, lo + span], drop: 0.0, duplicate: 0.0 };
+                scheduled(protocol, variant, (nodes, seed), params.clone(), network, rate, timeline)
             })
         },
     )

@@ -93,28 +93,42 @@ where
                 .into_iter()
                 .chain((0..nodes).flat_map(|node| [Fault::Restart { node }, Fault::Resume { node }]));
             timeline.extend(calm.map(|f| TimelineEntry { at_ms: CALM_AT, action: Action::Fault(f) }));
-            Scenario {
-                version: 1,
-                protocol: protocol.into(),
-                variant: variant.into(),
-                nodes,
-                seed,
-                title: None,
-                params,
-                network: NetworkSettings { latency_ms: [lo, lo + span], drop: 0.02, duplicate: 0.02 },
-                clocks: Vec::new(),
-                workload: WorkloadSettings {
-                    rate_per_s: rate,
-                    retry_after_ms: 1_500,
-                    // Clients keep trying often enough to be served within the calm.
-                    max_retry_ms: 8_000,
-                    ..Default::default()
-                },
-                timeline,
-                until_ms: UNTIL,
-            }
+            let network = NetworkSettings { latency_ms: [lo, lo + span], drop: 0.02, duplicate: 0.02 };
+            scheduled(protocol, variant, (nodes, seed), params, network, rate, timeline)
         })
     })
+}
+
+/// A random schedule's scenario: `timeline` on `network`, clients at `rate`
+/// who keep trying often enough to be served within the calm, until `UNTIL`.
+pub fn scheduled(
+    protocol: &str,
+    variant: &str,
+    (nodes, seed): (usize, u64),
+    params: serde_json::Map<String, serde_json::Value>,
+    network: NetworkSettings,
+    rate: f64,
+    timeline: Vec<TimelineEntry>,
+) -> Scenario {
+    Scenario {
+        version: 1,
+        protocol: protocol.into(),
+        variant: variant.into(),
+        nodes,
+        seed,
+        title: None,
+        params,
+        network,
+        clocks: Vec::new(),
+        workload: WorkloadSettings {
+            rate_per_s: rate,
+            retry_after_ms: 1_500,
+            max_retry_ms: 8_000,
+            ..Default::default()
+        },
+        timeline,
+        until_ms: UNTIL,
+    }
 }
 
 /// No parameters and nothing extra: what a protocol without either passes to [`chaotic`].
