@@ -246,7 +246,12 @@ impl Monitor<Commit> for Auditor {
     }
 
     fn judge_end(&self, p: &Commit, end: &EndState, found: &mut Findings) {
-        end.report_starving(self.settle_ms, &DECIDES_WHEN_HEALTHY, ("client", "has no outcome"), found);
+        end.report_starving(
+            self.settle_ms,
+            &DECIDES_WHEN_HEALTHY,
+            ("client", "has no outcome", "every node up and the network whole"),
+            found,
+        );
         let Some(since) = end.healthy_since else { return };
         let stuck = self
             .locks

@@ -270,6 +270,11 @@ impl Monitor<Office> for Ledger {
     }
 
     fn judge_end(&self, _: &Office, end: &EndState, found: &mut Found) {
-        end.report_starving(self.settle_ms, &RETRYING_PARENT_SERVED, ("parent", "still has no number"), found);
+        end.report_starving(
+            self.settle_ms,
+            &RETRYING_PARENT_SERVED,
+            ("parent", "still has no number", "a majority up and connected"),
+            found,
+        );
     }
 }

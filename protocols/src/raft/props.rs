@@ -431,7 +431,12 @@ impl Monitor<Raft> for Judge {
     }
 
     fn judge_end(&self, _: &Raft, end: &EndState, found: &mut Findings) {
-        end.report_starving(self.settle_ms, &COMMITS_WHEN_HEALTHY, ("client", "is still unanswered"), found);
+        end.report_starving(
+            self.settle_ms,
+            &COMMITS_WHEN_HEALTHY,
+            ("client", "is still unanswered", "a majority up and connected"),
+            found,
+        );
     }
 
     fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {

@@ -210,12 +210,14 @@ impl EndState {
     /// For a liveness property: reports under `property` the clients that
     /// have waited through `settle_ms` of health (plus twenty of the slowest
     /// one-way trips), three by name and the count of the rest. `noun` names
-    /// a client ("parent"), `lacks` what it is still without ("still has no number").
+    /// a client ("parent"), `lacks` what it is still without ("still has no
+    /// number"), `healthy` what health means for this protocol ("a majority up
+    /// and connected").
     pub fn report_starving(
         &self,
         settle_ms: Time,
         property: &'static PropertyInfo,
-        (noun, lacks): (&str, &str),
+        (noun, lacks, healthy): (&str, &str, &str),
         found: &mut Findings,
     ) {
         let Some(since) = self.healthy_since else { return };
@@ -230,7 +232,7 @@ impl EndState {
             found.violated(
                 property,
                 format!(
-                    "{noun} r{request} has waited since {first_at} ms with a majority up and connected since {since} ms, and {lacks}{also}"
+                    "{noun} r{request} has waited since {first_at} ms with {healthy} since {since} ms, and {lacks}{also}"
                 ),
             );
         }
