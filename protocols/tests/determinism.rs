@@ -266,3 +266,28 @@ fn a_forgotten_trace_is_recorded_again_when_the_user_looks_back() {
     let last = sim.trace_len();
     assert_eq!(sim.trace_rows(last - 50, last), fresh.trace_rows(last - 50, last));
 }
+
+/// Messages a paused node held while the trace window moved on are still
+/// shown when it resumes and takes them: every line the window keeps is the
+/// line a fresh run shows, deliveries of long-held messages included.
+#[test]
+fn a_window_that_moved_on_still_shows_what_a_paused_node_held() {
+    let json = r#"{"version":1,"protocol":"office","nodes":5,"seed":3,"workload":{"rate_per_s":8},
+        "timeline":[{"at_ms":10000,"action":"pause","node":2},{"at_ms":100000,"action":"resume","node":2}],
+        "until_ms":110000}"#;
+    let scenario = Scenario::from_json(json).unwrap();
+    let mut sim = Sim::<Office>::new(&scenario).unwrap();
+    sim.set_trace_window(5_000);
+    sim.run_until(110_000, u64::MAX);
+    let mut fresh = Sim::<Office>::new(&scenario).unwrap();
+    fresh.run_until(110_000, u64::MAX);
+    let lines = sim.trace_len();
+    assert_eq!(lines, fresh.trace_len());
+    let kept = lines - sim.trace_rows(0, lines).len();
+    assert!(kept > 0, "the window moved on");
+    let resumed = fresh.trace_rows(kept, lines).iter().filter(|r| r.text.contains("C ←")).count();
+    assert!(resumed > 100, "the paused node took what it held within the window: {resumed} lines");
+    let (shown, expected) = (sim.trace_rows(0, lines), fresh.trace_rows(kept, lines));
+    assert_eq!(shown.len(), expected.len(), "every kept line is shown");
+    assert!(shown == expected, "the kept lines read as a fresh run's");
+}

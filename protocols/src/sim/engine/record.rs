@@ -279,26 +279,33 @@ impl<P: Protocol> Recorder<P> {
 
     /// Forgets the older half of what is kept: lines, the client events they
     /// name, and the messages no kept line refers to (those still on their
-    /// way are set aside, to show their delivery).
+    /// way are set aside, to show their delivery, and stay set aside while a
+    /// kept line refers to them: a paused node may take them long after).
     fn forget_oldest(&mut self, world: &World<P>) {
         let keep_from = self.trace.end() - self.keep_lines / 2;
         self.trace.forget_before(keep_from);
         let lines = self.trace.range(self.trace.start(), self.trace.end());
         let (mut first_event, mut first_msg) = (self.history.end(), world.next_msg as usize);
+        // Kept lines' messages already out of the table: only set-aside ones can be.
+        let mut set_aside: Vec<MsgId> = Vec::new();
         for line in lines {
             match line.event {
                 TraceEvent::Client { event } => first_event = first_event.min(event),
                 TraceEvent::Send { msg } | TraceEvent::Deliver { msg } | TraceEvent::Drop { msg, .. } => {
-                    first_msg = first_msg.min(msg as usize)
+                    first_msg = first_msg.min(msg as usize);
+                    if self.messages.get(msg as usize).is_none() {
+                        set_aside.push(msg);
+                    }
                 }
                 _ => {}
             }
         }
-        // Still flying: those set aside before, and those about to be forgotten.
-        let mut flying: Vec<MsgId> = flying(world).map(|(_, m)| m.id).collect();
-        flying.sort_unstable();
+        // Still flying (set aside before, or about to be forgotten), or named by a kept line.
+        let mut keep: Vec<MsgId> = flying(world).map(|(_, m)| m.id).chain(set_aside).collect();
+        keep.sort_unstable();
+        keep.dedup();
         let before = std::mem::take(&mut self.flying_before);
-        for id in flying {
+        for id in keep {
             let forgotten = if id < first_msg as MsgId { self.messages.get(id as usize) } else { None };
             if let Some(record) = forgotten.or_else(|| find(&before, id)) {
                 self.flying_before.push((id, record.clone()));
