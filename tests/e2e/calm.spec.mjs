@@ -3,14 +3,9 @@
 // instead of gliding. The same moments with motion allowed do glide, which shows that a
 // message was in flight.
 
+import { OLD_LINK, canvasDigest, eventIndex, playing } from './lab.mjs';
+
 export const contextOptions = { reducedMotion: 'reduce' };
-
-// A link made before links carried the moment: it opens playing where motion is allowed.
-const OLD_LINK =
-  '/#s=1.VZDBTsQwDER_JfI5QmkRCOUfEBduK1SF1F0i0rhy3V2Wqv-OU8RquSWTeZOxVzghz4kK-MbCxCQUKYMHGoYUESycAqdQRKVIzBhFtUI9zuAfLMyIvaLKSpKM6nr9QPNN43tC8xxSMS97kDfBZCpHM4VlrrEF5Uz8CX6FHARLvHSjRh5aZ5_cm4WeaQLv7pwelymnqKb9vlmoYKbQV5hV7ybkTuG2uhmFL10YRLWa2Dqn6hi-ut-Xqt27q3gOSVI56jCuRksaMaeiXx1WCFH2zcBf6SA7_rjTdQnaaLM3RsZ5GW-cTfPPqnMtRVK-FnPbDw';
-
-const playing = async (page) => (await page.getAttribute('[data-testid=play]', 'aria-pressed')) === 'true';
-const eventIndex = async (page) => Number((await page.innerText('.span-info')).match(/event (\d+)/)[1]);
 
 function countFrames() {
   window.__frames = 0;
@@ -20,14 +15,6 @@ function countFrames() {
     return request(cb);
   };
 }
-
-const canvasDigest = () => {
-  const c = document.querySelector('[data-testid=canvas]');
-  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-  let h = 2166136261;
-  for (let i = 0; i < data.length; i += 1) h = Math.imul(h ^ data[i], 16777619);
-  return h >>> 0;
-};
 
 async function open(h, path) {
   await h.page.goto('about:blank');

@@ -2,12 +2,10 @@
 // leaves 2PC's cohorts blocked with their locks held (and 3PC's not), and a partition that
 // splits 3PC's decision, shown as the protocol's known limit rather than a bug.
 
-async function choose(h, title) {
-  const { page, assert } = h;
-  const index = await page.$eval('[data-testid=preset]', (el, t) =>
-    [...el.options].findIndex((o) => o.textContent.includes(t)), title);
-  assert.ok(index > 0, `the preset "${title}" is in the menu`);
-  await page.selectOption('[data-testid=preset]', { index });
+import { choosePreset } from './lab.mjs';
+
+async function choose(page, title) {
+  await choosePreset(page, title);
   await page.locator('[data-testid=node-P3]').waitFor();
 }
 
@@ -16,7 +14,7 @@ export async function run(h) {
   await page.goto(h.url('/'));
   await page.locator('[data-testid=node-list] li').first().waitFor();
 
-  await choose(h, 'the coordinator crashes as the votes arrive');
+  await choose(page, 'the coordinator crashes as the votes arrive');
   // Five seconds in: the coordinator is down, every cohort holds its lock, blocked.
   for (let i = 0; i < 5; i += 1) await page.keyboard.press('Shift+ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-testid=node-C]')?.innerText.includes('crashed'));
@@ -29,7 +27,7 @@ export async function run(h) {
   await h.screenshot('2pc-blocked');
 
   // 3PC under the same crash: by five seconds the cohorts have terminated, no lock held.
-  await choose(h, '3PC: the same coordinator crash');
+  await choose(page, '3PC: the same coordinator crash');
   for (let i = 0; i < 5; i += 1) await page.keyboard.press('Shift+ArrowRight');
   for (const cohort of ['P1', 'P2', 'P3']) {
     await page.click(`[data-testid=node-${cohort}] button`);
@@ -38,7 +36,7 @@ export async function run(h) {
   }
 
   // The split: the bar turns to the known limit and says so.
-  await choose(h, 'splits the decision');
+  await choose(page, 'splits the decision');
   await page.keyboard.press('End');
   await page.waitForFunction(() => document.querySelector('[data-testid=invariant-bar]')?.dataset.state !== 'ok');
   const bar = await page.innerText('[data-testid=invariant-bar]');

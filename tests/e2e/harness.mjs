@@ -20,6 +20,9 @@
 //                        (for tests that provoke one on purpose, e.g. a tampered #s=)
 //   h.errors()           console and page errors seen so far (strings)
 //
+// What specs read off the lab page (play state, event index, view time, a canvas digest,
+// picking a preset, an old link) is in lab.mjs.
+//
 // Any console error or uncaught page error that is not tolerated fails the spec after it
 // has run. A failing spec also leaves target/e2e/<name>-failure.png.
 // Run: `node tests/e2e/run.mjs [FILTER...]` (FILTER: part of a spec name). Needs pkg/

@@ -3,10 +3,8 @@
 // the node); a control reached with Tab still takes Space and Enter; fields keep their
 // keys. Home/End, Shift+arrows, K, ? and Escape; the scrubber moves by 1% and 10%.
 
-const playing = async (page) => (await page.getAttribute('[data-testid=play]', 'aria-pressed')) === 'true';
-const eventIndex = async (page) => Number((await page.innerText('.span-info')).match(/event (\d+)/)[1]);
-// The view's virtual time, in whole ms, as the scrubber holds it.
-const viewMs = (page) => page.$eval('[data-testid=scrubber]', (el) => Number(el.value));
+import { eventIndex, playing, viewMs } from './lab.mjs';
+
 const focused = (page) => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
 
 export async function run(h) {

@@ -5,21 +5,8 @@
 // broken link says what is wrong in one sentence, puts the lab's own address back and
 // leaves the run on screen alone.
 
-// A link made before links carried the moment: the zombie preset, as a version 1 link.
-const OLD_LINK =
-  '/#s=1.VZDBTsQwDER_JfI5QmkRCOUfEBduK1SF1F0i0rhy3V2Wqv-OU8RquSWTeZOxVzghz4kK-MbCxCQUKYMHGoYUESycAqdQRKVIzBhFtUI9zuAfLMyIvaLKSpKM6nr9QPNN43tC8xxSMS97kDfBZCpHM4VlrrEF5Uz8CX6FHARLvHSjRh5aZ5_cm4WeaQLv7pwelymnqKb9vlmoYKbQV5hV7ybkTuG2uhmFL10YRLWa2Dqn6hi-ut-Xqt27q3gOSVI56jCuRksaMaeiXx1WCFH2zcBf6SA7_rjTdQnaaLM3RsZ5GW-cTfPPqnMtRVK-FnPbDw';
+import { OLD_LINK, canvasDigest, choosePreset, playing, viewMs } from './lab.mjs';
 
-const playing = async (page) => (await page.getAttribute('[data-testid=play]', 'aria-pressed')) === 'true';
-const viewMs = (page) => page.$eval('[data-testid=scrubber]', (el) => Number(el.value));
-
-// A fingerprint of every pixel on the canvas.
-const canvasDigest = () => {
-  const c = document.querySelector('[data-testid=canvas]');
-  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-  let h = 2166136261;
-  for (let i = 0; i < data.length; i += 1) h = Math.imul(h ^ data[i], 16777619);
-  return h >>> 0;
-};
 
 // What a moment looks like: everything a shared link must bring back.
 async function moment(page) {
@@ -132,8 +119,7 @@ export async function run(h) {
   // The violation jumped to comes back with the moment: the card leads with it and the
   // canvas rings its nodes (the canvas digest), not the first violation as before.
   await page.click('[data-testid=notice] [data-testid=dismiss]');
-  const split = await page.$$eval('[data-testid=preset] option', (os) => os.find((o) => /^Split brain/.test(o.textContent)).value);
-  await page.selectOption('[data-testid=preset]', split);
+  await choosePreset(page, /^Split brain/);
   await page.locator('body').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('End');
   await page.locator('[data-testid=at-end]').waitFor();

@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { SCREENSHOT_DIR } from './harness.mjs';
+import { choosePreset } from './lab.mjs';
 import { badgeKeepsItsRoom } from './steady.spec.mjs';
 
 export const contextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 };
@@ -29,8 +30,7 @@ export async function run(h) {
   const { page, assert } = h;
   await badgeKeepsItsRoom(h);
 
-  const split = await page.$$eval('[data-testid=preset] option', (os) => os.find((o) => /^Split brain/.test(o.textContent)).value);
-  await page.selectOption('[data-testid=preset]', split);
+  await choosePreset(page, /^Split brain/);
   await page.locator('body').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('End');
   await page.locator('[data-testid=at-end]').waitFor();

@@ -2,16 +2,14 @@
 // two servers applying different values at one index, and the node cards show what a
 // lecturer checks against Figure 2 (term, vote, commit and applied index, the log by term).
 
+import { choosePreset } from './lab.mjs';
+
 export async function run(h) {
   const { page, assert } = h;
   await page.goto(h.url('/'));
   await page.locator('[data-testid=node-list] li').first().waitFor();
 
-  const index = await page.$eval('[data-testid=preset]', (el) =>
-    [...el.options].findIndex((o) => o.textContent.includes('Figure 8, committing')),
-  );
-  assert.ok(index > 0, 'the Figure 8 preset is in the menu');
-  await page.selectOption('[data-testid=preset]', { index });
+  await choosePreset(page, 'Figure 8, committing');
   await page.locator('[data-testid=node-E]').waitFor();
   await page.keyboard.press('End');
   await page.waitForFunction(() => document.querySelector('[data-testid=invariant-bar]')?.dataset.state !== 'ok');
@@ -26,10 +24,7 @@ export async function run(h) {
   await h.screenshot('raft-figure-8-bug');
 
   // The first election, played: a leader appears and clients' puts commit.
-  const first = await page.$eval('[data-testid=preset]', (el) =>
-    [...el.options].findIndex((o) => o.textContent.includes('the first election')),
-  );
-  await page.selectOption('[data-testid=preset]', { index: first });
+  await choosePreset(page, 'the first election');
   await page.keyboard.press('End');
   await page.waitForFunction(() => document.querySelector('[data-testid=node-list]').innerText.includes('Leader'));
   assert.equal(await page.$eval('[data-testid=invariant-bar]', (el) => el.dataset.state), 'ok');

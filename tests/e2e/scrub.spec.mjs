@@ -3,6 +3,8 @@
 // slice per animation frame, saying how far it has got, while the page keeps drawing; End
 // does the same. Hovering the track shows the time under the pointer.
 
+import { eventIndex, viewMs } from './lab.mjs';
+
 // The benchmark office (benches/scenarios/office-5-60min.json): 5 branches, 5 parents/s,
 // one hour, as a version 1 link (`quorum-sim encode`).
 const HOUR_LINK =
@@ -13,8 +15,6 @@ const minutesMs = (text) => {
   const [, min, s] = text.match(/^(\d+) min (\d+\.\d) s$/);
   return Number(min) * 60_000 + Number(s) * 1000;
 };
-const viewMs = (page) => page.$eval('[data-testid=scrubber]', (el) => Number(el.value));
-const eventIndex = async (page) => Number((await page.innerText('.span-info')).match(/event (\d+)/)[1]);
 
 // Counts animation frames, and records every value the run-ahead progress bar shows.
 function instrument() {

@@ -5,9 +5,8 @@
 
 import path from 'node:path';
 import { SCREENSHOT_DIR } from './harness.mjs';
+import { eventIndex, playing } from './lab.mjs';
 
-const playing = async (page) => (await page.getAttribute('[data-testid=play]', 'aria-pressed')) === 'true';
-const eventIndex = async (page) => Number((await page.innerText('.span-info')).match(/event (\d+)/)[1]);
 const lines = async (page) => Number((await page.innerText('#trace-heading .count')).match(/^\d+/)[0]);
 const stepOf = async (row) => Number((await row.getAttribute('title')).match(/event (\d+)$/)[1]);
 

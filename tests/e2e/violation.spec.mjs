@@ -2,11 +2,12 @@
 // one (from the card, its list of the others, or its mark) shows its event with the nodes
 // it involves ringed on the canvas and named on the card; the card's explanation is whole.
 
+import { choosePreset, eventIndex } from './lab.mjs';
+
 const NODE_RADIUS = 26;
 // The culprit ring's radius, between a node's rim and its card (src/render/draw.rs).
 const RING = NODE_RADIUS + 4.5;
 
-const eventIndex = async (page) => Number((await page.innerText('.span-info')).match(/event (\d+)/)[1]);
 
 // How many of eight points on a circle of radius `r` around `[x, y]` are in colour `rgb`.
 const pointsInColour = ([[x, y], r, rgb]) => {
@@ -49,8 +50,7 @@ export async function run(h) {
   const { page, assert } = h;
   await page.goto(h.url('/'));
   await page.locator('[data-testid=node-list] li').first().waitFor();
-  const split = await page.$$eval('[data-testid=preset] option', (os) => os.find((o) => /^Split brain/.test(o.textContent)).value);
-  await page.selectOption('[data-testid=preset]', split);
+  await choosePreset(page, /^Split brain/);
   await page.locator('body').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('End');
   await page.locator('[data-testid=at-end]').waitFor();
