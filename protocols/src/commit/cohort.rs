@@ -84,7 +84,7 @@ impl Node {
     }
 
     /// Takes `outcome` for `tx` unless already decided, and releases its lock.
-    pub fn learn(&mut self, ctx: &mut Ctx, tx: Tx, outcome: Outcome, why: &str) {
+    pub fn learn(&mut self, ctx: &mut Ctx, tx: Tx, outcome: Outcome, why: impl std::fmt::Display) {
         if self.state(tx).decided().is_some() {
             return;
         }
@@ -161,7 +161,7 @@ impl Node {
     /// An answer: a decided node settles it; 3PC's termination counts the rest.
     pub fn on_state_reply(&mut self, p: &Commit, ctx: &mut Ctx, from: NodeId, tx: Tx, state: State) {
         if let Some(outcome) = state.decided() {
-            return self.learn(ctx, tx, outcome, &format!("{} knew", p.node_name(from)));
+            return self.learn(ctx, tx, outcome, format_args!("{} knew", p.node_name(from)));
         }
         match self.termination(tx) {
             Some(t) if !t.replies.iter().any(|&(n, _)| n == from) => t.replies.push((from, state)),
@@ -232,7 +232,7 @@ impl Node {
     }
 
     /// A recovery coordinator's decision: its own, then everyone's.
-    fn announce(&mut self, p: &Commit, ctx: &mut Ctx, tx: Tx, outcome: Outcome, why: &str) {
+    fn announce(&mut self, p: &Commit, ctx: &mut Ctx, tx: Tx, outcome: Outcome, why: impl std::fmt::Display) {
         self.learn(ctx, tx, outcome, why);
         for peer in (0..p.nodes).filter(|&n| n != self.id) {
             ctx.send(peer, Msg::Decision { tx, outcome });

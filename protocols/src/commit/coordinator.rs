@@ -40,7 +40,7 @@ impl Node {
             return self.decide(p, ctx, tx, Outcome::Abort);
         }
         let Op::Begin { vote_no } = request.op;
-        self.coordinator().active.push(Active { tx, vote_no, yes: NodeSet::default(), pre_committed: None });
+        self.coordinator().active.push(Active { tx, yes: NodeSet::default(), pre_committed: None });
         ctx.note(format_args!("t{tx}: asks every cohort to prepare"));
         for cohort in p.cohorts() {
             ctx.send(cohort, Msg::Prepare { tx, vote_no: vote_no.contains(cohort) });
@@ -191,12 +191,7 @@ impl Node {
         if state == State::PreCommitted {
             c.recovering.retain(|&(t, _)| t != tx);
             let acked = NodeSet::default().with(from);
-            c.active.push(Active {
-                tx,
-                vote_no: NodeSet::default(),
-                yes: NodeSet::default(),
-                pre_committed: Some(acked),
-            });
+            c.active.push(Active { tx, yes: NodeSet::default(), pre_committed: Some(acked) });
             for cohort in p.cohorts() {
                 ctx.send(cohort, Msg::PreCommit { tx });
             }

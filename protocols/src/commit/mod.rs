@@ -222,7 +222,7 @@ impl Protocol for Commit {
     fn configure(scenario: &Scenario, params: &Params) -> Result<Commit, ScenarioError> {
         let phases = if scenario.protocol == "3pc" { Phases::Three } else { Phases::Two };
         let n = scenario.nodes;
-        if !(3..=9).contains(&n) {
+        if !(INFO_2PC.min_nodes..=INFO_2PC.max_nodes).contains(&n) {
             return Err(ScenarioError(format!(
                 "atomic commit runs a coordinator and 2 to 8 cohorts (3 to 9 nodes), not {n}"
             )));
@@ -294,7 +294,11 @@ impl Protocol for Commit {
         match &mut node.role {
             Role::Coordinator(_) => node.on_resend(self, ctx),
             Role::Cohort(c) => {
-                let prepared: Vec<Tx> = c.locks.iter_mut().map(|l| (l.since = now, l.tx).1).collect();
+                // The lock is held again from now (the log cannot say since when).
+                for lock in &mut c.locks {
+                    lock.since = now;
+                }
+                let prepared: Vec<Tx> = c.locks.iter().map(|l| l.tx).collect();
                 for tx in prepared {
                     ctx.note(format_args!("t{tx}: restarted prepared; asks for the outcome"));
                     node.on_patience(self, ctx, tx);

@@ -48,7 +48,6 @@ pub struct Coordinator {
 #[derive(Clone, Debug, Hash)]
 pub struct Active {
     pub tx: Tx,
-    pub vote_no: NodeSet,
     pub yes: NodeSet,
     /// 3PC: the cohorts that acknowledged PreCommit, once every vote was YES.
     pub pre_committed: Option<NodeSet>,
