@@ -111,7 +111,7 @@ macro_rules! all_protocols {
                         return Ok(All::$name(<$ty>::configure(scenario, params)?));
                     }
                 )+
-                Err(ScenarioError(format!("unknown protocol `{}`", scenario.protocol)))
+                unreachable!("the engine admits only the family's protocols")
             }
 
             fn node_name(&self, id: NodeId) -> String {

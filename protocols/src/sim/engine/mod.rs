@@ -93,10 +93,14 @@ struct World<P: Protocol> {
 }
 
 /// What every protocol checks before it is configured: the scenario's
-/// common fields, its variant, its parameters (with the variant's pins).
+/// protocol among those the type runs, its common fields, its variant, its
+/// parameters (with the variant's pins).
 fn admit(family: &[&'static ProtocolInfo], scenario: &Scenario) -> Result<Params, ScenarioError> {
+    let Some(info) = family.iter().find(|i| i.name == scenario.protocol) else {
+        let known: Vec<&str> = family.iter().map(|i| i.name).collect();
+        return Err(ScenarioError(format!("unknown protocol `{}` (known: {})", scenario.protocol, known.join(", "))));
+    };
     scenario.validate_common()?;
-    let info = family.iter().find(|i| i.name == scenario.protocol).unwrap_or(&family[0]);
     let variant = info.variant(&scenario.variant).ok_or_else(|| {
         let known: Vec<&str> = info.variants.iter().map(|v| v.name).collect();
         ScenarioError(format!(
