@@ -12,14 +12,8 @@ pub mod sim;
 pub use sim::any::AnySim;
 pub use sim::scenario::{Scenario, ScenarioError};
 
-use sim::any::{ProtocolInfo, Recording};
+use sim::any::Recording;
 use sim::engine::Sim;
-use sim::protocol::Protocol;
-
-/// Every protocol the lab can run.
-pub fn protocols() -> Vec<&'static ProtocolInfo> {
-    all::All::family()
-}
 
 /// Builds a simulation for a scenario, recorded in full (as the lab needs),
 /// checking everything a protocol needs.
