@@ -31,9 +31,18 @@ use crate::sim::workload::{ClientEvent, ClientEventKind};
 macro_rules! one_of {
     ($(#[$meta:meta])* $enum:ident = $assoc:ident: $($name:ident($ty:ty)),+) => {
         $(#[$meta])*
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub enum $enum {
             $($name(<$ty as Protocol>::$assoc)),+
+        }
+
+        /// Shown as the value it holds ("Election", not "Raft(Election)"): the trace names timers this way.
+        impl std::fmt::Debug for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                match self {
+                    $($enum::$name(inner) => inner.fmt(f)),+
+                }
+            }
         }
     };
 }
@@ -338,4 +347,9 @@ macro_rules! all_protocols {
     };
 }
 
-all_protocols!(Office(crate::office::Office), Raft(crate::raft::Raft), Commit(crate::commit::Commit));
+all_protocols!(
+    Office(crate::office::Office),
+    Raft(crate::raft::Raft),
+    Commit(crate::commit::Commit),
+    Paxos(crate::paxos::Paxos),
+);

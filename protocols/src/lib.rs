@@ -6,6 +6,7 @@
 pub mod all;
 pub mod commit;
 pub mod office;
+pub mod paxos;
 pub mod raft;
 pub mod sim;
 
@@ -210,6 +211,61 @@ pub fn presets() -> Vec<Preset> {
             "3pc-vote-before-log",
             "Variant vote-before-log in 3PC: P1's YES never reached disk and P1 crashes. The others pre-commit and commit without it; P1 returns with no prepared record and aborts.",
             include_str!("../scenarios/3pc-vote-before-log.json"),
+        ),
+        preset(
+            "paxos-happy-path",
+            "One proposer, three acceptors, one learner. Prepare 1.1, three promises, Accept 1.1 x, and once two acceptors have accepted, x is chosen: before anyone knows it.",
+            include_str!("../scenarios/paxos-happy-path.json"),
+        ),
+        preset(
+            "paxos-adopt",
+            "P1's x is chosen. Later P2 proposes y: its promises report (1.1, x), so P2 must propose x under its own ballot, and its client is told x.",
+            include_str!("../scenarios/paxos-adopt.json"),
+        ),
+        preset(
+            "paxos-duel",
+            "Two proposers without backoff: each prepare overtakes the other's ballot before its accepts arrive, and they duel forever. Nothing is chosen, though every node is up: the liveness failure that leaders exist to end.",
+            include_str!("../scenarios/paxos-duel.json"),
+        ),
+        preset(
+            "paxos-duel-backoff",
+            "The same duel with a random backoff after each failed ballot: one proposer waits long enough for the other to finish, and one value is chosen.",
+            include_str!("../scenarios/paxos-duel-backoff.json"),
+        ),
+        preset(
+            "paxos-acceptor-crash",
+            "An acceptor crashes while the accept requests are in flight: the other two are a majority, and x is chosen anyway.",
+            include_str!("../scenarios/paxos-acceptor-crash.json"),
+        ),
+        preset(
+            "paxos-minority-partitioned",
+            "Two of five acceptors are cut off: the three that remain are a majority and choose x. After the heal a second client is told x too.",
+            include_str!("../scenarios/paxos-minority-partitioned.json"),
+        ),
+        preset(
+            "multi-paxos-steady",
+            "A leader wins phase 1 once; from then on every put and get takes one round of accepts, and both replicas apply them in slot order.",
+            include_str!("../scenarios/multi-paxos-steady.json"),
+        ),
+        preset(
+            "multi-paxos-leader-crash",
+            "The leader's accept for slot 3 is lost, slot 4 is chosen, and the leader crashes. P1 runs phase 1 for every open slot, proposes again what acceptors report, and fills slot 3 with a no-op so the replicas can apply slot 4.",
+            include_str!("../scenarios/multi-paxos-leader-crash.json"),
+        ),
+        preset(
+            "paxos-ignore-accepted",
+            "Variant ignore-accepted: x is chosen, then P2 proposes its own y although its promises report x. A majority accepts y too: two values chosen.",
+            include_str!("../scenarios/paxos-ignore-accepted.json"),
+        ),
+        preset(
+            "paxos-forgetful-acceptor",
+            "Variant forgetful-acceptor: A2 promises P2's ballot 1.2, crashes and forgets it, then accepts P1's older 1.1. x is chosen by A1 and A2, and then y by A2 and A3.",
+            include_str!("../scenarios/paxos-forgetful-acceptor.json"),
+        ),
+        preset(
+            "multi-paxos-no-gap-fill",
+            "Variant no-gap-fill: the same leader crash, but the new leader proposes fresh commands from slot 1 without asking what was accepted there. Slots 1 and 2 get second values, and replicas apply different commands.",
+            include_str!("../scenarios/multi-paxos-no-gap-fill.json"),
         ),
     ]
 }

@@ -2,10 +2,44 @@
 //! client's command once (the client-session table of the Raft
 //! dissertation, §6.3), rebuilt from the log after every restart.
 
+use std::fmt;
+
+use crate::sim::any::{ClientActionInfo, FieldInfo, FieldKind};
 use crate::sim::log::Log;
+use crate::sim::rng::Stream;
+use crate::sim::scenario::ClientAction;
 use crate::sim::time::RequestId;
 
 use super::msg::{Command, Index, Key};
+
+const KEY: FieldInfo = FieldInfo { name: "key", label: "Key", kind: FieldKind::Text { max_len: Key::MAX } };
+
+/// The store's client actions (Raft's and Multi-Paxos' clients offer them).
+pub const PUT: ClientActionInfo = ClientActionInfo {
+    name: "put",
+    label: "Put a value",
+    fields: &[KEY, FieldInfo { name: "value", label: "Value", kind: FieldKind::Int { min: -999_999, max: 999_999 } }],
+};
+pub const GET: ClientActionInfo = ClientActionInfo { name: "get", label: "Get a value", fields: &[KEY] };
+pub static ACTIONS: [ClientActionInfo; 2] = [PUT, GET];
+
+/// The keys the workload puts and gets.
+const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
+
+pub fn workload_key(rng: &mut Stream) -> Key {
+    Key::new(WORKLOAD_KEYS[rng.below(WORKLOAD_KEYS.len() as u64) as usize]).expect("short keys")
+}
+
+/// A client action's short text `field` as a key (the engine has checked its length).
+pub fn key_of(action: &ClientAction, field: &str) -> Result<Key, String> {
+    let text = action.params.get(field).and_then(|v| v.as_str()).unwrap_or_default();
+    Key::new(text).ok_or_else(|| format!("`{field}` has at most {} bytes", Key::MAX))
+}
+
+/// A put's value.
+pub fn value_of(action: &ClientAction) -> i64 {
+    action.params.get("value").and_then(|v| v.as_i64()).unwrap_or_default()
+}
 
 /// What a client is told.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -14,6 +48,16 @@ pub enum Reply {
     Done,
     /// A get's answer: the key's value, or none if it was never put.
     Value(Option<i64>),
+}
+
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Reply::Done => f.write_str("done"),
+            Reply::Value(Some(v)) => write!(f, "value {v}"),
+            Reply::Value(None) => f.write_str("no value"),
+        }
+    }
 }
 
 /// The state machine and its session table; volatile (§5.3: a restarted
@@ -80,6 +124,43 @@ impl Kv {
     pub fn describe(&self) -> String {
         let pairs: Vec<String> = self.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
         if pairs.is_empty() { "no keys yet".into() } else { pairs.join(" ") }
+    }
+}
+
+/// What a monitor remembers of one replica's journal, to see a put take
+/// effect twice in one life of its state machine (a restart replays it).
+#[derive(Clone, Debug, Default)]
+pub struct JournalWatch {
+    len: usize,
+    /// Which life (since a restart) the replica is in; `executed` stamps requests with it.
+    life: u64,
+    /// For each request ID, the life in which its put took effect (0:
+    /// never). Numbers are u64 throughout the monitors: each other element
+    /// type of a `Log` is one more copy of its code in the wasm.
+    executed: Log<u64>,
+}
+
+impl JournalWatch {
+    /// The requests that took effect again since the last look.
+    pub fn repeats(&mut self, journal: &Log<RequestId>) -> Vec<RequestId> {
+        if journal.len() < self.len {
+            self.life += 1;
+            self.len = 0;
+        }
+        let life = self.life + 1;
+        let mut again = Vec::new();
+        for at in self.len..journal.len() {
+            let request = journal[at];
+            if request > MAX_REQUEST {
+                continue;
+            }
+            if self.executed.get(request as usize) == Some(&life) {
+                again.push(request);
+            }
+            self.executed.put(request as usize, life, 0);
+        }
+        self.len = journal.len();
+        again
     }
 }
 

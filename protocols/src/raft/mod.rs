@@ -25,7 +25,7 @@ pub mod props;
 pub mod replication;
 pub mod server;
 
-use crate::sim::any::{ClientActionInfo, FieldInfo, FieldKind, ProtocolInfo, VariantInfo};
+use crate::sim::any::{ClientActionInfo, ProtocolInfo, VariantInfo};
 use crate::sim::params::{ParamInfo, ParamKind, Params};
 use crate::sim::protocol::{Facts, Protocol, Request, Start};
 use crate::sim::rng::Stream;
@@ -123,8 +123,6 @@ static PARAMS: [ParamInfo; 8] = [
     },
 ];
 
-const KEY: FieldInfo = FieldInfo { name: "key", label: "Key", kind: FieldKind::Text { max_len: Key::MAX } };
-
 static INFO: ProtocolInfo = ProtocolInfo {
     name: "raft",
     title: "Raft",
@@ -134,15 +132,8 @@ static INFO: ProtocolInfo = ProtocolInfo {
     properties: &PROPERTIES,
     params: &PARAMS,
     client_actions: &[
-        ClientActionInfo {
-            name: "put",
-            label: "Put a value",
-            fields: &[
-                KEY,
-                FieldInfo { name: "value", label: "Value", kind: FieldKind::Int { min: -999_999, max: 999_999 } },
-            ],
-        },
-        ClientActionInfo { name: "get", label: "Get a value", fields: &[KEY] },
+        kv::PUT,
+        kv::GET,
         ClientActionInfo { name: "add_server", label: "Add this server to the cluster", fields: &[] },
         ClientActionInfo { name: "remove_server", label: "Remove this server from the cluster", fields: &[] },
     ],
@@ -236,8 +227,6 @@ fn variant(name: &str) -> Variant {
     }
 }
 
-const WORKLOAD_KEYS: [&str; 3] = ["x", "y", "z"];
-
 impl Protocol for Raft {
     type Node = Server;
     type Msg = Msg;
@@ -288,15 +277,9 @@ impl Protocol for Raft {
     }
 
     fn parse_op(&self, action: &ClientAction) -> Result<Op, String> {
-        let key = || {
-            let text = action.params.get("key").and_then(|v| v.as_str()).unwrap_or_default();
-            Key::new(text).ok_or_else(|| format!("a key has at most {} bytes", Key::MAX))
-        };
+        let key = || kv::key_of(action, "key");
         match action.name.as_str() {
-            "put" => {
-                let value = action.params.get("value").and_then(|v| v.as_i64()).unwrap_or_default();
-                Ok(Op::Put { key: key()?, value })
-            }
+            "put" => Ok(Op::Put { key: key()?, value: kv::value_of(action) }),
             "get" => Ok(Op::Get { key: key()? }),
             "add_server" => Ok(Op::AddServer { server: action.node }),
             _ => Ok(Op::RemoveServer { server: action.node }),
@@ -307,7 +290,7 @@ impl Protocol for Raft {
     /// (the value of a put is its request ID, so every value is distinct).
     fn workload_request(&self, rng: &mut Stream, nodes: usize, request: RequestId) -> (NodeId, Op) {
         let node = rng.below(nodes as u64) as NodeId;
-        let key = Key::new(WORKLOAD_KEYS[rng.below(WORKLOAD_KEYS.len() as u64) as usize]).expect("short keys");
+        let key = kv::workload_key(rng);
         let op = if rng.below(2) == 0 { Op::Put { key, value: request as i64 } } else { Op::Get { key } };
         (node, op)
     }
@@ -423,11 +406,7 @@ impl Protocol for Raft {
     }
 
     fn describe_reply(&self, reply: &Reply) -> String {
-        match reply {
-            Reply::Done => "done".into(),
-            Reply::Value(Some(v)) => format!("value {v}"),
-            Reply::Value(None) => "no value".into(),
-        }
+        reply.to_string()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::sim::scenario::FaultKind;
 use crate::sim::time::{NodeId, RequestId, Time, node_name};
 use crate::sim::workload::ClientEventKind;
 
-use super::kv::Reply;
+use super::kv::{JournalWatch, Reply};
 use super::msg::{Command, Entry, Key, Term};
 use super::server::{Role, Server};
 use super::{Op, Raft, Reads};
@@ -73,13 +73,8 @@ struct Seen {
     /// The term and log (length, rewrites) while it was leader.
     led: Option<(Term, usize, u64)>,
     last_applied: u64,
-    journal_len: usize,
-    /// Which life (since a restart) this server is in; `executed` stamps requests with it.
-    life: u64,
-    /// For each request ID, the life in which its put took effect here (0:
-    /// never). Numbers are u64 throughout the monitor: each other element
-    /// type of a `Log` is one more copy of its code in the wasm.
-    executed: Log<u64>,
+    /// Which puts took effect in each life of its state machine.
+    journal: JournalWatch,
     /// The highest term in which it was seen campaigning.
     campaigned: Term,
 }
@@ -317,28 +312,13 @@ impl Judge {
     /// Applied once: a put's request takes effect at most once in each
     /// life of a server's state machine.
     fn check_journal(&mut self, id: NodeId, server: &Server, found: &mut Findings) {
-        let journal = &server.kv.journal;
-        let seen = &mut self.seen[id];
-        if journal.len() < seen.journal_len {
-            seen.life += 1;
-            seen.journal_len = 0;
+        for request in self.seen[id].journal.repeats(&server.kv.journal) {
+            found.violated_at(
+                &APPLIED_ONCE,
+                format!("{} applied the put of request r{request} a second time", node_name(id)),
+                vec![id],
+            );
         }
-        let life = seen.life + 1;
-        for at in seen.journal_len..journal.len() {
-            let request = journal[at];
-            if request > MAX_REQUEST {
-                continue;
-            }
-            if seen.executed.get(request as usize) == Some(&life) {
-                found.violated_at(
-                    &APPLIED_ONCE,
-                    format!("{} applied the put of request r{request} a second time", node_name(id)),
-                    vec![id],
-                );
-            }
-            seen.executed.put(request as usize, life, 0);
-        }
-        seen.journal_len = journal.len();
     }
 
     /// A get's answer must be the value after some prefix of the puts that

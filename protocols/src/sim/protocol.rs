@@ -176,19 +176,28 @@ impl Facts<'_> {
     /// As [`Facts::majority_connected`], for a majority of `members` only
     /// (Raft's configuration when not every node is in it).
     pub fn majority_connected_among(&self, members: &[NodeId]) -> bool {
-        if self.network.settings.drop >= 1.0 {
+        self.connected(members, None)
+    }
+
+    /// A majority of `members` and node `with` up, unpaused and able to
+    /// reach each other both ways (Paxos: a proposer and a majority of acceptors).
+    pub fn majority_connected_with(&self, members: &[NodeId], with: NodeId) -> bool {
+        self.connected(members, Some(with))
+    }
+
+    fn connected(&self, members: &[NodeId], with: Option<NodeId>) -> bool {
+        if self.network.settings.drop >= 1.0 || with.is_some_and(|w| self.liveness[w] != Liveness::Up) {
             return false;
         }
         let up: Vec<NodeId> = self.up().into_iter().filter(|n| members.contains(n)).collect();
         let need = majority(members.len());
         let net = self.network;
+        let linked = |a: NodeId, b: NodeId| a == b || (net.reachable(a, b) && net.reachable(b, a));
         (0u32..1 << up.len()).any(|mask| {
             let chosen: Vec<NodeId> =
                 up.iter().enumerate().filter(|(b, _)| mask >> b & 1 == 1).map(|(_, &i)| i).collect();
             chosen.len() >= need
-                && chosen
-                    .iter()
-                    .all(|&a| chosen.iter().all(|&b| a == b || (net.reachable(a, b) && net.reachable(b, a))))
+                && chosen.iter().all(|&a| chosen.iter().all(|&b| linked(a, b)) && with.is_none_or(|w| linked(a, w)))
         })
     }
 }

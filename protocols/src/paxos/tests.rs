@@ -1,0 +1,1 @@
+//! One test per rule, each running a handler on a hand-built node.
