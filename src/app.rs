@@ -438,6 +438,8 @@ impl App {
                 let mut scenario = session.scenario().clone();
                 match with_param(&scenario.params, param, &raw) {
                     Ok(params) => {
+                        // A role's count changes the node count with it (Paxos).
+                        scenario.nodes = session.sim().info().nodes_for(&params).unwrap_or(scenario.nodes);
                         scenario.params = params;
                         self.rebuild(scenario);
                     }

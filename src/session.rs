@@ -352,6 +352,7 @@ mod tests {
         client_actions: &[],
         min_nodes: 1,
         max_nodes: 9,
+        role_params: &[],
     };
 
     /// A simulation with one event every `gap` ms, forever; counts the events

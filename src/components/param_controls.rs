@@ -210,6 +210,7 @@ mod tests {
         client_actions: &[],
         min_nodes: 1,
         max_nodes: 9,
+        role_params: &[],
     };
 
     fn json(text: &str) -> Map<String, Value> {

@@ -125,6 +125,7 @@ const fn info(
         client_actions: &BEGIN,
         min_nodes: 3,
         max_nodes: 9,
+        role_params: &[],
     }
 }
 

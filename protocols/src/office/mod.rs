@@ -74,6 +74,7 @@ static INFO: ProtocolInfo = ProtocolInfo {
     client_actions: &[ClientActionInfo { name: "register", label: "Register a newborn here", fields: &[] }],
     min_nodes: 3,
     max_nodes: 9,
+    role_params: &[],
 };
 
 /// The office's clocks, in virtual ms.

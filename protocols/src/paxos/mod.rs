@@ -147,6 +147,7 @@ const fn info(
         client_actions,
         min_nodes: 5,
         max_nodes: 13,
+        role_params: &["proposers", "acceptors", "learners"],
     }
 }
 

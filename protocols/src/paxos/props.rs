@@ -13,7 +13,7 @@ use crate::sim::time::{NodeId, Time};
 use crate::sim::workload::ClientEventKind;
 
 use super::acceptor::slot_name;
-use super::msg::{Ballot, Slot, Value};
+use super::msg::{Accepted, Ballot, Slot, Value};
 use super::node::Node;
 use super::proposer::Phase;
 use super::{Paxos, Protocol};
@@ -100,16 +100,8 @@ impl Referee {
 
     /// An acceptance: it may choose a value, and a second value chosen in
     /// one slot breaks the one property Paxos exists for.
-    fn count_acceptance(
-        &mut self,
-        p: &Paxos,
-        id: NodeId,
-        slot: Slot,
-        ballot: Ballot,
-        value: Value,
-        now: Time,
-        found: &mut Findings,
-    ) {
+    fn count_acceptance(&mut self, p: &Paxos, id: NodeId, acc: Accepted, now: Time, found: &mut Findings) {
+        let Accepted { slot, ballot, value } = acc;
         let mut truth = self.slot(slot);
         let by = match truth.votes.iter_mut().find(|(b, v, _)| *b == ballot && *v == value) {
             Some(vote) => {
@@ -198,7 +190,7 @@ impl Referee {
         match node {
             Node::Acceptor(a) => {
                 if let Some(acc) = a.latest {
-                    self.count_acceptance(p, id, acc.slot, acc.ballot, acc.value, now, found);
+                    self.count_acceptance(p, id, acc, now, found);
                 }
             }
             Node::Learner(l) => {

@@ -139,6 +139,7 @@ static INFO: ProtocolInfo = ProtocolInfo {
     ],
     min_nodes: 3,
     max_nodes: 9,
+    role_params: &[],
 };
 
 /// What a client asks.

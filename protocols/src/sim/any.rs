@@ -125,11 +125,32 @@ pub struct ProtocolInfo {
     /// Allowed node counts, smallest and largest.
     pub min_nodes: usize,
     pub max_nodes: usize,
+    /// Parameters that count the nodes of each role (Paxos' proposers,
+    /// acceptors, learners): the node count is their sum.
+    pub role_params: &'static [&'static str],
 }
 
 impl ProtocolInfo {
     pub fn variant(&self, name: &str) -> Option<&'static VariantInfo> {
         self.variants.iter().find(|v| v.name == name)
+    }
+
+    /// The node count a scenario's `params` imply, if this protocol counts
+    /// its nodes by role: the sum of the role counts, defaults where unset
+    /// (so the lab keeps `nodes` in step when a role count changes).
+    pub fn nodes_for(&self, params: &serde_json::Map<String, serde_json::Value>) -> Option<usize> {
+        if self.role_params.is_empty() {
+            return None;
+        }
+        let count = |name: &&str| {
+            let default = self.params.iter().find(|p| p.name == *name).map(|p| p.kind.default_value());
+            let set = params.get(*name).and_then(|v| v.as_i64());
+            match (set, default) {
+                (Some(n), _) | (None, Some(ParamValue::Int(n))) => usize::try_from(n).unwrap_or(0),
+                _ => 0,
+            }
+        };
+        Some(self.role_params.iter().map(count).sum())
     }
 }
 

@@ -47,7 +47,7 @@ pub enum ParamValue {
 }
 
 impl ParamKind {
-    fn default_value(&self) -> ParamValue {
+    pub fn default_value(&self) -> ParamValue {
         match *self {
             ParamKind::Bool { default } => ParamValue::Bool(default),
             ParamKind::Int { default, .. } => ParamValue::Int(default),
