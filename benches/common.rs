@@ -20,8 +20,14 @@ pub fn office(nodes: usize, until_ms: u64) -> Scenario {
 /// `protocol` (5 nodes or more) under the office's workload and faults: 5 requests/s
 /// (puts and gets for Raft, transactions for 2PC and 3PC), 1% loss, a partition, a crash.
 pub fn mixed(protocol: &str, nodes: usize, until_ms: u64) -> Scenario {
+    // Multi-Paxos counts its nodes by role: two proposers, three acceptors, the rest replicas.
+    let params = if protocol == "multi-paxos" {
+        format!(r#"{{"proposers":2,"acceptors":3,"learners":{}}}"#, nodes - 5)
+    } else {
+        "{}".into()
+    };
     let json = format!(
-        r#"{{"version":1,"protocol":"{protocol}","nodes":{nodes},"seed":7,
+        r#"{{"version":1,"protocol":"{protocol}","nodes":{nodes},"seed":7,"params":{params},
             "network":{{"latency_ms":[20,80],"drop":0.01}},"workload":{{"rate_per_s":5.0}},
             "timeline":[{{"at_ms":10000,"action":"partition","groups":[[0,1],[2,3,4]]}},
                         {{"at_ms":20000,"action":"heal"}},{{"at_ms":30000,"action":"crash","node":2}},

@@ -1,6 +1,6 @@
 //! Simulator throughput, quoted as a ratio to a bare event loop measured in the same run.
 //!
-//! Groups `raft`, `2pc`, `3pc`: each protocol under the same workload and faults, 60 s
+//! Groups `raft`, `2pc`, `3pc`, `multi-paxos`: each protocol under the same workload and faults, 60 s
 //! and 30 minutes, with its own baseline. Group `office`: the office for 60 virtual seconds (5 and 9 branches), 10 and 30 virtual
 //! minutes (5 branches), under a steady workload with one partition and one crash
 //! (elections, retries and refusals in the mix), invariants checked after every event as
@@ -50,7 +50,7 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 
     // Each other protocol beside its own baseline run, so its ratio reads from the same group.
-    for protocol in ["raft", "2pc", "3pc"] {
+    for protocol in ["raft", "2pc", "3pc", "multi-paxos"] {
         let mut group = c.benchmark_group(protocol);
         group.sampling_mode(SamplingMode::Flat).sample_size(10);
         group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
@@ -59,10 +59,12 @@ fn throughput(c: &mut Criterion) {
         for (until_ms, recording) in
             [(60_000, Recording::Hash), (1_800_000, Recording::Hash), (60_000, Recording::Full)]
         {
-            let scenario = mixed(protocol, 5, until_ms);
+            // Multi-Paxos' five are two proposers and three acceptors, plus one replica.
+            let nodes = if protocol == "multi-paxos" { 6 } else { 5 };
+            let scenario = mixed(protocol, nodes, until_ms);
             let level = if recording == Recording::Full { "full" } else { "hash" };
             group.throughput(Throughput::Elements(run(&scenario, recording)));
-            group.bench_function(format!("5_nodes_{}s_{level}", until_ms / 1000), |b| {
+            group.bench_function(format!("{nodes}_nodes_{}s_{level}", until_ms / 1000), |b| {
                 b.iter(|| run(&scenario, recording))
             });
         }

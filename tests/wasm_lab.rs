@@ -21,7 +21,7 @@ use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// The office's sample scenario, Raft's catch-up preset and 3PC's split, run to 10 s,
+/// The office's sample scenario, Raft's catch-up preset, 3PC's split and Multi-Paxos' leader crash, run to 10 s,
 /// hash to the values pinned in `protocols/tests/*.trace-hash`, which the
 /// native test (`protocols/tests/determinism.rs`) asserts too: one run, two platforms.
 #[wasm_bindgen_test]
@@ -36,6 +36,10 @@ fn the_sample_scenarios_hash_as_they_do_natively() {
             include_str!("../protocols/tests/raft-10s.trace-hash"),
         ),
         (include_str!("../protocols/scenarios/3pc-split.json"), include_str!("../protocols/tests/3pc-10s.trace-hash")),
+        (
+            include_str!("../protocols/scenarios/multi-paxos-leader-crash.json"),
+            include_str!("../protocols/tests/multi-paxos-10s.trace-hash"),
+        ),
     ] {
         let scenario = Scenario::from_json(json).unwrap();
         let mut sim = build(&scenario).expect("the sample scenario builds");

@@ -67,7 +67,8 @@ fn every_protocol_runs_the_same_under_the_one_type_for_all() {
 }
 
 /// Pinned in `sample-10s.trace-hash` (the office), `raft-10s.trace-hash`
-/// (Raft's catch-up preset) and `3pc-10s.trace-hash` (3PC's split), which
+/// (Raft's catch-up preset), `3pc-10s.trace-hash` (3PC's split) and
+/// `multi-paxos-10s.trace-hash` (Multi-Paxos' leader crash), which
 /// the browser test reads too: the same
 /// scenario must hash the same natively and in wasm. (A deliberate change
 /// to a protocol or the simulator changes these files.)
@@ -75,10 +76,12 @@ fn every_protocol_runs_the_same_under_the_one_type_for_all() {
 fn the_sample_trace_hashes_are_pinned() {
     let raft = Scenario::from_json(include_str!("../scenarios/raft-catch-up.json")).unwrap();
     let split = Scenario::from_json(include_str!("../scenarios/3pc-split.json")).unwrap();
+    let gap = Scenario::from_json(include_str!("../scenarios/multi-paxos-leader-crash.json")).unwrap();
     for (scenario, pinned) in [
         (sample(), include_str!("sample-10s.trace-hash")),
         (raft, include_str!("raft-10s.trace-hash")),
         (split, include_str!("3pc-10s.trace-hash")),
+        (gap, include_str!("multi-paxos-10s.trace-hash")),
     ] {
         let sim = run_to(&scenario, 10_000);
         assert_eq!(

@@ -513,7 +513,9 @@ impl Paxos {
                 Some(b) if b.proposer != p.index => facts.push(format!("follows P{} ({b})", b.proposer + 1)),
                 _ => {}
             }
-            facts.push(format!("applied up to #{}: {}", p.applied, p.kv.describe()));
+            if p.leading(self) || p.applied > 0 {
+                facts.push(format!("applied up to #{}: {}", p.applied, p.kv.describe()));
+            }
         } else if let Some(value) = p.chosen_in(0) {
             facts.push(format!("knows {value} is chosen"));
         }
