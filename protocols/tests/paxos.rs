@@ -11,6 +11,7 @@ use quorum_protocols::build_with;
 use quorum_protocols::paxos::Paxos;
 use quorum_protocols::paxos::msg::Value as Chosen;
 use quorum_protocols::paxos::node::Node;
+use quorum_protocols::paxos::proposer::Phase;
 use quorum_protocols::paxos::props::{DECIDES_WHEN_HEALTHY, ONE_VALUE_CHOSEN, SAME_ORDER};
 use quorum_protocols::sim::any::{AnySim, EventKind, Recording};
 use quorum_protocols::sim::engine::Sim;
@@ -277,4 +278,24 @@ fn roles_that_do_not_add_up_are_refused_with_the_reason() {
     let scenario = Scenario { params, nodes: 5, ..preset("paxos-happy-path") };
     let err = build_with(&scenario, Recording::Hash).err().expect("refused");
     assert!(err.0.contains("make 6 nodes, not 5"), "{}", err.0);
+}
+
+/// A leader whose messages stop reaching the acceptors, while its heartbeats
+/// still reach the other proposer, steps down once its proposals go
+/// unanswered, and the other proposer takes over: clients are served.
+#[test]
+fn a_leader_cut_off_from_the_acceptors_steps_down() {
+    let mut json: Value = serde_json::from_str(&preset("multi-paxos-steady").to_json_pretty()).unwrap();
+    // P2 (node 1) wins the first election in this preset; from 5 s on it cannot reach A1–A3.
+    let cuts: Vec<Value> = (2..5).map(|to| json!({"at_ms": 5_000, "action": "cut", "from": 1, "to": to})).collect();
+    json["timeline"] = Value::from(cuts);
+    json["until_ms"] = Value::from(40_000);
+    let scenario = Scenario::from_json(&json.to_string()).unwrap();
+    let mut sim = Sim::<Paxos>::new(&scenario).unwrap();
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let mut all = sim.violations().to_vec();
+    all.extend(sim.judge_end());
+    assert!(all.is_empty(), "{all:#?}");
+    assert!(protocol_metric(&sim.metrics(), "leader_changes") >= 1.0);
+    assert!(matches!(&sim.nodes()[0], Node::Proposer(p) if p.phase == Phase::Accepting), "P1 leads");
 }

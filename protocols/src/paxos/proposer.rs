@@ -32,8 +32,10 @@ pub enum Phase {
 pub struct Proposal {
     pub accept: Accepted,
     pub accepted_by: NodeSet,
-    /// When the accept requests last left (this node's clock), to send them
-    /// again if some are lost.
+    /// When the accept requests first and last left (this node's clock):
+    /// they are sent again if some are lost, and a leader whose proposal no
+    /// majority answers for long steps down.
+    pub proposed_at: Time,
     pub sent_at: Time,
 }
 
@@ -217,7 +219,8 @@ impl Proposer {
     /// Phase 2a: asks every acceptor to accept `value` in `slot`.
     fn propose(&mut self, p: &Paxos, ctx: &mut Ctx, slot: Slot, value: Value) {
         let accept = Accepted { slot, ballot: self.ballot, value };
-        self.proposals.push(Proposal { accept, accepted_by: NodeSet::default(), sent_at: ctx.now() });
+        let now = ctx.now();
+        self.proposals.push(Proposal { accept, accepted_by: NodeSet::default(), proposed_at: now, sent_at: now });
         for acceptor in p.acceptor_ids() {
             ctx.send(acceptor, Msg::Accept(accept));
         }
@@ -348,6 +351,13 @@ impl Proposer {
             ctx.send(proposer, Msg::Heartbeat { ballot: self.ballot });
         }
         let now = ctx.now();
+        // Cut off from the acceptors but not from the other proposers, a
+        // leader would hold them off forever: unanswered for two election
+        // timeouts, it steps down and lets another try.
+        if self.proposals.iter().any(|pr| now >= pr.proposed_at + 2 * p.timing.election_ms) {
+            ctx.note(format_args!("no majority answers ballot {}: steps down", self.ballot));
+            return self.give_up(p, ctx);
+        }
         let stale = p.timing.resend_ms;
         for proposal in self.proposals.iter_mut().filter(|pr| now >= pr.sent_at + stale) {
             proposal.sent_at = now;
