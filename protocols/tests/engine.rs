@@ -84,6 +84,7 @@ static INFO: ProtocolInfo = ProtocolInfo {
     ],
     min_nodes: 2,
     max_nodes: 5,
+    role_params: &[],
 };
 
 #[derive(Clone, Debug)]
