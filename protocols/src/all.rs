@@ -352,4 +352,5 @@ all_protocols!(
     Raft(crate::raft::Raft),
     Commit(crate::commit::Commit),
     Paxos(crate::paxos::Paxos),
+    Crdt(crate::crdt::Crdt),
 );

@@ -5,6 +5,7 @@
 
 pub mod all;
 pub mod commit;
+pub mod crdt;
 pub mod office;
 pub mod paxos;
 pub mod raft;
@@ -266,6 +267,41 @@ pub fn presets() -> Vec<Preset> {
             "multi-paxos-no-gap-fill",
             "Variant no-gap-fill: the same leader crash, but the new leader proposes fresh commands from slot 1 without asking what was accepted there. Slots 1 and 2 get second values, and replicas apply different commands.",
             include_str!("../scenarios/multi-paxos-no-gap-fill.json"),
+        ),
+        preset(
+            "crdt-counter-partition",
+            "Four replicas of a PN-counter, split in two: both sides keep counting (each answers at once, though it cannot see the other side), and after the heal gossip merges the per-replica counts, so every replica counts every increment and decrement.",
+            include_str!("../scenarios/crdt-counter-partition.json"),
+        ),
+        preset(
+            "crdt-or-set-add-wins",
+            "An observed-remove set: cut off, B removes x (deleting the tag it saw) while A adds x again with a new tag. After the heal x is still there: a remove deletes only the adds it observed. C's y, removed after it was seen, is gone.",
+            include_str!("../scenarios/crdt-or-set-add-wins.json"),
+        ),
+        preset(
+            "crdt-lww-skew",
+            "A last-writer-wins register, where C's clock runs three seconds fast. C writes 1; a second later in true time A writes 2. After the heal every replica holds 1: the earlier write won because its clock read later. Data loss that LWW accepts by design.",
+            include_str!("../scenarios/crdt-lww-skew.json"),
+        ),
+        preset(
+            "crdt-mv-register",
+            "A multi-value register: A and B write during a partition; after the heal both values are kept, each with its version vector, since neither write saw the other. C's next write has seen both and replaces them.",
+            include_str!("../scenarios/crdt-mv-register.json"),
+        ),
+        preset(
+            "crdt-duplicates",
+            "Five G-counter replicas gossip over a network that duplicates half the messages and reorders them (10 to 400 ms): merging is idempotent and commutative, so nothing is counted twice.",
+            include_str!("../scenarios/crdt-duplicates.json"),
+        ),
+        preset(
+            "crdt-naive-counter",
+            "Variant naive-counter: the same partition, but replicas gossip one number and keep the larger. Each side counts to 2, the heal keeps 2 (and a decrement even moves a replica down): increments made concurrently are lost.",
+            include_str!("../scenarios/crdt-naive-counter.json"),
+        ),
+        preset(
+            "crdt-set-without-tags",
+            "Variant remove-wins-set-without-tags: the same add and remove as the OR-set, but the set removes by element. B's remove deletes x for good, and A's concurrent add of x vanishes.",
+            include_str!("../scenarios/crdt-set-without-tags.json"),
         ),
     ]
 }

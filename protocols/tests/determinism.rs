@@ -2,6 +2,7 @@
 //! through a share link with the user's actions in it.
 
 use quorum_protocols::commit::Commit;
+use quorum_protocols::crdt::Crdt;
 use quorum_protocols::office::Office;
 use quorum_protocols::paxos::Paxos;
 use quorum_protocols::raft::Raft;
@@ -56,6 +57,7 @@ fn every_protocol_runs_the_same_under_the_one_type_for_all() {
             "office" => own::<Office>(scenario),
             "raft" => own::<Raft>(scenario),
             "paxos" | "multi-paxos" => own::<Paxos>(scenario),
+            "crdt" => own::<Crdt>(scenario),
             _ => own::<Commit>(scenario),
         };
         let together = run_to(scenario, scenario.until_ms);
