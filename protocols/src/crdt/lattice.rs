@@ -57,11 +57,20 @@ pub fn join_vectors(a: &mut Vec<u64>, b: &[u64]) {
     }
 }
 
-/// The sorted union of two sorted lists.
+/// The sorted union of two sorted lists, by walking both (no sort: each
+/// sort of another element type would be one more copy of it in the wasm).
 fn union<T: Ord + Clone>(a: &mut Vec<T>, b: &[T]) {
-    a.extend_from_slice(b);
-    a.sort_unstable();
-    a.dedup();
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j == b.len() || (i < a.len() && a[i] <= b[j]);
+        let next = if take_a { &a[i] } else { &b[j] };
+        if out.last() != Some(next) {
+            out.push(next.clone());
+        }
+        if take_a { i += 1 } else { j += 1 }
+    }
+    *a = out;
 }
 
 fn subset<T: Ord>(a: &[T], b: &[T]) -> bool {

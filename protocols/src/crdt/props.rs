@@ -58,8 +58,10 @@ pub struct Watcher {
     operations: u64,
     reads: u64,
     stale_reads: u64,
-    /// Whether every replica held the same state after the latest step, and since when.
-    converged_since: Option<Time>,
+    /// Whether every replica held the same state after the latest step, and
+    /// when they last came to.
+    converged: bool,
+    converged_at: Time,
     /// The join of every replica's state, taken every quarter of `settle_ms`
     /// (the last few): what every replica must have reached once gossip had
     /// time to spread it, however many updates came since.
@@ -104,11 +106,10 @@ impl Watcher {
         self.states[id] = replica.state.clone();
         self.seen[id] = replica.seen.clone();
         let all_equal = self.states.iter().all(|s| *s == self.states[0]);
-        self.converged_since = match (all_equal, self.converged_since) {
-            (true, None) => Some(now),
-            (true, since) => since,
-            (false, _) => None,
-        };
+        if all_equal && !self.converged {
+            self.converged_at = now;
+        }
+        self.converged = all_equal;
     }
 
     fn written_at(&self, stamp: Stamp) -> Option<Time> {
@@ -183,7 +184,8 @@ impl Monitor<Crdt> for Watcher {
             operations: 0,
             reads: 0,
             stale_reads: 0,
-            converged_since: Some(0),
+            converged: true,
+            converged_at: 0,
             checkpoints: Vec::new(),
             settle_ms: c.settle_ms,
         }
@@ -275,7 +277,7 @@ impl Monitor<Crdt> for Watcher {
         let state_bytes = self.states.iter().map(State::size).max().unwrap_or(0);
         vec![
             ("operations", self.operations as f64),
-            ("converged_at_ms", self.converged_since.map_or(-1.0, |t| t as f64)),
+            ("converged_at_ms", self.converged_at as f64),
             ("gossip_messages", messages as f64),
             ("state_bytes", state_bytes as f64),
             ("stale_reads", self.stale_reads as f64),
