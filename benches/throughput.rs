@@ -1,6 +1,6 @@
 //! Simulator throughput, quoted as a ratio to a bare event loop measured in the same run.
 //!
-//! Groups `raft`, `2pc`, `3pc`, `multi-paxos`: each protocol under the same workload and faults, 60 s
+//! Groups `raft`, `2pc`, `3pc`, `multi-paxos`, `crdt`: each protocol under the same workload and faults, 60 s
 //! and 30 minutes, with its own baseline. Group `office`: the office for 60 virtual seconds (5 and 9 branches), 10 and 30 virtual
 //! minutes (5 branches), under a steady workload with one partition and one crash
 //! (elections, retries and refusals in the mix), invariants checked after every event as
@@ -50,7 +50,7 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 
     // Each other protocol beside its own baseline run, so its ratio reads from the same group.
-    for protocol in ["raft", "2pc", "3pc", "multi-paxos"] {
+    for protocol in ["raft", "2pc", "3pc", "multi-paxos", "crdt"] {
         let mut group = c.benchmark_group(protocol);
         group.sampling_mode(SamplingMode::Flat).sample_size(10);
         group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));

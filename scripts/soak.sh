@@ -9,5 +9,5 @@ cases=${1:-10000}
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 start=$SECONDS
-QUORUM_CASES=$cases cargo test --release --locked -p quorum-protocols --test office --test raft --test commit --test paxos -- survives fails_only_by crash_storms
+QUORUM_CASES=$cases cargo test --release --locked -p quorum-protocols --test office --test raft --test commit --test paxos --test crdt -- survives converge fails_only_by crash_storms
 echo "soak: $cases schedules per correct variant passed in $((SECONDS - start)) s"
