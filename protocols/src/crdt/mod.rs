@@ -213,8 +213,16 @@ impl Crdt {
             State::PnCounter { p, n } => format!("P{} N{}", show_vector(p, &name), show_vector(n, &name)),
             State::Naive(v) => v.to_string(),
             State::Lww(Some((stamp, v))) => format!("{v} @{}/{}", stamp.at, self.name(stamp.by as usize)),
-            State::OrSet { adds, removed } => format!("{state} ({} tags, {} removed)", adds.len(), removed.len()),
-            State::NaiveSet { removed, .. } => format!("{state} ({} removed)", removed.len()),
+            State::OrSet { adds, removed } => {
+                let tag = |(replica, n): &(u8, u64)| format!("{}{n}", self.name(*replica as usize));
+                let adds: Vec<String> = adds.iter().map(|(e, t)| format!("{e}@{}", tag(t))).collect();
+                let removed: Vec<String> = removed.iter().map(tag).collect();
+                format!("{state} tags [{}] removed [{}]", adds.join(" "), removed.join(" "))
+            }
+            State::NaiveSet { removed, .. } => {
+                let removed: Vec<String> = removed.iter().map(|e| e.to_string()).collect();
+                format!("{state} removed [{}]", removed.join(" "))
+            }
             State::Mv(values) => {
                 let values: Vec<String> =
                     values.iter().map(|(vv, v)| format!("{v} {}", show_vector(vv, &name))).collect();

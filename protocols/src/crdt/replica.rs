@@ -141,8 +141,15 @@ impl Replica {
             return;
         }
         ctx.persist();
+        let rule = match state {
+            State::GCounter(_) | State::PnCounter { .. } => "the larger of each entry",
+            State::Naive(_) => "the larger number",
+            State::Lww(_) => "the later stamp",
+            State::OrSet { .. } | State::NaiveSet { .. } => "the union",
+            State::Mv(_) => "the values no other write has seen",
+        };
         ctx.note(format_args!(
-            "merges {}'s {}: {} → {}",
+            "merges {}'s {}, keeping {rule}: {} → {}",
             c.name(from),
             c.describe(state),
             c.describe(&before),
