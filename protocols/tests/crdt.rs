@@ -142,6 +142,7 @@ fn both_sides_of_a_partition_count_and_the_heal_adds_them_up() {
     let run = Run::of("crdt-counter-partition");
     assert!(run.broken.is_empty(), "{:?}", run.broken);
     assert_eq!(run.values(), ["4"; 4], "1 + 3 increments on one side, 2 - 1 on the other");
+    assert_eq!(common::protocol_metric(&run.sim.metrics(), "distinct_states"), 1.0);
     let answers = run.answers();
     assert_eq!(
         answers[answers.len() - 3..],

@@ -275,12 +275,15 @@ impl Monitor<Crdt> for Watcher {
 
     fn metrics(&self, messages: u64) -> Vec<(&'static str, f64)> {
         let state_bytes = self.states.iter().map(State::size).max().unwrap_or(0);
+        // The convergence indicator: 1 when every replica holds the same state.
+        let distinct = (0..self.states.len()).filter(|&i| !self.states[..i].contains(&self.states[i])).count();
         vec![
             ("operations", self.operations as f64),
             ("converged_at_ms", self.converged_at as f64),
             ("gossip_messages", messages as f64),
             ("state_bytes", state_bytes as f64),
             ("stale_reads", self.stale_reads as f64),
+            ("distinct_states", distinct as f64),
         ]
     }
 }
