@@ -1,13 +1,13 @@
 //! The selected node up close: everything it shows, and what can be done
 //! to it (crash, restart, pause, resume, the protocol's client actions,
-//! cutting one direction of a link).
+//! cutting one direction of a link, setting its clock off).
 
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::{ClientActionInfo, ProtocolInfo};
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault};
 use quorum_protocols::sim::view::{ItemState, Liveness, NodeFrame};
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::action_form::ActionForm;
@@ -32,6 +32,8 @@ pub struct InspectorProps {
 #[function_component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let cut_to = use_state(|| None::<usize>);
+    // The clock box's text while it is being edited, for the node it was typed for.
+    let clock_draft = use_state(|| None::<(usize, String)>);
     let noun = props.info.node_noun;
     let Some(node) = &props.node else {
         return html! {
@@ -55,6 +57,22 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     } else {
         html! { <button class="button" data-testid="pause" disabled={crashed} onclick={fault(Fault::Pause { node: id })}
         title="Stop the world here, as in a long garbage-collection pause: state is kept, nothing is processed">{"Pause"}</button> }
+    };
+    let clock_text = match &*clock_draft {
+        Some((draft_for, text)) if *draft_for == id => text.clone(),
+        _ => node.clock_offset_ms.to_string(),
+    };
+    let clock_offset = clock_text.trim().parse::<i64>().ok();
+    let edit_clock = {
+        let clock_draft = clock_draft.clone();
+        Callback::from(move |e: InputEvent| {
+            clock_draft.set(Some((id, e.target_unchecked_into::<HtmlInputElement>().value())))
+        })
+    };
+    let set_clock = match clock_offset {
+        // Out-of-range offsets are the engine's to refuse, with a message.
+        Some(offset_ms) => fault(Fault::SetClock { node: id, offset_ms, drift: None }),
+        None => Callback::noop(),
     };
     let others: Vec<(usize, &String)> = props.names.iter().enumerate().filter(|(i, _)| *i != id).collect();
     let target = cut_to.filter(|t| *t != id && *t < props.names.len()).or(others.first().map(|(i, _)| *i));
@@ -105,6 +123,14 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                         title="One direction only: the other way still works">{"Cut"}</button>
                 </div>
             }
+            <div class="cut-row">
+                <label>
+                    { format!("Set {}'s clock off by (ms)", node.name) }
+                    <input type="number" step="100" data-testid="clock-input" value={clock_text.clone()} oninput={edit_clock} />
+                </label>
+                <button class="button" data-testid="set-clock" disabled={clock_offset.is_none()} onclick={set_clock}
+                    title="From now this node's clock reads true time plus this much (negative: behind); its timers and timestamps follow it">{"Set clock"}</button>
+            </div>
             <h3>{ format!("Holds ({})", node.view.items.len()) }</h3>
             if node.view.items.is_empty() {
                 <p class="hint">{"Nothing yet."}</p>

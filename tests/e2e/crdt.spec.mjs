@@ -37,6 +37,14 @@ export async function run(h) {
   for (const replica of ['A', 'B', 'C']) assert.match(await card(page, replica), /value 1/);
   assert.equal(await page.$eval('[data-testid=invariant-bar]', (el) => el.dataset.state), 'ok');
 
+  // A clock can be set off from the inspector; a number that is no number cannot be sent.
+  await page.click('[data-testid=node-B] button');
+  await page.fill('[data-testid=clock-input]', '2500');
+  await page.click('[data-testid=set-clock]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=clock-offset]')?.textContent.includes('+2500 ms'));
+  await page.fill('[data-testid=clock-input]', '');
+  assert.ok(await page.isDisabled('[data-testid=set-clock]'), 'an empty offset cannot be set');
+
   // The naive counter: the end judgement names the lost increments.
   await choose(page, 'gossiped as one number');
   await page.keyboard.press('End');
