@@ -6,8 +6,8 @@
 mod common;
 
 use common::{
-    CALM_AT, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric,
-    scheduled,
+    CALM_AT, Storm, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset,
+    protocol_metric, scheduled,
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -97,28 +97,9 @@ fn crash_storm(protocol: &str, variant: &str, seed: u64) -> (Scenario, Vec<&'sta
         "until_ms": 40_000,
     });
     let scenario = Scenario::from_json(&json.to_string()).expect("a valid scenario");
-    let mut sim = build_with(&scenario, Recording::Hash).expect("a valid scenario");
-    let mut down: Vec<(u64, usize)> = Vec::new();
-    while sim.now() < 20_000 && sim.step() {
-        let now = sim.now();
-        let act = |sim: &mut Box<dyn AnySim>, f: Fault| sim.apply(Action::Fault(f), now).expect("a valid fault");
-        for &(_, node) in down.iter().filter(|(at, _)| *at <= now) {
-            act(&mut sim, Fault::Restart { node });
-        }
-        down.retain(|(at, _)| *at > now);
-        let node = draw(nodes) as usize;
-        if draw(1_000) < crash_odds && !down.iter().any(|d| d.1 == node) {
-            act(&mut sim, Fault::Crash { node });
-            down.push((now + 10 + draw(max_down), node));
-        }
-    }
-    for (_, node) in down {
-        sim.apply(Action::Fault(Fault::Restart { node }), sim.now()).expect("a valid fault");
-    }
-    sim.run_until(40_000, u64::MAX);
-    let mut all = sim.violations().to_vec();
-    all.extend(sim.judge_end());
-    (sim.scenario(), names(&all))
+    let pick = |draw: &mut dyn FnMut(u64) -> u64| draw(nodes) as usize;
+    let storm = Storm { until: 20_000, odds: crash_odds, min_down: 10, spread: max_down, pick: &pick };
+    common::crash_storm(&scenario, &storm, &mut draw)
 }
 
 #[test]
@@ -202,10 +183,7 @@ struct Run {
 impl Run {
     fn of(id: &str) -> Run {
         let scenario = preset(id);
-        let mut sim = Sim::<Commit>::new(&scenario).unwrap();
-        sim.run_until(scenario.until_ms, u64::MAX);
-        let mut all = sim.violations().to_vec();
-        all.extend(sim.judge_end());
+        let (sim, broken) = common::run_preset::<Commit>(id);
         let scripted = scenario.timeline.iter().find(|e| matches!(e.action, Action::Client(_))).map(|e| e.at_ms);
         let tx = sim
             .events(0, usize::MAX)
@@ -215,7 +193,7 @@ impl Run {
                 _ => None,
             })
             .expect("the scripted transaction began");
-        Run { broken: names(&all), sim, tx }
+        Run { broken, sim, tx }
     }
 
     fn metric(&self, name: &str) -> f64 {

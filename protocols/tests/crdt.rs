@@ -6,9 +6,7 @@
 
 mod common;
 
-use common::{
-    CALM_AT, UNTIL, cases, chaotic, config, count_caught, fault, names, nothing_extra, outcome, preset, scheduled,
-};
+use common::{CALM_AT, cases, chaotic, config, count_caught, fault, names, nothing_extra, outcome, preset, scheduled};
 use proptest::prelude::*;
 use quorum_protocols::crdt::Crdt;
 use quorum_protocols::crdt::props::{LWW_LOST_NEWER, MONOTONIC, NO_LOST_UPDATE};
@@ -110,12 +108,8 @@ struct Run {
 
 impl Run {
     fn of(id: &str) -> Run {
-        let scenario = preset(id);
-        let mut sim = Sim::<Crdt>::new(&scenario).unwrap();
-        sim.run_until(scenario.until_ms, u64::MAX);
-        let mut all = sim.violations().to_vec();
-        all.extend(sim.judge_end());
-        Run { broken: names(&all), sim }
+        let (sim, broken) = common::run_preset::<Crdt>(id);
+        Run { sim, broken }
     }
 
     /// Every replica's value, as a client reads it.

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric};
+use common::{
+    Storm, cases, chaotic, config, count_caught, draws, names, nothing_extra, outcome, preset, protocol_metric,
+};
 use proptest::prelude::*;
 use quorum_protocols::build_with;
 use quorum_protocols::paxos::Paxos;
@@ -15,7 +17,7 @@ use quorum_protocols::paxos::proposer::Phase;
 use quorum_protocols::paxos::props::{DECIDES_WHEN_HEALTHY, ONE_VALUE_CHOSEN, SAME_ORDER};
 use quorum_protocols::sim::any::{AnySim, EventKind, Recording};
 use quorum_protocols::sim::engine::Sim;
-use quorum_protocols::sim::scenario::{Action, Fault, Scenario};
+use quorum_protocols::sim::scenario::Scenario;
 use serde_json::{Map, Value, json};
 
 /// Random schedules over every way of splitting the nodes into roles.
@@ -83,30 +85,13 @@ fn crash_storm(protocol: &str, variant: &str, seed: u64) -> (Scenario, Vec<&'sta
         "until_ms": 40_000,
     });
     let scenario = Scenario::from_json(&json.to_string()).expect("a valid scenario");
-    let mut sim = build_with(&scenario, Recording::Hash).expect("a valid scenario");
     let (crash_odds, max_down) = (1 + draw(300), 1 + draw(30));
-    let mut down: Vec<(u64, usize)> = Vec::new();
-    while sim.now() < 10_000 && sim.step() {
-        let now = sim.now();
-        let act = |sim: &mut Box<dyn AnySim>, f: Fault| sim.apply(Action::Fault(f), now).expect("a valid fault");
-        for &(_, node) in down.iter().filter(|(at, _)| *at <= now) {
-            act(&mut sim, Fault::Restart { node });
-        }
-        down.retain(|(at, _)| *at > now);
-        // Acceptors more often than the rest: their promises are what a crash can lose.
-        let node = if draw(2) == 0 { p + draw(a as u64) as usize } else { draw(nodes as u64) as usize };
-        if draw(1_000) < crash_odds && !down.iter().any(|d| d.1 == node) {
-            act(&mut sim, Fault::Crash { node });
-            down.push((now + 1 + draw(max_down), node));
-        }
-    }
-    for (_, node) in down {
-        sim.apply(Action::Fault(Fault::Restart { node }), sim.now()).expect("a valid fault");
-    }
-    sim.run_until(40_000, u64::MAX);
-    let mut all = sim.violations().to_vec();
-    all.extend(sim.judge_end());
-    (sim.scenario(), names(&all))
+    // Acceptors more often than the rest: their promises are what a crash can lose.
+    let pick = |draw: &mut dyn FnMut(u64) -> u64| {
+        if draw(2) == 0 { p + draw(a as u64) as usize } else { draw(nodes as u64) as usize }
+    };
+    let storm = Storm { until: 10_000, odds: crash_odds, min_down: 1, spread: max_down, pick: &pick };
+    common::crash_storm(&scenario, &storm, &mut draw)
 }
 
 #[test]
@@ -142,12 +127,8 @@ struct Run {
 
 impl Run {
     fn of(id: &str) -> Run {
-        let scenario = preset(id);
-        let mut sim = Sim::<Paxos>::new(&scenario).unwrap();
-        sim.run_until(scenario.until_ms, u64::MAX);
-        let mut all = sim.violations().to_vec();
-        all.extend(sim.judge_end());
-        Run { broken: names(&all), sim }
+        let (sim, broken) = common::run_preset::<Paxos>(id);
+        Run { sim, broken }
     }
 
     fn metric(&self, name: &str) -> f64 {

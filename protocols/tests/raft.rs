@@ -164,15 +164,8 @@ fn random_faults_catch_every_broken_variant() {
 
 // ----- presets ----------------------------------------------------------------
 
-/// Runs a preset to its end as Raft, for its servers' final state.
 fn run_preset(id: &str) -> (Sim<Raft>, Vec<&'static str>) {
-    let scenario = preset(id);
-    let mut sim = Sim::<Raft>::with_recording(&scenario, Recording::Hash).expect("presets are valid");
-    sim.run_until(scenario.until_ms, u64::MAX);
-    let mut violations = sim.violations().to_vec();
-    violations.extend(sim.judge_end());
-    let broken = names(&violations);
-    (sim, broken)
+    common::run_preset::<Raft>(id)
 }
 
 fn metric(sim: &Sim<Raft>, name: &str) -> f64 {

@@ -1,18 +1,13 @@
 // CRDTs in the lab: both sides of a partition keep counting and the heal adds them up;
 // last-writer-wins keeps the write from the fast clock; a naive counter loses increments.
 
-import { choosePreset, playing } from './lab.mjs';
+import { choosePreset, inspect as card, playing } from './lab.mjs';
 
 async function choose(page, title) {
   await choosePreset(page, title);
   await page.locator('[data-testid=node-C]').waitFor();
 }
 
-// What the inspector shows for `node` (its value, state and log).
-async function card(page, node) {
-  await page.click(`[data-testid=node-${node}] button`);
-  return page.innerText('[data-testid=inspector]');
-}
 
 export async function run(h) {
   const { page, assert } = h;

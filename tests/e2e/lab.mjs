@@ -29,3 +29,9 @@ export async function choosePreset(page, title) {
   if (value === undefined) throw new Error(`no preset matches ${title}`);
   await page.selectOption('[data-testid=preset]', value);
 }
+
+// What the inspector shows for `node` (its role, facts, items and log), after selecting it.
+export async function inspect(page, node) {
+  await page.click(`[data-testid=node-${node}] button`);
+  return page.innerText('[data-testid=inspector]');
+}

@@ -1,18 +1,12 @@
 // Paxos in the lab: roles drawn in rows, an adopted value shown on every card, the
 // duel without backoff failing liveness, and Multi-Paxos filling a lost slot with a no-op.
 
-import { choosePreset } from './lab.mjs';
-
+import { choosePreset, inspect as card } from './lab.mjs';
 async function choose(page, title, node) {
   await choosePreset(page, title);
   await page.locator(`[data-testid=node-${node}]`).waitFor();
 }
 
-// What the inspector shows for `node` (its role, facts and items).
-async function card(page, node) {
-  await page.click(`[data-testid=node-${node}] button`);
-  return page.innerText('[data-testid=inspector]');
-}
 
 export async function run(h) {
   const { page, assert } = h;

@@ -6,7 +6,9 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use quorum_protocols::sim::any::{Metrics, Recording, Violation};
+use quorum_protocols::sim::any::{AnySim, EventKind, Metrics, Recording, Violation};
+use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::protocol::Protocol;
 use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
 use quorum_protocols::{build_with, presets};
 
@@ -31,6 +33,27 @@ pub fn names(violations: &[Violation]) -> Vec<&'static str> {
     names.sort_unstable();
     names.dedup();
     names
+}
+
+/// Runs a preset to its end under protocol `P`'s own type (for its nodes'
+/// final state), recorded in full; returns it with the properties it broke.
+pub fn run_preset<P: Protocol>(id: &str) -> (Sim<P>, Vec<&'static str>) {
+    let scenario = preset(id);
+    let mut sim = Sim::<P>::new(&scenario).expect("presets are valid");
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let mut violations = sim.violations().to_vec();
+    violations.extend(sim.judge_end());
+    let broken = names(&violations);
+    (sim, broken)
+}
+
+/// What clients were told, in order.
+pub fn answers(sim: &dyn AnySim) -> Vec<String> {
+    let events = sim.events(0, usize::MAX);
+    events
+        .into_iter()
+        .filter_map(|e| if let EventKind::Reply { text, .. } = e.what { Some(text) } else { None })
+        .collect()
 }
 
 pub fn preset(id: &str) -> Scenario {
@@ -173,4 +196,47 @@ pub fn count_caught(
 ) -> u32 {
     let mut runner = TestRunner::new(config(tries));
     (0..tries).filter(|_| caught(&names(&outcome(&strategy.new_tree(&mut runner).unwrap().current())))).count() as u32
+}
+
+/// How a crash storm strikes: after any event, with `odds` in 1000, the node
+/// `pick` names crashes (unless it is down already), and comes back
+/// `min_down` plus up to `spread` ms later; until `until`, then every node
+/// is restarted and the run goes on to its end.
+pub struct Storm<'a> {
+    pub until: u64,
+    pub odds: u64,
+    pub min_down: u64,
+    pub spread: u64,
+    pub pick: &'a dyn Fn(&mut dyn FnMut(u64) -> u64) -> usize,
+}
+
+/// Runs `scenario` through `storm`, drawing from `draw`; returns the
+/// scenario as it ran (every crash in its timeline) and what it broke.
+pub fn crash_storm(
+    scenario: &Scenario,
+    storm: &Storm,
+    draw: &mut dyn FnMut(u64) -> u64,
+) -> (Scenario, Vec<&'static str>) {
+    let mut sim = build_with(scenario, Recording::Hash).expect("a valid scenario");
+    let mut down: Vec<(u64, usize)> = Vec::new();
+    while sim.now() < storm.until && sim.step() {
+        let now = sim.now();
+        let act = |sim: &mut Box<dyn AnySim>, f: Fault| sim.apply(Action::Fault(f), now).expect("a valid fault");
+        for &(_, node) in down.iter().filter(|(at, _)| *at <= now) {
+            act(&mut sim, Fault::Restart { node });
+        }
+        down.retain(|(at, _)| *at > now);
+        let node = (storm.pick)(draw);
+        if draw(1_000) < storm.odds && !down.iter().any(|d| d.1 == node) {
+            act(&mut sim, Fault::Crash { node });
+            down.push((now + storm.min_down + draw(storm.spread), node));
+        }
+    }
+    for (_, node) in down {
+        sim.apply(Action::Fault(Fault::Restart { node }), sim.now()).expect("a valid fault");
+    }
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let mut all = sim.violations().to_vec();
+    all.extend(sim.judge_end());
+    (sim.scenario(), names(&all))
 }
