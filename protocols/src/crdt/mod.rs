@@ -349,7 +349,12 @@ impl Protocol for Crdt {
     }
 
     fn view(&self, node: &Replica) -> NodeView {
-        let mut facts = vec![format!("value {}", node.state), self.describe(&node.state)];
+        let value = node.state.to_string();
+        let state = self.describe(&node.state);
+        let mut facts = vec![format!("value {value}")];
+        if state != value {
+            facts.push(state);
+        }
         facts.push(format!("seen {}", show_vector(&node.seen, &|i| self.name(i))));
         let items = match &node.state {
             State::OrSet { .. } | State::NaiveSet { .. } => {
