@@ -56,13 +56,14 @@ pub fn clock_offset(ms: i64) -> Option<String> {
     (ms != 0).then(|| format!("clock {ms:+} ms"))
 }
 
-/// "replica" → "Replica".
+/// "replica" → "Replica". Only ASCII letters change: the words are the protocols' own
+/// identifiers, and `char::to_uppercase` would ship Unicode's case tables (7 KB gzipped).
 pub fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+    let mut word = word.to_owned();
+    if let Some(first) = word.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    word
 }
 
 /// "switch" → "switches", "node" → "nodes" (English nouns as protocols name their nodes).

@@ -1,5 +1,6 @@
 //! The run's numbers from the clients' side.
 
+use crate::describe;
 use quorum_protocols::sim::any::Metrics;
 use yew::prelude::*;
 
@@ -14,9 +15,7 @@ fn latency(ms: Option<u64>) -> String {
 
 /// A metric's name as a label: words, capitalized, without a unit suffix.
 fn label(name: &str) -> String {
-    let words = name.strip_suffix("_ms").unwrap_or(name).replace('_', " ");
-    let mut chars = words.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    describe::capitalized(&name.strip_suffix("_ms").unwrap_or(name).replace('_', " "))
 }
 
 /// A metric's value: in ms for names ending `_ms`, whole numbers without decimals.
