@@ -220,7 +220,11 @@ impl Component for App {
         let scenario = session.scenario();
         let params = Rc::new(controls(info, &scenario.variant, sim.params()));
         let network = frame.network.clone();
-        let network_key = format!("{}-{network:?}", self.generation);
+        // The settings' exact values: bits, not text, as writing floats would ship core's
+        // float formatting (see `sim::decimal`).
+        let [lo, hi] = network.latency_ms;
+        let network_key =
+            format!("{}-{lo}-{hi}-{}-{}", self.generation, network.drop.to_bits(), network.duplicate.to_bits());
         let on = self.dispatch.clone();
 
         html! {

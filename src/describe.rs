@@ -3,6 +3,7 @@
 //! the protocol (its client actions, its node names); nothing here knows any protocol.
 
 use quorum_protocols::sim::any::ClientActionInfo;
+use quorum_protocols::sim::decimal::Fixed;
 use quorum_protocols::sim::scenario::Action;
 use quorum_protocols::sim::time::{NodeId, Time, node_name};
 
@@ -20,22 +21,18 @@ pub fn action(action: &Action, actions: &[ClientActionInfo], names: &[String]) -
     }
 }
 
-/// 0.125 → "12.5%".
-pub fn percent(p: f64) -> String {
-    let v = p * 100.0;
-    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}%") } else { format!("{v:.1}%") }
-}
+pub use quorum_protocols::sim::scenario::percent;
 
 /// Virtual time for people: "850 ms", "12.35 s", "2 min 05.0 s".
 pub fn time(ms: f64) -> String {
     let ms = if ms.is_finite() { ms.max(0.0) } else { 0.0 };
     if ms < 1_000.0 {
-        format!("{ms:.0} ms")
+        format!("{} ms", Fixed(ms, 0))
     } else if ms < 60_000.0 {
-        format!("{:.2} s", ms / 1_000.0)
+        format!("{} s", Fixed(ms / 1_000.0, 2))
     } else {
         let minutes = (ms / 60_000.0).floor();
-        format!("{minutes:.0} min {:04.1} s", (ms - minutes * 60_000.0) / 1_000.0)
+        format!("{} min {:0>4} s", Fixed(minutes, 0), Fixed((ms - minutes * 60_000.0) / 1_000.0, 1))
     }
 }
 

@@ -13,6 +13,7 @@
 //! Reading and writing the fragment is pure and tested natively; the
 //! browser side (address bar, clipboard) is at the bottom.
 
+use quorum_protocols::sim::decimal::Shortest;
 use quorum_protocols::sim::scenario::Scenario;
 use quorum_protocols::sim::share::{CUT_SHORT, READ_VERSIONS, decode_fragment, encode_fragment_as, scenario_part};
 use quorum_protocols::sim::time::NodeId;
@@ -113,7 +114,7 @@ fn read_moment(run: &mut SharedRun, fragment: &str) -> Option<()> {
 pub fn fragment(run: &SharedRun) -> Result<String, String> {
     let mut fragment = format!("#{}", encode_fragment_as(VERSION, &run.scenario).map_err(|e| e.to_string())?);
     if let Some(m) = run.moment {
-        fragment += &format!("&t={}&e={}", m.time_ms, m.event);
+        fragment += &format!("&t={}&e={}", Shortest(m.time_ms), m.event);
         if m.paused {
             fragment += "&paused=1";
         }
@@ -122,7 +123,7 @@ pub fn fragment(run: &SharedRun) -> Result<String, String> {
         }
     }
     if let Some(speed) = run.speed {
-        fragment += &format!("&speed={speed}");
+        fragment += &format!("&speed={}", Shortest(speed));
     }
     if let Some(node) = run.selected {
         fragment += &format!("&node={node}");

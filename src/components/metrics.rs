@@ -2,6 +2,7 @@
 
 use crate::describe;
 use quorum_protocols::sim::any::Metrics;
+use quorum_protocols::sim::decimal::Fixed;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,14 +21,15 @@ fn label(name: &str) -> String {
 
 /// A metric's value: in ms for names ending `_ms`, whole numbers without decimals.
 fn number(name: &str, value: f64) -> String {
-    let shown = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") };
+    let shown = Fixed(value, if value.fract() == 0.0 { 0 } else { 1 }).to_string();
     if name.ends_with("_ms") { format!("{shown} ms") } else { shown }
 }
 
 #[function_component]
 pub fn MetricsPanel(props: &MetricsProps) -> Html {
     let m = &props.metrics;
-    let per_confirmed = if m.confirmed == 0 { "—".to_string() } else { format!("{:.1}", m.messages_per_confirmed) };
+    let per_confirmed =
+        if m.confirmed == 0 { "—".to_string() } else { Fixed(m.messages_per_confirmed, 1).to_string() };
     let rows: [(&str, String, &str); 8] = [
         ("Requests", m.requests.to_string(), "Distinct client requests"),
         ("Confirmed", m.confirmed.to_string(), "Requests that got their answer"),

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use quorum_protocols::sim::decimal::Shortest;
 use quorum_protocols::sim::scenario::{Action, Fault, MAX_DUPLICATE, MAX_LATENCY_MS, NetworkSettings};
 use quorum_protocols::sim::time::{NodeId, Time};
 use web_sys::HtmlInputElement;
@@ -117,7 +118,7 @@ pub fn NetworkPanel(props: &NetworkPanelProps) -> Html {
         html! {
             <label class="slider">
                 <span>{ label.to_string() }</span>
-                <input type="range" min="0" max={max.to_string()} step={step.to_string()} value={value.to_string()}
+                <input type="range" min="0" max={Shortest(max).to_string()} step={Shortest(step).to_string()} value={Shortest(value).to_string()}
                     data-testid={testid.to_string()} aria-valuetext={text.clone()} oninput={on_input} onchange={on_change} />
                 <output>{ text }</output>
             </label>

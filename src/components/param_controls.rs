@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::ProtocolInfo;
+use quorum_protocols::sim::decimal::{Fixed, Shortest};
 use quorum_protocols::sim::params::{ParamInfo, ParamKind, ParamValue, Params};
 use serde_json::{Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -142,9 +143,9 @@ pub fn ParamControls(props: &ParamControlsProps) -> Html {
             },
             Control::Fraction { min, max, step, value } => html! {
                 <>
-                    <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                        value={value.to_string()} {disabled} data-testid={testid} onchange={typed} />
-                    <output>{ format!("{value:.2}") }</output>
+                    <input type="range" min={Shortest(*min).to_string()} max={Shortest(*max).to_string()}
+                        step={Shortest(*step).to_string()} value={Shortest(*value).to_string()} {disabled} data-testid={testid} onchange={typed} />
+                    <output>{ Fixed(*value, 2).to_string() }</output>
                 </>
             },
             Control::Choice { choices, value } => {

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use quorum_protocols::sim::decimal::{Fixed, Shortest};
 use quorum_protocols::sim::time::Time;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
@@ -39,7 +40,7 @@ pub struct ScrubberProps {
 
 /// Position along the track, as a CSS percentage.
 fn percent_of(t: f64, span: f64) -> String {
-    format!("{:.3}%", if span > 0.0 { (t / span * 100.0).clamp(0.0, 100.0) } else { 0.0 })
+    format!("{}%", Fixed(if span > 0.0 { (t / span * 100.0).clamp(0.0, 100.0) } else { 0.0 }, 3))
 }
 
 /// How far a key moves the scrubber, in ms of a track spanning `span` ms:
@@ -63,7 +64,7 @@ fn status(props: &ScrubberProps) -> Html {
     if let Some(p) = props.progress.filter(|p| p.visible) {
         return html! {
             <span class="badge" data-testid="running-ahead">
-                <progress max="1" value={p.done.to_string()} />
+                <progress max="1" value={Shortest(p.done).to_string()} />
                 { format!(" Simulating up to {}", describe::time(p.to)) }
             </span>
         };
@@ -111,7 +112,7 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
         <div class="scrubber">
             <span class="clock" data-testid="clock" aria-live="off">{ describe::time(props.time) }</span>
             <div class="track" style={track_style} ref={track} onmousemove={point} onmouseleave={leave}>
-                <input type="range" min="0" max={span.to_string()} step="1" value={props.time.round().to_string()}
+                <input type="range" min="0" max={Shortest(span).to_string()} step="1" value={Shortest(props.time.round()).to_string()}
                     aria-label="Virtual time" aria-valuetext={describe::time(props.time)}
                     data-testid="scrubber" oninput={seek} onkeydown={step_by_key} />
                 <div class="marks">

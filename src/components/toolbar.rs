@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use quorum_protocols::Preset;
 use quorum_protocols::sim::any::ProtocolInfo;
+use quorum_protocols::sim::decimal::Shortest;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -38,7 +39,7 @@ fn speed_index(speed: f64) -> usize {
 }
 
 fn speed_text(speed: f64) -> String {
-    format!("{speed}×")
+    format!("{}×", Shortest(speed))
 }
 
 #[function_component]

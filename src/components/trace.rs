@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::{TraceKind, TraceRow};
+use quorum_protocols::sim::decimal::Shortest;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -116,7 +117,7 @@ impl Component for TracePanel {
             Msg::TraceScrolled { first, follow: follow && !focused }
         });
         let active = self.active.filter(|a| (props.first..props.first + props.rows.len()).contains(a));
-        let height = format!("height: {}px", props.len as f64 * ROW_HEIGHT);
+        let height = format!("height: {}px", Shortest(props.len as f64 * ROW_HEIGHT));
         html! {
             <section class="panel trace-panel" aria-labelledby="trace-heading">
                 <h2 id="trace-heading">{"Trace"}<span class="count">{ describe::count(props.len, "line") }</span></h2>
@@ -124,7 +125,7 @@ impl Component for TracePanel {
                     role="listbox" tabindex="0" aria-labelledby="trace-heading"
                     aria-activedescendant={active.map(|a| format!("trace-{a}"))}
                     onkeydown={ctx.link().callback(|key| key)}
-                    style={format!("height: {}px", TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT)}>
+                    style={format!("height: {}px", Shortest(TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT))}>
                     if props.len == 0 {
                         <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
                     }
@@ -159,7 +160,7 @@ fn row_html(props: &TraceProps, line: usize, row: &TraceRow, active: Option<usiz
     );
     html! {
         <li key={line} id={format!("trace-{line}")} role="option" aria-selected={current.to_string()} class={class}
-            style={format!("top: {}px", line as f64 * ROW_HEIGHT)}
+            style={format!("top: {}px", Shortest(line as f64 * ROW_HEIGHT))}
             onclick={props.on.reform(move |_| Msg::SeekStep(step))}
             title={format!("Show the world after event {step}")}>
             <span class="t">{ describe::time_ms(row.time_ms) }</span>

@@ -9,6 +9,7 @@
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 
+use quorum_protocols::sim::decimal::Fixed;
 use quorum_protocols::sim::time::NodeId;
 pub use quorum_protocols::sim::view::Layout as Arrangement;
 
@@ -167,7 +168,8 @@ impl Layout {
 
     /// Centres as `[[x, y], …]` rounded to whole pixels, for tests that click nodes.
     pub fn centers_json(&self) -> String {
-        let points: Vec<String> = self.nodes.iter().map(|n| format!("[{:.0},{:.0}]", n.center.x, n.center.y)).collect();
+        let points: Vec<String> =
+            self.nodes.iter().map(|n| format!("[{},{}]", Fixed(n.center.x, 0), Fixed(n.center.y, 0))).collect();
         format!("[{}]", points.join(","))
     }
 }

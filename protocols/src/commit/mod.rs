@@ -34,6 +34,7 @@ pub mod node;
 pub mod props;
 
 use crate::sim::any::{ClientActionInfo, FieldInfo, FieldKind, PropertyInfo, ProtocolInfo, VariantInfo};
+use crate::sim::decimal::Fixed;
 use crate::sim::nodes::NodeSet;
 use crate::sim::params::{ParamInfo, ParamKind, Params};
 use crate::sim::protocol::{Facts, Protocol, Request, Start};
@@ -397,9 +398,10 @@ impl Protocol for Commit {
             Role::Cohort(c) => {
                 for lock in c.locks.iter().take(3) {
                     let state = node.state(lock.tx).word();
-                    let held = format!("t{}: {state}, lock held since {:.1} s", lock.tx, lock.since as f64 / 1000.0);
+                    let held =
+                        format!("t{}: {state}, lock held since {} s", lock.tx, Fixed(lock.since as f64 / 1000.0, 1));
                     facts.push(match lock.blocked_since {
-                        Some(since) => format!("{held}, blocked since {:.1} s", since as f64 / 1000.0),
+                        Some(since) => format!("{held}, blocked since {} s", Fixed(since as f64 / 1000.0, 1)),
                         None => held,
                     });
                 }

@@ -11,6 +11,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::decimal::Shortest;
+
 /// What kind of value a parameter takes, with its bounds and default.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -68,7 +70,11 @@ impl ParamKind {
             },
             ParamKind::Float { min, max, .. } => match value.as_f64() {
                 Some(v) if (min..=max).contains(&v) => Ok(ParamValue::Float(v)),
-                _ => Err(format!("params.{name} must be a number from {min} to {max}, not {value}")),
+                _ => Err(format!(
+                    "params.{name} must be a number from {} to {}, not {value}",
+                    Shortest(min),
+                    Shortest(max)
+                )),
             },
             ParamKind::Choice { choices, .. } => match value.as_str().and_then(|s| choices.iter().find(|c| **c == s)) {
                 Some(c) => Ok(ParamValue::Choice(c)),
@@ -134,17 +140,18 @@ impl Params {
     }
 
     /// A declared switch. Panics on an undeclared name: a bug in the protocol, caught by its tests.
+    /// (These panics leave the value out: a float in them would ship core's float formatting.)
     pub fn bool(&self, name: &str) -> bool {
         match self.get(name) {
             ParamValue::Bool(b) => b,
-            other => panic!("parameter `{name}` is {other:?}, not a switch"),
+            _ => panic!("parameter `{name}` is not a switch"),
         }
     }
 
     pub fn int(&self, name: &str) -> i64 {
         match self.get(name) {
             ParamValue::Int(v) => v,
-            other => panic!("parameter `{name}` is {other:?}, not a whole number"),
+            _ => panic!("parameter `{name}` is not a whole number"),
         }
     }
 
@@ -152,14 +159,14 @@ impl Params {
         match self.get(name) {
             ParamValue::Float(v) => v,
             ParamValue::Int(v) => v as f64,
-            other => panic!("parameter `{name}` is {other:?}, not a number"),
+            _ => panic!("parameter `{name}` is not a number"),
         }
     }
 
     pub fn choice(&self, name: &str) -> &'static str {
         match self.get(name) {
             ParamValue::Choice(c) => c,
-            other => panic!("parameter `{name}` is {other:?}, not a choice"),
+            _ => panic!("parameter `{name}` is not a choice"),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::clock::{MAX_DRIFT, MAX_OFFSET_MS};
+use super::decimal::{Fixed, Shortest};
 use super::json::{self, Fields, Json, JsonError, Shape};
 use super::time::{NodeId, Time, node_name};
 
@@ -229,10 +230,10 @@ impl Fault {
     }
 }
 
-/// "12.5%", "10%", "-1%".
-fn percent(p: f64) -> String {
+/// 0.125 → "12.5%", 0.1 → "10%", -0.01 → "-1%".
+pub fn percent(p: f64) -> String {
     let v = p * 100.0;
-    if (v - v.round()).abs() < 1e-9 { format!("{v:.0}%") } else { format!("{v:.1}%") }
+    Fixed(v, if (v - v.round()).abs() < 1e-9 { 0 } else { 1 }).to_string() + "%"
 }
 
 /// The kinds of fault, for properties that fail by design under some of them
@@ -351,7 +352,7 @@ impl Scenario {
 
 fn check_probability(what: &str, p: f64, max: f64) -> Result<(), ScenarioError> {
     if !(0.0..=max).contains(&p) {
-        return fail(format!("{what} must be between 0 and {max}, not {p}"));
+        return fail(format!("{what} must be between 0 and {}, not {}", Shortest(max), Shortest(p)));
     }
     Ok(())
 }
@@ -378,8 +379,9 @@ impl WorkloadSettings {
     fn validate(&self) -> Result<(), ScenarioError> {
         if !(0.0..=MAX_RATE_PER_S).contains(&self.rate_per_s) {
             return fail(format!(
-                "workload.rate_per_s must be between 0 and {MAX_RATE_PER_S}, not {}",
-                self.rate_per_s
+                "workload.rate_per_s must be between 0 and {}, not {}",
+                Shortest(MAX_RATE_PER_S),
+                Shortest(self.rate_per_s)
             ));
         }
         if !(100..=600_000).contains(&self.retry_after_ms) {
@@ -403,7 +405,7 @@ fn check_clock(node: NodeId, nodes: usize, offset_ms: i64, drift: Option<f64>) -
     if let Some(d) = drift
         && !(-MAX_DRIFT..=MAX_DRIFT).contains(&d)
     {
-        return Err(format!("drift must be between -{MAX_DRIFT} and {MAX_DRIFT}, not {d}"));
+        return Err(format!("drift must be between -{0} and {0}, not {1}", Shortest(MAX_DRIFT), Shortest(d)));
     }
     Ok(())
 }
