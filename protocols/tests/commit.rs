@@ -97,7 +97,7 @@ fn crash_storm(protocol: &str, variant: &str, seed: u64) -> (Scenario, Vec<&'sta
         "until_ms": 40_000,
     });
     let scenario = Scenario::from_json(&json.to_string()).expect("a valid scenario");
-    let pick = |draw: &mut dyn FnMut(u64) -> u64| draw(nodes) as usize;
+    let pick = |draw: &mut common::Draw| draw(nodes) as usize;
     let storm = Storm { until: 20_000, odds: crash_odds, min_down: 10, spread: max_down, pick: &pick };
     common::crash_storm(&scenario, &storm, &mut draw)
 }

@@ -87,7 +87,7 @@ fn crash_storm(protocol: &str, variant: &str, seed: u64) -> (Scenario, Vec<&'sta
     let scenario = Scenario::from_json(&json.to_string()).expect("a valid scenario");
     let (crash_odds, max_down) = (1 + draw(300), 1 + draw(30));
     // Acceptors more often than the rest: their promises are what a crash can lose.
-    let pick = |draw: &mut dyn FnMut(u64) -> u64| {
+    let pick = |draw: &mut common::Draw| {
         if draw(2) == 0 { p + draw(a as u64) as usize } else { draw(nodes as u64) as usize }
     };
     let storm = Storm { until: 10_000, odds: crash_odds, min_down: 1, spread: max_down, pick: &pick };

@@ -198,6 +198,9 @@ pub fn count_caught(
     (0..tries).filter(|_| caught(&names(&outcome(&strategy.new_tree(&mut runner).unwrap().current())))).count() as u32
 }
 
+/// A storm's own dice: a draw below `n`.
+pub type Draw = dyn FnMut(u64) -> u64;
+
 /// How a crash storm strikes: after any event, with `odds` in 1000, the node
 /// `pick` names crashes (unless it is down already), and comes back
 /// `min_down` plus up to `spread` ms later; until `until`, then every node
@@ -207,16 +210,12 @@ pub struct Storm<'a> {
     pub odds: u64,
     pub min_down: u64,
     pub spread: u64,
-    pub pick: &'a dyn Fn(&mut dyn FnMut(u64) -> u64) -> usize,
+    pub pick: &'a dyn Fn(&mut Draw) -> usize,
 }
 
 /// Runs `scenario` through `storm`, drawing from `draw`; returns the
 /// scenario as it ran (every crash in its timeline) and what it broke.
-pub fn crash_storm(
-    scenario: &Scenario,
-    storm: &Storm,
-    draw: &mut dyn FnMut(u64) -> u64,
-) -> (Scenario, Vec<&'static str>) {
+pub fn crash_storm(scenario: &Scenario, storm: &Storm, draw: &mut Draw) -> (Scenario, Vec<&'static str>) {
     let mut sim = build_with(scenario, Recording::Hash).expect("a valid scenario");
     let mut down: Vec<(u64, usize)> = Vec::new();
     while sim.now() < storm.until && sim.step() {
