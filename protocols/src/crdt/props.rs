@@ -203,7 +203,11 @@ impl Monitor<Crdt> for Watcher {
             }
         }
         for &id in step.touched {
-            self.check_replica(c, id, &step.nodes[id], step.now, found);
+            let replica = &step.nodes[id];
+            // Gossip that brought nothing new changed nothing to check.
+            if replica.state != self.states[id] || replica.seen != self.seen[id] {
+                self.check_replica(c, id, replica, step.now, found);
+            }
         }
         let due = self.checkpoints.last().is_none_or(|&(at, _)| step.now >= at + self.settle_ms / 4);
         if due {

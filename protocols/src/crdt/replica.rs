@@ -132,29 +132,27 @@ impl Replica {
     /// Merges what arrived; a full state brings its causal context along.
     /// Merging is idempotent and commutative, so duplicates and reordering change nothing.
     pub fn on_gossip(&mut self, c: &Crdt, ctx: &mut Ctx, from: NodeId, state: &State, seen: Option<&[u64]>) {
-        let before = self.state.clone();
-        self.state.merge(state);
         if let Some(seen) = seen {
             join_vectors(&mut self.seen, seen);
         }
-        if self.state == before {
+        // Most gossip brings nothing new once replicas agree: that costs a comparison, no copy.
+        if state.below(&self.state) {
             return;
         }
+        let before = ctx.keeps_notes().then(|| c.describe(&self.state));
+        self.state.merge(state);
         ctx.persist();
-        let rule = match state {
-            State::GCounter(_) | State::PnCounter { .. } => "the larger of each entry",
-            State::Naive(_) => "the larger number",
-            State::Lww(_) => "the later stamp",
-            State::OrSet { .. } | State::NaiveSet { .. } => "the union",
-            State::Mv(_) => "the values no other write has seen",
-        };
-        ctx.note(format_args!(
-            "merges {}'s {}, keeping {rule}: {} → {}",
-            c.name(from),
-            c.describe(state),
-            c.describe(&before),
-            c.describe(&self.state)
-        ));
+        if let Some(before) = before {
+            let rule = match state {
+                State::GCounter(_) | State::PnCounter { .. } => "the larger of each entry",
+                State::Naive(_) => "the larger number",
+                State::Lww(_) => "the later stamp",
+                State::OrSet { .. } | State::NaiveSet { .. } => "the union",
+                State::Mv(_) => "the values no other write has seen",
+            };
+            let (came, now) = (c.describe(state), c.describe(&self.state));
+            ctx.note(format_args!("merges {}'s {came}, keeping {rule}: {before} → {now}", c.name(from)));
+        }
         if c.mode == Mode::Delta {
             match &mut self.delta {
                 Some(buffer) => buffer.merge(state),

@@ -167,6 +167,12 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         }
     }
 
+    /// Whether log lines are kept: a handler whose line costs work to
+    /// compose (a whole state described) asks first.
+    pub fn keeps_notes(&self) -> bool {
+        self.keep_notes
+    }
+
     /// Answers a client waiting at this node (recorded in the client-visible history).
     pub fn reply(&mut self, request: RequestId, reply: P::Reply) {
         self.effects.push(Effect::Reply { request, reply });
