@@ -124,9 +124,9 @@ quorum_setup_npm() {
     # npm ci wipes), tells whether node_modules is current.
     local stamp="$QUORUM_ROOT/node_modules/.quorum-installed-lock.json"
     if cmp -s "$QUORUM_ROOT/package-lock.json" "$stamp"; then
-        quorum_say "npm dev dependencies (binaryen, playwright-core): up to date"
+        quorum_say "npm dev dependencies (binaryen, playwright-core, axe-core): up to date"
     else
-        quorum_say "npm dev dependencies (binaryen, playwright-core): npm ci"
+        quorum_say "npm dev dependencies (binaryen, playwright-core, axe-core): npm ci"
         # --ignore-scripts: no package gets to run an install hook (such hooks are what
         # download browsers and binaries).
         (cd "$QUORUM_ROOT" && quorum_timed npm ci --ignore-scripts --no-audit --no-fund) || return

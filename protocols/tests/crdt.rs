@@ -75,7 +75,7 @@ proptest! {
     /// replica catches up with what all of them had before the last stretch
     /// of gossip, and no state ever moves down.
     #[test]
-    fn correct_crdts_survive_random_faults(scenario in chaotic("crdt", "correct", &[2, 3, 5, 7], params(&TYPES), nothing_extra)) {
+    fn every_correct_crdt_survives_random_faults(scenario in chaotic("crdt", "correct", &[2, 3, 5, 7], params(&TYPES), nothing_extra)) {
         let violations = outcome(&scenario);
         prop_assert!(violations.is_empty(), "{:#?}\nscenario: {}", violations, scenario.to_json_pretty());
     }
@@ -83,7 +83,7 @@ proptest! {
     /// With updates only before the calm: every replica ends equal, holding
     /// every acknowledged update.
     #[test]
-    fn correct_crdts_converge_and_lose_nothing(scenario in quiescent("correct", &TYPES)) {
+    fn every_correct_crdt_converges_and_loses_nothing(scenario in quiescent("correct", &TYPES)) {
         let violations = outcome(&scenario);
         prop_assert!(violations.is_empty(), "{:#?}\nscenario: {}", violations, scenario.to_json_pretty());
     }

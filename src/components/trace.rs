@@ -121,15 +121,16 @@ impl Component for TracePanel {
         html! {
             <section class="panel trace-panel" aria-labelledby="trace-heading">
                 <h2 id="trace-heading">{"Trace"}<span class="count">{ describe::count(props.len, "line") }</span></h2>
+                if props.len == 0 {
+                    <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
+                }
                 <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace"
                     role="listbox" tabindex="0" aria-labelledby="trace-heading"
                     aria-activedescendant={active.map(|a| format!("trace-{a}"))}
                     onkeydown={ctx.link().callback(|key| key)}
                     style={format!("height: {}px", Shortest(TRACE_ROWS_SHOWN as f64 * ROW_HEIGHT))}>
-                    if props.len == 0 {
-                        <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
-                    }
-                    <ol class="trace-body" style={height} start={(props.first + 1).to_string()}>
+                    // The list is only how the rows are laid out: the options belong to the listbox.
+                    <ol class="trace-body" role="none" style={height} start={(props.first + 1).to_string()}>
                         { for props.rows.iter().enumerate().map(|(i, row)| row_html(props, props.first + i, row, active)) }
                     </ol>
                 </div>

@@ -1,0 +1,48 @@
+// Accessibility: axe-core audits the lab (from npm, injected into the page) in the states a
+// visitor meets: the opening run, a node open in the inspector, a violation shown, each
+// protocol family, the dark theme and the phone layout. No critical or serious finding is allowed.
+
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/serve.mjs';
+import { choosePreset } from './lab.mjs';
+
+const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+// The critical and serious findings on the page as it is now, one line each.
+async function audit(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary) }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+}
+
+async function expectClean(page, assert, where) {
+  const found = await audit(page);
+  assert.deepEqual(found, [], `${where}: ${JSON.stringify(found, null, 2)}`);
+}
+
+export async function run(h) {
+  const { page, assert } = h;
+  await page.goto(h.url('/'));
+  await page.locator('[data-testid=node-list] li').first().waitFor();
+  await expectClean(page, assert, 'the opening run');
+
+  await page.click('[data-testid=node-list] li button');
+  await expectClean(page, assert, 'a node in the inspector');
+
+  for (const title of ['Split brain', 'duelling proposers without backoff', 'gossiped as one number', 'coordinator crashes as the votes arrive']) {
+    await choosePreset(page, title);
+    await page.keyboard.press('End');
+    await expectClean(page, assert, title);
+  }
+  await h.screenshot('a11y-violation-shown');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectClean(page, assert, 'the dark theme');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectClean(page, assert, 'the phone layout, dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectClean(page, assert, 'the phone layout');
+}
