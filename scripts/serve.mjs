@@ -1,7 +1,7 @@
 // A small static file server for Quorum, with no dependencies.
 //
-// Serves what a deployed copy would hold: index.html, pkg/ (wasm-pack output) and
-// static/ from the repo root; everything else (sources, target/, .git) is a 404, so
+// Serves what a deployed copy would hold: index.html, sw.js, pkg/ (wasm-pack output)
+// and static/ from the repo root; everything else (sources, target/, .git) is a 404, so
 // a page that reaches outside those fails here the same way it would when deployed.
 // Responses are never cached, so a rebuilt pkg/ shows on reload.
 //
@@ -18,8 +18,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const PUBLIC_FILES = new Set(['index.html']);
-const PUBLIC_DIRS = ['pkg/', 'static/'];
+const PUBLIC_FILES = new Set(['index.html', 'sw.js']);
+// scenarios/: the presets as files, in a static copy (scripts/dist.mjs).
+const PUBLIC_DIRS = ['pkg/', 'static/', 'scenarios/'];
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -54,7 +55,7 @@ function publicFile(root, urlPath) {
   return path.join(root, rel);
 }
 
-async function handle(root, req, res) {
+async function handle(root, prefix, req, res) {
   const send = (status, body, type = 'text/plain; charset=utf-8') => {
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -63,7 +64,9 @@ async function handle(root, req, res) {
     res.setHeader('Allow', 'GET, HEAD');
     return send(405, 'method not allowed\n');
   }
-  const file = publicFile(root, new URL(req.url, 'http://localhost').pathname);
+  const pathname = new URL(req.url, 'http://localhost').pathname;
+  if (!pathname.startsWith(prefix)) return send(404, 'not found\n');
+  const file = publicFile(root, pathname.slice(prefix.length - 1));
   if (file === null) return send(404, 'not found\n');
   try {
     if (!(await stat(file)).isFile()) return send(404, 'not found\n');
@@ -77,12 +80,13 @@ async function handle(root, req, res) {
 }
 
 /**
- * Starts serving `root` on http://host:port/. Port 0 picks a free port.
+ * Starts serving `root` on http://host:port/, or under `prefix` (a sub-path such as
+ * '/talks/quorum/', as a host that is not the site's root would). Port 0 picks a free port.
  * Resolves to { url, port, close } once listening; close() resolves when stopped.
  */
-export function startServer({ root = REPO_ROOT, host = '127.0.0.1', port = 0 } = {}) {
+export function startServer({ root = REPO_ROOT, host = '127.0.0.1', port = 0, prefix = '/' } = {}) {
   const server = createServer((req, res) => {
-    handle(root, req, res).catch((err) => {
+    handle(root, prefix, req, res).catch((err) => {
       console.error(`serve: ${req.url}: ${err.message}`);
       res.destroy();
     });
@@ -93,7 +97,7 @@ export function startServer({ root = REPO_ROOT, host = '127.0.0.1', port = 0 } =
       server.off('error', reject);
       const actual = server.address().port;
       resolve({
-        url: `http://${host}:${actual}/`,
+        url: `http://${host}:${actual}${prefix}`,
         port: actual,
         close: () =>
           new Promise((done) => {
