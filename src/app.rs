@@ -118,6 +118,9 @@ pub struct App {
     hidden: bool,
     /// The user prefers less motion: nothing plays until asked, and messages do not glide.
     reduced_motion: bool,
+    /// Opened with `?embed` (in an iframe of a blog or slides): the canvas, playback and the
+    /// invariant bar only, and a link to the full lab.
+    embed: bool,
     last_frame_ms: Option<f64>,
     /// Dropping the handle cancels the frame: no frames while paused or hidden.
     animation: Option<AnimationFrame>,
@@ -150,6 +153,7 @@ impl Component for App {
             hash: hash.clone(),
             hidden: is_hidden(),
             reduced_motion: prefers_reduced_motion(),
+            embed: is_embedded(),
             last_frame_ms: None,
             animation: None,
             dispatch: ctx.link().callback(|m| m),
@@ -228,7 +232,12 @@ impl Component for App {
         let on = self.dispatch.clone();
 
         html! {
-            <main class="lab">
+            <main class={classes!("lab", self.embed.then_some("lab--embed"))}>
+                if self.embed {
+                    <a class="open-full" data-testid="open-full" href={full_lab_link(&self.hash)} target="_blank" rel="noopener">
+                        {"Open in Quorum ↗"}
+                    </a>
+                }
                 <Toolbar
                     info={info}
                     presets={self.presets.clone()}
@@ -660,6 +669,17 @@ fn legend(tagged: bool) -> Html {
 
 fn is_hidden() -> bool {
     gloo::utils::document().hidden()
+}
+
+/// The page was opened with `embed` in its query (`?embed`, `?embed=1&…`).
+fn is_embedded() -> bool {
+    let search = gloo::utils::window().location().search().unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
+}
+
+/// This run in the full lab: the page without its query, with the run's fragment.
+fn full_lab_link(hash: &str) -> String {
+    gloo::utils::window().location().pathname().unwrap_or_default() + hash
 }
 
 /// The user asked the system for less motion (read once, when the lab opens).

@@ -2,24 +2,10 @@
 // visitor meets: the opening run, a node open in the inspector, a violation shown, each
 // protocol family, the dark theme and the phone layout. No critical or serious finding is allowed.
 
-import path from 'node:path';
-import { REPO_ROOT } from '../../scripts/serve.mjs';
-import { choosePreset } from './lab.mjs';
-
-const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-
-// The critical and serious findings on the page as it is now, one line each.
-async function audit(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
-    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary) }));
-  });
-  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
-}
+import { auditSerious, choosePreset } from './lab.mjs';
 
 async function expectClean(page, assert, where) {
-  const found = await audit(page);
+  const found = await auditSerious(page);
   assert.deepEqual(found, [], `${where}: ${JSON.stringify(found, null, 2)}`);
 }
 

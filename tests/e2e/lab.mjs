@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { REPO_ROOT } from '../../scripts/serve.mjs';
+
 // What several specs read off the lab page, in one place (specs import what they need).
 
 // A link made before links carried the moment: the zombie preset, as a version 1 link.
@@ -34,4 +37,22 @@ export async function choosePreset(page, title) {
 export async function inspect(page, node) {
   await page.click(`[data-testid=node-${node}] button`);
   return page.innerText('[data-testid=inspector]');
+}
+
+const AXE = path.join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+// axe-core's critical and serious findings on the page as it is now (axe from npm,
+// injected into the page), each with a few of the elements it names.
+export async function auditSerious(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
 }
