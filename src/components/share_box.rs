@@ -1,4 +1,5 @@
-//! What "Share" made: the link, and whether it reached the clipboard.
+//! What "Share" made: the link, whether it reached the clipboard, and the same run as an
+//! iframe to embed in a blog post or slides.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -32,6 +33,18 @@ pub struct ShareBoxProps {
     pub on: Callback<Msg>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::embed_snippet;
+
+    #[test]
+    fn the_embed_snippet_opens_the_same_run_with_embed() {
+        let snippet = embed_snippet("https://example.org/talks/quorum/#s=2.abc");
+        assert!(snippet.contains(r#"src="https://example.org/talks/quorum/?embed#s=2.abc""#), "{snippet}");
+        assert!(embed_snippet("https://x.org/?lang=en#s=1").contains("?lang=en&embed#s=1"));
+    }
+}
+
 #[function_component]
 pub fn ShareBox(props: &ShareBoxProps) -> Html {
     let status = match &props.share.state {
@@ -53,7 +66,12 @@ pub fn ShareBox(props: &ShareBoxProps) -> Html {
         <div class="share-box" data-testid="share-box" role="status">
             <span>{ status }</span>
             <input class="share-link" type="text" readonly=true value={props.share.link.clone()}
-                aria-label="Share link" data-testid="share-link" onfocus={select_all} />
+                aria-label="Share link" data-testid="share-link" onfocus={select_all.clone()} />
+            <label class="embed-snippet">
+                {"Embed"}
+                <input class="share-link" type="text" readonly=true value={embed_snippet(&props.share.link)}
+                    data-testid="embed-snippet" onfocus={select_all.clone()} />
+            </label>
             <label class="start-at">
                 <input type="checkbox" checked={props.share.at_moment} data-testid="start-at" onchange={at_moment} />
                 { format!("Start at {start_at}") }
@@ -63,4 +81,14 @@ pub fn ShareBox(props: &ShareBoxProps) -> Html {
             </button>
         </div>
     }
+}
+
+/// The run as an iframe: the same link opened with `?embed` (the canvas, playback and
+/// the invariant bar only), 16:9.
+fn embed_snippet(link: &str) -> String {
+    let (page, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let join = if page.contains('?') { '&' } else { '?' };
+    format!(
+        r#"<iframe src="{page}{join}embed#{fragment}" width="800" height="450" title="Quorum" style="border:0"></iframe>"#
+    )
 }

@@ -367,6 +367,9 @@ fn columns(ctx: &Ctx, scene: &Scene, frame: &Frame) -> Columns {
 fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, columns: Columns) {
     let p = scene.palette;
     let card = place.card;
+    if card == Rect::NONE {
+        return;
+    }
     let inner = card.w - 16.0;
     let left = card.x + 8.0;
     ctx.save();

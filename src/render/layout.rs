@@ -21,6 +21,8 @@ const PAD: f64 = 10.0;
 const CARD_GAP: f64 = 8.0;
 /// Height of a card: a role line, two fact lines, a row of items and three log lines.
 pub const CARD_HEIGHT: f64 = 120.0;
+/// A card shorter than this shows nothing legible: none is drawn.
+const MIN_CARD_HEIGHT: f64 = 36.0;
 /// Space between neighbouring node-and-card groups in a row, and between rows.
 const ROW_GAP: f64 = 12.0;
 /// Narrower than this, cards go below the nodes instead of beside them.
@@ -59,6 +61,9 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// No card at all (a canvas too small for one).
+    pub const NONE: Rect = Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 };
+
     pub fn contains(&self, p: Point) -> bool {
         p.x >= self.x && p.x <= self.x + self.w && p.y >= self.y && p.y <= self.y + self.h
     }
@@ -121,10 +126,17 @@ impl Layout {
     /// cards beside them), the cards in two columns below, in node order.
     fn narrow(width: f64, height: f64, arrangement: &Arrangement, count: usize) -> Layout {
         let top = width.min(height / 2.0);
-        let nodes = Canvas { width, height: top, card_w: 0.0 }.place(arrangement, count);
         let card_rows = count.div_ceil(2);
         let card_w = ((width - 2.0 * PAD - ROW_GAP) / 2.0).max(0.0);
         let card_h = ((height - top - PAD) / card_rows as f64 - ROW_GAP).clamp(0.0, CARD_HEIGHT);
+        if card_h < MIN_CARD_HEIGHT {
+            // Too short for cards below (a small embed): the nodes alone, on the whole
+            // canvas; the inspector is one click away in the full lab.
+            let nodes = Canvas { width, height, card_w: 0.0 }.place(arrangement, count);
+            let nodes = nodes.into_iter().map(|p| NodePlace { center: p.center, card: Rect::NONE }).collect();
+            return Layout { width, height, nodes, cards_apart: true };
+        }
+        let nodes = Canvas { width, height: top, card_w: 0.0 }.place(arrangement, count);
         let nodes = nodes
             .into_iter()
             .enumerate()
@@ -400,6 +412,15 @@ mod tests {
         // Mirror symmetry about the vertical axis.
         let (b, e) = (layout.nodes[1].center, layout.nodes[4].center);
         assert!((b.x - 500.0 + e.x - 500.0).abs() < 1e-9 && (b.y - e.y).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_canvas_too_short_for_cards_below_shows_the_nodes_alone() {
+        let layout = Layout::new(460.0, 150.0, &Arrangement::Ring, 5);
+        assert!(layout.nodes.iter().all(|n| n.card == Rect::NONE));
+        let lowest = layout.nodes.iter().map(|n| n.center.y).fold(0.0, f64::max);
+        assert!(lowest > 75.0 && lowest < 150.0, "the nodes use the whole height: {lowest}");
+        assert!(Layout::new(460.0, 600.0, &Arrangement::Ring, 5).nodes.iter().all(|n| n.card.h >= 36.0));
     }
 
     #[test]

@@ -31,6 +31,16 @@ export async function run(h) {
   await open.waitFor();
   assert.equal(await open.getAttribute('href'), '/' + fragment);
 
+  // Share offers the snippet; pasted into a page, it shows the same run.
+  await page.goto(h.url(OLD_LINK));
+  await page.locator('[data-testid=node-list] li').first().waitFor();
+  await page.click('[data-testid=share]');
+  const snippet = await page.inputValue('[data-testid=embed-snippet]');
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed#s=/, snippet);
+  await page.setContent(`<link rel="icon" href="data:,"><p>Slides.</p>${snippet}`);
+  await page.frameLocator('iframe').locator('[data-testid=canvas]').waitFor();
+  await h.screenshot('embed-from-snippet');
+
   await page.goto(h.url('/?embed'));
   await page.locator('[data-testid=canvas]').waitFor();
   const found = await auditSerious(page);
