@@ -24,7 +24,7 @@ use crate::components::node_list::{NodeList, summaries};
 use crate::components::notices::{Notice, Notices};
 use crate::components::param_controls::{controls, with_param};
 use crate::components::scrubber::{Mark, Scrubber};
-use crate::components::share_box::{ShareBox, ShareLink, ShareState};
+use crate::components::share_box::{Export, ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
@@ -62,6 +62,8 @@ pub enum Msg {
     Shared(Result<(), String>),
     /// The share box's "start at" box: the link opens at the moment shared, or from the start.
     ShareAtMoment(bool),
+    /// The share box's downloads: the run as a scenario file, or the canvas as a picture.
+    Download(Export),
     /// `refocus`: give focus back to the control that opened the box. Yes for
     /// the keyboard (Escape, Enter on Close), whose user would otherwise be
     /// dropped at the top of the page; no for a mouse click, which would
@@ -378,6 +380,12 @@ impl App {
                 }
                 true
             }
+            Msg::Download(what) => {
+                if let Err(reason) = self.download(what) {
+                    self.notify(format!("Could not download: {reason}."));
+                }
+                true
+            }
             Msg::Shared(result) => {
                 if let Some(share) = &mut self.share {
                     share.state = match result {
@@ -588,6 +596,33 @@ impl App {
         };
         // As on video sites: shared at the very start, the link simply plays.
         self.publish(run, moment.time_ms > 0.0);
+    }
+
+    /// Saves the run as a scenario file (with everything the user did: `quorum-sim run`
+    /// replays it), or the canvas as it is drawn now (at the screen's pixel density).
+    fn download(&self, what: Export) -> Result<(), String> {
+        let Some(session) = &self.session else { return Ok(()) };
+        let name = self.preset.and_then(|i| self.presets.get(i)).map_or("quorum", |p| p.id);
+        let (href, file) = match what {
+            Export::Scenario => {
+                let json = session.shareable_scenario().to_json_pretty();
+                let href = format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&json));
+                (href, format!("{name}.json"))
+            }
+            Export::Picture => {
+                let canvas = gloo::utils::document()
+                    .query_selector("[data-testid=canvas]")
+                    .ok()
+                    .flatten()
+                    .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+                    .ok_or("no canvas is drawn")?;
+                (canvas.to_data_url().map_err(|_| "the canvas cannot be read")?, format!("{name}.png"))
+            }
+        };
+        let link = gloo::utils::document().create_element("a").map_err(|_| "no link")?;
+        link.set_attribute("href", &href).and_then(|_| link.set_attribute("download", &file)).map_err(|_| "no link")?;
+        link.dyn_into::<HtmlElement>().map_err(|_| "no link")?.click();
+        Ok(())
     }
 
     /// Puts `run` in the address bar and the share box and copies it;

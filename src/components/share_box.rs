@@ -1,5 +1,5 @@
-//! What "Share" made: the link, whether it reached the clipboard, and the same run as an
-//! iframe to embed in a blog post or slides.
+//! What "Share" made: the link, whether it reached the clipboard, the same run as an
+//! iframe to embed in a blog post or slides, and downloads of the run and the picture.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,6 +17,15 @@ pub struct ShareLink {
     pub run: SharedRun,
     /// The link opens at that moment rather than from the start.
     pub at_moment: bool,
+}
+
+/// What the share box can download.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Export {
+    /// The run as a scenario file.
+    Scenario,
+    /// The canvas as a PNG.
+    Picture,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +85,10 @@ pub fn ShareBox(props: &ShareBoxProps) -> Html {
                 <input type="checkbox" checked={props.share.at_moment} data-testid="start-at" onchange={at_moment} />
                 { format!("Start at {start_at}") }
             </label>
+            <button class="button" data-testid="download-scenario" onclick={props.on.reform(|_| Msg::Download(Export::Scenario))}
+                title="The run as a scenario file, with everything you did (quorum-sim run replays it)">{"Scenario file"}</button>
+            <button class="button" data-testid="download-picture" onclick={props.on.reform(|_| Msg::Download(Export::Picture))}
+                title="The canvas as it is now, as a PNG picture">{"Picture"}</button>
             <button class="icon-button" aria-label="Close" title="Close" onclick={props.on.reform(|e: MouseEvent| Msg::CloseShare { refocus: e.detail() == 0 })}>
                 { icon(Icon::Close) }
             </button>
