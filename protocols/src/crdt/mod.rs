@@ -34,7 +34,7 @@ use crate::sim::params::{ParamInfo, ParamKind, ParamValue, Params};
 use crate::sim::protocol::{Facts, Protocol, Request, Start};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{ClientAction, Scenario, ScenarioError};
-use crate::sim::time::{NodeId, RequestId, Time, node_name};
+use crate::sim::time::{NodeId, RequestId, Time};
 use crate::sim::view::{Accent, Item, ItemState, NodeView};
 
 use lattice::{State, show_vector};
@@ -187,10 +187,6 @@ pub struct Crdt {
 }
 
 impl Crdt {
-    pub fn name(&self, id: NodeId) -> String {
-        node_name(id)
-    }
-
     /// The state before any update.
     pub fn initial(&self) -> State {
         let zeros = vec![0; self.replicas];
@@ -207,14 +203,14 @@ impl Crdt {
 
     /// A state in full, for the log: "[A3 B0 C2]", "P[A1 B0] N[A0 B1]", "{a, c} (5 tags, 2 removed)".
     pub fn describe(&self, state: &State) -> String {
-        let name = |i| self.name(i);
+        let name = |i| self.node_name(i);
         match state {
             State::GCounter(v) => show_vector(v, &name),
             State::PnCounter { p, n } => format!("P{} N{}", show_vector(p, &name), show_vector(n, &name)),
             State::Naive(v) => v.to_string(),
-            State::Lww(Some((stamp, v))) => format!("{v} @{}/{}", stamp.at, self.name(stamp.by as usize)),
+            State::Lww(Some((stamp, v))) => format!("{v} @{}/{}", stamp.at, self.node_name(stamp.by as usize)),
             State::OrSet { adds, removed } => {
-                let tag = |(replica, n): &(u8, u64)| format!("{}{n}", self.name(*replica as usize));
+                let tag = |(replica, n): &(u8, u64)| format!("{}{n}", self.node_name(*replica as usize));
                 let adds: Vec<String> = adds.iter().map(|(e, t)| format!("{e}@{}", tag(t))).collect();
                 let removed: Vec<String> = removed.iter().map(tag).collect();
                 format!("{state} tags [{}] removed [{}]", adds.join(" "), removed.join(" "))
@@ -355,7 +351,7 @@ impl Protocol for Crdt {
         if state != value {
             facts.push(state);
         }
-        facts.push(format!("seen {}", show_vector(&node.seen, &|i| self.name(i))));
+        facts.push(format!("seen {}", show_vector(&node.seen, &|i| self.node_name(i))));
         let items = match &node.state {
             State::OrSet { .. } | State::NaiveSet { .. } => {
                 node.state.elements().iter().map(|e| Item::new(e.to_string(), ItemState::Settled)).collect()
@@ -364,7 +360,7 @@ impl Protocol for Crdt {
                 .iter()
                 .map(|(vv, v)| {
                     let state = if values.len() > 1 { ItemState::Conflicting } else { ItemState::Settled };
-                    Item::new(format!("{v} {}", show_vector(vv, &|i| self.name(i))), state)
+                    Item::new(format!("{v} {}", show_vector(vv, &|i| self.node_name(i))), state)
                 })
                 .collect(),
             _ => Vec::new(),

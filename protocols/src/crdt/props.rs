@@ -3,7 +3,7 @@
 //! its type's order. Judged on every replica's state as true time sees it.
 
 use crate::sim::any::PropertyInfo;
-use crate::sim::protocol::{EndState, Findings, Monitor, StepView};
+use crate::sim::protocol::{EndState, Findings, Monitor, Protocol, StepView};
 use crate::sim::time::{NodeId, Time};
 
 use super::lattice::{Stamp, State, Tag, dominated, join_vectors};
@@ -54,9 +54,9 @@ pub struct Watcher {
     adds: Vec<(Key, Tag)>,
     removals: Vec<Removal>,
     /// Each last-writer-wins write's stamp and true time.
+    /// (sorted by stamp, so a replica's change of value is looked up, not searched for).
     writes: Vec<(Stamp, Time)>,
     operations: u64,
-    reads: u64,
     stale_reads: u64,
     /// Whether every replica held the same state after the latest step, and
     /// when they last came to.
@@ -78,7 +78,7 @@ impl Watcher {
         if !before.below(&replica.state) {
             found.violated_at(
                 &MONOTONIC,
-                format!("{} went from {} to {}", c.name(id), c.describe(before), c.describe(&replica.state)),
+                format!("{} went from {} to {}", c.node_name(id), c.describe(before), c.describe(&replica.state)),
                 vec![id],
             );
         }
@@ -91,7 +91,7 @@ impl Watcher {
                 &LWW_LOST_NEWER,
                 format!(
                     "{} replaced the write made at {old_at} ms with one made at {new_at} ms, whose clock read later",
-                    c.name(id)
+                    c.node_name(id)
                 ),
             );
         }
@@ -99,7 +99,7 @@ impl Watcher {
             if other != id && !dominated(seen, &replica.seen) && !dominated(&replica.seen, seen) {
                 found.witnessed(
                     &DIVERGED,
-                    format!("{} and {} each hold updates the other has not seen", c.name(id), c.name(other)),
+                    format!("{} and {} each hold updates the other has not seen", c.node_name(id), c.node_name(other)),
                 );
             }
         }
@@ -113,15 +113,16 @@ impl Watcher {
     }
 
     fn written_at(&self, stamp: Stamp) -> Option<Time> {
-        self.writes.iter().find(|(s, _)| *s == stamp).map(|&(_, at)| at)
+        let at = self.writes.binary_search_by_key(&stamp, |&(s, _)| s).ok()?;
+        Some(self.writes[at].1)
     }
 
-    /// Counts what a client's answered update did, read off the replica after it.
-    fn acknowledge(&mut self, id: NodeId, op: Op, replica: &Replica, before: &State, now: Time) {
+    /// Counts what a client's answered update did, read off the replica after it (the
+    /// replica's state as last seen, in `states`, is the one before it).
+    fn acknowledge(&mut self, id: NodeId, op: Op, replica: &Replica, now: Time) {
         let me = replica.id as u8;
         match op {
             Op::Read => {
-                self.reads += 1;
                 let mut everything = vec![0; replica.seen.len()];
                 for seen in &self.seen {
                     join_vectors(&mut everything, seen);
@@ -137,12 +138,13 @@ impl Watcher {
                 if let State::Lww(Some((stamp, _))) = replica.state
                     && stamp.by == me
                 {
-                    self.writes.push((stamp, now));
+                    let at = self.writes.partition_point(|&(s, _)| s < stamp);
+                    self.writes.insert(at, (stamp, now));
                 }
             }
             Op::Add(element) => self.adds.push((element, (me, replica.seen[id]))),
             Op::Remove(element) => {
-                let tags = match (before, &replica.state) {
+                let tags = match (&self.states[id], &replica.state) {
                     (State::OrSet { removed: old, .. }, State::OrSet { removed, .. }) => {
                         removed.iter().filter(|t| old.binary_search(t).is_err()).copied().collect()
                     }
@@ -182,7 +184,6 @@ impl Monitor<Crdt> for Watcher {
             removals: Vec::new(),
             writes: Vec::new(),
             operations: 0,
-            reads: 0,
             stale_reads: 0,
             converged: true,
             converged_at: 0,
@@ -197,8 +198,7 @@ impl Monitor<Crdt> for Watcher {
             if replica.served != self.served[id] {
                 self.served[id] = replica.served;
                 if let Some(op) = replica.last_op {
-                    let before = self.states[id].clone();
-                    self.acknowledge(id, op, replica, &before, step.now);
+                    self.acknowledge(id, op, replica, step.now);
                 }
             }
         }
@@ -238,7 +238,7 @@ impl Monitor<Crdt> for Watcher {
                 &CONVERGES,
                 format!(
                     "with every replica up and the network whole since {since} ms, {} holds {}, without updates all replicas together had at {at} ms: {}",
-                    c.name(behind),
+                    c.node_name(behind),
                     c.describe(&self.states[behind]),
                     c.describe(joined)
                 ),

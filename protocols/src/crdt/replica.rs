@@ -3,6 +3,7 @@
 //! to a few peers at random; whatever arrives is merged.
 
 use crate::sim::ctx::Delay;
+use crate::sim::protocol::Protocol;
 use crate::sim::time::NodeId;
 
 use super::lattice::{Stamp, State, join_vectors};
@@ -151,7 +152,7 @@ impl Replica {
                 State::Mv(_) => "the values no other write has seen",
             };
             let (came, now) = (c.describe(state), c.describe(&self.state));
-            ctx.note(format_args!("merges {}'s {came}, keeping {rule}: {before} → {now}", c.name(from)));
+            ctx.note(format_args!("merges {}'s {came}, keeping {rule}: {before} → {now}", c.node_name(from)));
         }
         if c.mode == Mode::Delta {
             match &mut self.delta {
