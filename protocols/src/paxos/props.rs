@@ -90,8 +90,13 @@ pub struct Referee {
 }
 
 impl Referee {
+    /// A copy of what happened in `slot`, to change and put back with `set_slot`.
     fn slot(&self, slot: Slot) -> SlotTruth {
-        self.slots.get(slot as usize).cloned().unwrap_or_default()
+        self.truth(slot).cloned().unwrap_or_default()
+    }
+
+    fn truth(&self, slot: Slot) -> Option<&SlotTruth> {
+        self.slots.get(slot as usize)
     }
 
     fn set_slot(&mut self, slot: Slot, truth: SlotTruth) {
@@ -196,7 +201,7 @@ impl Referee {
             Node::Learner(l) => {
                 if let Some(slot) = l.latest
                     && let Some(value) = l.learned_in(slot)
-                    && !self.slot(slot).was_chosen(value, self.quorum)
+                    && !self.truth(slot).is_some_and(|t| t.was_chosen(value, self.quorum))
                 {
                     found.violated_at(
                         &LEARNED_WAS_CHOSEN,
@@ -219,9 +224,11 @@ impl Referee {
                     self.ballots += 1;
                 }
                 let working = (pr.phase != Phase::Idle && !p.multi).then_some(0);
+                // Copied and written back only the first time: a leader's every step
+                // sees all its proposals in flight.
                 for slot in working.into_iter().chain(pr.proposals.iter().map(|pr| pr.accept.slot)) {
-                    let mut truth = self.slot(slot);
-                    if truth.began == 0 {
+                    if self.truth(slot).is_none_or(|t| t.began == 0) {
+                        let mut truth = self.slot(slot);
                         truth.began = now + 1;
                         self.set_slot(slot, truth);
                     }
