@@ -10,8 +10,7 @@ use common::{CALM_AT, cases, chaotic, config, count_caught, fault, names, nothin
 use proptest::prelude::*;
 use quorum_protocols::crdt::Crdt;
 use quorum_protocols::crdt::props::{LWW_LOST_NEWER, MONOTONIC, NO_LOST_UPDATE};
-use quorum_protocols::sim::any::{AnySim, EventKind};
-use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::any::AnySim;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, NetworkSettings, Scenario, TimelineEntry};
 use serde_json::{Map, Value, json};
 
@@ -101,29 +100,12 @@ fn random_schedules_catch_both_broken_variants() {
 
 // ----- presets ----------------------------------------------------------------
 
-struct Run {
-    sim: Sim<Crdt>,
-    broken: Vec<&'static str>,
-}
+type Run = common::Run<Crdt>;
 
-impl Run {
-    fn of(id: &str) -> Run {
-        let (sim, broken) = common::run_preset::<Crdt>(id);
-        Run { sim, broken }
-    }
-
+impl common::Run<Crdt> {
     /// Every replica's value, as a client reads it.
     fn values(&self) -> Vec<String> {
         self.sim.nodes().iter().map(|r| r.state.to_string()).collect()
-    }
-
-    /// The answers clients were given, in order.
-    fn answers(&self) -> Vec<String> {
-        let events = self.sim.events(0, usize::MAX);
-        events
-            .into_iter()
-            .filter_map(|e| if let EventKind::Reply { text, .. } = e.what { Some(text) } else { None })
-            .collect()
     }
 
     fn witnessed(&self, property: &str) -> bool {
@@ -136,7 +118,7 @@ fn both_sides_of_a_partition_count_and_the_heal_adds_them_up() {
     let run = Run::of("crdt-counter-partition");
     assert!(run.broken.is_empty(), "{:?}", run.broken);
     assert_eq!(run.values(), ["4"; 4], "1 + 3 increments on one side, 2 - 1 on the other");
-    assert_eq!(common::protocol_metric(&run.sim.metrics(), "distinct_states"), 1.0);
+    assert_eq!(run.metric("distinct_states"), 1.0);
     let answers = run.answers();
     assert_eq!(
         answers[answers.len() - 3..],

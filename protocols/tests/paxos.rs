@@ -15,7 +15,7 @@ use quorum_protocols::paxos::msg::Value as Chosen;
 use quorum_protocols::paxos::node::Node;
 use quorum_protocols::paxos::proposer::Phase;
 use quorum_protocols::paxos::props::{DECIDES_WHEN_HEALTHY, ONE_VALUE_CHOSEN, SAME_ORDER};
-use quorum_protocols::sim::any::{AnySim, EventKind, Recording};
+use quorum_protocols::sim::any::{AnySim, Recording};
 use quorum_protocols::sim::engine::Sim;
 use quorum_protocols::sim::scenario::Scenario;
 use serde_json::{Map, Value, json};
@@ -120,21 +120,9 @@ fn crash_storms_catch_the_forgetful_acceptor() {
 
 // ----- presets ----------------------------------------------------------------
 
-struct Run {
-    sim: Sim<Paxos>,
-    broken: Vec<&'static str>,
-}
+type Run = common::Run<Paxos>;
 
-impl Run {
-    fn of(id: &str) -> Run {
-        let (sim, broken) = common::run_preset::<Paxos>(id);
-        Run { sim, broken }
-    }
-
-    fn metric(&self, name: &str) -> f64 {
-        protocol_metric(&self.sim.metrics(), name)
-    }
-
+impl common::Run<Paxos> {
     /// What each learner learned in the single instance, as text.
     fn learned(&self) -> Vec<String> {
         let learned = |node: &Node| match node {
@@ -156,15 +144,6 @@ impl Run {
                 Node::Learner(l) => Some(slots(&l.learned, l.applied)),
                 _ => None,
             })
-            .collect()
-    }
-
-    /// The answers clients were given, in order.
-    fn answers(&self) -> Vec<String> {
-        let events = self.sim.events(0, usize::MAX);
-        events
-            .into_iter()
-            .filter_map(|e| if let EventKind::Reply { text, .. } = e.what { Some(text) } else { None })
             .collect()
     }
 }

@@ -47,13 +47,32 @@ pub fn run_preset<P: Protocol>(id: &str) -> (Sim<P>, Vec<&'static str>) {
     (sim, broken)
 }
 
-/// What clients were told, in order.
-pub fn answers(sim: &dyn AnySim) -> Vec<String> {
-    let events = sim.events(0, usize::MAX);
-    events
-        .into_iter()
-        .filter_map(|e| if let EventKind::Reply { text, .. } = e.what { Some(text) } else { None })
-        .collect()
+/// A preset run to its end, for a suite to read its outcome (each suite adds
+/// what it reads off its own protocol's nodes).
+pub struct Run<P: Protocol> {
+    pub sim: Sim<P>,
+    /// The properties it broke, sorted.
+    pub broken: Vec<&'static str>,
+}
+
+impl<P: Protocol> Run<P> {
+    pub fn of(id: &str) -> Run<P> {
+        let (sim, broken) = run_preset::<P>(id);
+        Run { sim, broken }
+    }
+
+    pub fn metric(&self, name: &str) -> f64 {
+        protocol_metric(&self.sim.metrics(), name)
+    }
+
+    /// What clients were told, in order.
+    pub fn answers(&self) -> Vec<String> {
+        let events = self.sim.events(0, usize::MAX);
+        events
+            .into_iter()
+            .filter_map(|e| if let EventKind::Reply { text, .. } = e.what { Some(text) } else { None })
+            .collect()
+    }
 }
 
 pub fn preset(id: &str) -> Scenario {
