@@ -236,7 +236,9 @@ impl Component for App {
         html! {
             <main class={classes!("lab", self.embed.then_some("lab--embed"))}>
                 if self.embed {
-                    <a class="open-full" data-testid="open-full" href={full_lab_link(&self.hash)} target="_blank" rel="noopener">
+                    // The page without its query (`?embed`), with the run's fragment.
+                    <a class="open-full" data-testid="open-full" href={share::link("", &share::page_base().1, &self.hash)}
+                        target="_blank" rel="noopener">
                         {"Open in Quorum ↗"}
                     </a>
                 }
@@ -710,11 +712,6 @@ fn is_hidden() -> bool {
 fn is_embedded() -> bool {
     let search = gloo::utils::window().location().search().unwrap_or_default();
     search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
-}
-
-/// This run in the full lab: the page without its query, with the run's fragment.
-fn full_lab_link(hash: &str) -> String {
-    gloo::utils::window().location().pathname().unwrap_or_default() + hash
 }
 
 /// The user asked the system for less motion (read once, when the lab opens).
