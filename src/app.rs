@@ -1,6 +1,7 @@
 //! The lab: owns the session, drives the animation clock, routes every
 //! user action to the simulator, and lays out the panels.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -15,6 +16,7 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::canvas::NetworkCanvas;
+use crate::components::diagram::{Diagram, Placement};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantBar, headline, rule_of};
 use crate::components::key_help::KeyHelp;
@@ -28,6 +30,7 @@ use crate::components::share_box::{Export, ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
+use crate::render::spacetime::History;
 use crate::session::Session;
 use crate::share::{self, Moment, Requested, SharedRun};
 
@@ -81,6 +84,8 @@ pub enum Msg {
     /// Closes what is open on top: the key help, else the share box.
     Escape,
     Dismiss(u64),
+    /// The space-time diagram goes below or beside the network, or away.
+    PlaceDiagram(Placement),
     /// The trace list was scrolled: the first row shown, and whether it is
     /// at the bottom (then it follows new rows).
     TraceScrolled {
@@ -114,6 +119,11 @@ pub struct App {
     generation: u64,
     /// The scenario's timeline as marks on the scrubber.
     marks: Rc<Vec<Mark>>,
+    /// What the space-time diagram has read of the run, and where it shows.
+    history: Rc<RefCell<History>>,
+    /// Bumped whenever the history starts afresh (another run, a fork).
+    history_run: u64,
+    diagram: Placement,
     /// The fragment this page last showed or wrote, to tell a pasted link
     /// (a real `hashchange`) from our own address-bar updates.
     hash: String,
@@ -152,6 +162,10 @@ impl Component for App {
             trace_follow: true,
             generation: 0,
             marks: Rc::default(),
+            history: Rc::default(),
+            history_run: 0,
+            // An embedded run shows the network alone unless asked (`?embed&diagram`).
+            diagram: if is_embedded() && !query_flag("diagram") { Placement::Hidden } else { Placement::Below },
             hash: hash.clone(),
             hidden: is_hidden(),
             reduced_motion: prefers_reduced_motion(),
@@ -169,6 +183,9 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let redraw = self.handle(msg);
         self.sync_clock(ctx);
+        if let Some(session) = self.session.as_ref().filter(|_| self.diagram != Placement::Hidden) {
+            self.history.borrow_mut().sync(session.sim(), session.scenario().nodes);
+        }
         redraw
     }
 
@@ -232,6 +249,20 @@ impl Component for App {
         let network_key =
             format!("{}-{lo}-{hi}-{}-{}", self.generation, network.drop.to_bits(), network.duplicate.to_bits());
         let on = self.dispatch.clone();
+        let beside = self.diagram == Placement::Beside;
+        // Hidden, the full lab keeps the diagram's bar (to show it again); an embed drops it.
+        let below = !(beside || self.embed && self.diagram == Placement::Hidden);
+        let diagram = html! {
+            <Diagram
+                history={self.history.clone()}
+                version={(self.history_run, self.history.borrow().lines_read())}
+                names={names.clone()}
+                now={session.view_time()}
+                step={sim.step_index()}
+                placement={self.diagram}
+                on={on.clone()}
+            />
+        };
 
         html! {
             <main class={classes!("lab", self.embed.then_some("lab--embed"))}>
@@ -287,17 +318,21 @@ impl Component for App {
                 />
                 <div class="stage">
                     <div class="main-column">
-                        <section class="canvas-wrap" aria-label="The network">
-                            <NetworkCanvas
-                                frame={frame.clone()}
-                                selected={self.selected}
-                                culprits={culprits}
-                                reduced_motion={self.reduced_motion}
-                                noun={info.node_noun}
-                                on={on.clone()}
-                            />
-                        </section>
+                        <div class={classes!("network-row", beside.then_some("network-row--beside"))}>
+                            <section class="canvas-wrap" aria-label="The network">
+                                <NetworkCanvas
+                                    frame={frame.clone()}
+                                    selected={self.selected}
+                                    culprits={culprits}
+                                    reduced_motion={self.reduced_motion}
+                                    noun={info.node_noun}
+                                    on={on.clone()}
+                                />
+                            </section>
+                            if beside { {diagram.clone()} }
+                        </div>
                         { legend(tagged) }
+                        if below { {diagram} }
                         <TracePanel
                             rows={rows}
                             first={first}
@@ -413,6 +448,10 @@ impl App {
             }
             Msg::Select(node) => {
                 self.selected = node;
+                true
+            }
+            Msg::PlaceDiagram(placement) => {
+                self.diagram = placement;
                 true
             }
             msg => {
@@ -569,8 +608,10 @@ impl App {
 
     /// Re-reads what depends on the scenario's timeline after it changed.
     fn refresh_timeline(&mut self) {
-        // A changed run has its own violations.
+        // A changed run has its own violations, and its own events from the fork on.
         self.shown_violation = None;
+        self.history.borrow_mut().clear();
+        self.history_run += 1;
         let Some(session) = &self.session else { return };
         let (actions, names) = (session.sim().client_actions(), session.node_names());
         self.marks = Rc::new(
@@ -710,8 +751,13 @@ fn is_hidden() -> bool {
 
 /// The page was opened with `embed` in its query (`?embed`, `?embed=1&…`).
 fn is_embedded() -> bool {
+    query_flag("embed")
+}
+
+/// The page's query has `name` (alone or as `name=…`).
+fn query_flag(name: &str) -> bool {
     let search = gloo::utils::window().location().search().unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
+    search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some(name))
 }
 
 /// The user asked the system for less motion (read once, when the lab opens).

@@ -423,6 +423,12 @@ mod tests {
         fn events(&self, _from: usize, _to: usize) -> Vec<SimEvent> {
             vec![]
         }
+        fn recorded_lines(&self) -> std::ops::Range<usize> {
+            0..0
+        }
+        fn recorded_events(&self, _from: usize, _to: usize) -> Vec<SimEvent> {
+            vec![]
+        }
         fn witnesses(&self) -> &[Witness] {
             &[]
         }

@@ -44,7 +44,7 @@ pub struct NetworkCanvas {
     size: (f64, f64),
     palette: Palette,
     /// Kept alive while the canvas exists; disconnected on drop.
-    observer: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
+    observer: Option<SizeObserver>,
     _theme: Option<EventListener>,
 }
 
@@ -54,11 +54,7 @@ impl Component for NetworkCanvas {
 
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
-        let theme = gloo::utils::window()
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .map(|query| EventListener::new(&query, "change", move |_| link.send_message(CanvasMsg::ThemeChanged)));
+        let theme = on_theme_change(move || link.send_message(CanvasMsg::ThemeChanged));
         NetworkCanvas {
             canvas: NodeRef::default(),
             size: (0.0, 0.0),
@@ -126,39 +122,24 @@ impl NetworkCanvas {
 
     fn measure(&mut self) {
         if let Some(canvas) = self.element() {
-            let rect = canvas.get_bounding_client_rect();
-            self.size = (rect.width(), rect.height());
+            self.size = css_size(&canvas);
         }
     }
 
     fn read_palette(&mut self) {
-        let Some(canvas) = self.element() else { return };
-        let Ok(Some(style)) = gloo::utils::window().get_computed_style(&canvas) else { return };
-        self.palette = Palette::from_lookup(|name| style.get_property_value(name).ok());
+        if let Some(canvas) = self.element() {
+            self.palette = palette_of(&canvas);
+        }
     }
 
     fn observe(&mut self, ctx: &Context<Self>) {
-        let Some(canvas) = self.element() else { return };
         let link = ctx.link().clone();
-        let callback = Closure::<dyn FnMut()>::new(move || link.send_message(CanvasMsg::Resized));
-        if let Ok(observer) = ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-            observer.observe(&canvas);
-            self.observer = Some((observer, callback));
-        }
+        self.observer = self.element().and_then(|c| observe_size(&c, move || link.send_message(CanvasMsg::Resized)));
     }
 
     /// Sizes the backing store to the screen's pixels and draws the frame.
     fn paint(&self, props: &CanvasProps) {
-        let Some(canvas) = self.element() else { return };
-        let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
-        let (w, h) = ((self.size.0 * ratio).round() as u32, (self.size.1 * ratio).round() as u32);
-        // Setting the size clears the canvas and costs a reallocation: only on change.
-        if canvas.width() != w || canvas.height() != h {
-            canvas.set_width(w);
-            canvas.set_height(h);
-        }
-        let Ok(Some(context)) = canvas.get_context("2d") else { return };
-        let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
+        let Some((context, ratio)) = self.element().and_then(|c| backing_store(&c, self.size)) else { return };
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let scene = Scene {
             layout: &layout,
@@ -170,4 +151,50 @@ impl NetworkCanvas {
         };
         draw(&context, &scene, &props.frame);
     }
+}
+
+/// Calls `changed` when the colour scheme changes (its colours must be read again).
+pub fn on_theme_change(mut changed: impl FnMut() + 'static) -> Option<EventListener> {
+    let query = gloo::utils::window().match_media("(prefers-color-scheme: dark)").ok()??;
+    Some(EventListener::new(&query, "change", move |_| changed()))
+}
+
+/// A canvas element's size in CSS pixels.
+pub fn css_size(canvas: &HtmlCanvasElement) -> (f64, f64) {
+    let rect = canvas.get_bounding_client_rect();
+    (rect.width(), rect.height())
+}
+
+/// The colours of the theme in force where `canvas` is.
+pub fn palette_of(canvas: &HtmlCanvasElement) -> Palette {
+    match gloo::utils::window().get_computed_style(canvas) {
+        Ok(Some(style)) => Palette::from_lookup(|name| style.get_property_value(name).ok()),
+        _ => Palette::default(),
+    }
+}
+
+/// A resize observer on `canvas` and the callback it calls, kept alive while
+/// held (disconnect it when the canvas goes).
+pub type SizeObserver = (ResizeObserver, Closure<dyn FnMut()>);
+
+/// Calls `resized` whenever `canvas` changes size.
+pub fn observe_size(canvas: &HtmlCanvasElement, resized: impl FnMut() + 'static) -> Option<SizeObserver> {
+    let callback = Closure::<dyn FnMut()>::new(resized);
+    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(canvas);
+    Some((observer, callback))
+}
+
+/// Sizes the backing store to the screen's pixels for a canvas of `size` CSS
+/// pixels; its 2D context and the pixel ratio, to draw in CSS pixels.
+pub fn backing_store(canvas: &HtmlCanvasElement, size: (f64, f64)) -> Option<(CanvasRenderingContext2d, f64)> {
+    let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
+    let (w, h) = ((size.0 * ratio).round() as u32, (size.1 * ratio).round() as u32);
+    // Setting the size clears the canvas and costs a reallocation: only on change.
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
+    Some((context, ratio))
 }

@@ -548,7 +548,7 @@ fn draw_item(ctx: &Ctx, p: &Palette, item: &Item, chip: Rect) {
 
 // ---- small helpers -------------------------------------------------------
 
-fn text(ctx: &Ctx, s: &str, at: Point) {
+pub(super) fn text(ctx: &Ctx, s: &str, at: Point) {
     let _ = ctx.fill_text(s, at.x, at.y);
 }
 
@@ -557,7 +557,7 @@ fn text_width(ctx: &Ctx, s: &str) -> f64 {
 }
 
 /// `s` cut with an ellipsis so it fits in `max` pixels.
-fn fit(ctx: &Ctx, s: &str, max: f64) -> String {
+pub(super) fn fit(ctx: &Ctx, s: &str, max: f64) -> String {
     if text_width(ctx, s) <= max {
         return s.to_string();
     }
@@ -597,14 +597,14 @@ fn wrap(ctx: &Ctx, s: &str, max: f64, lines: usize) -> Vec<String> {
     out.into_iter().map(|l| fit(ctx, &l, max)).collect()
 }
 
-fn line(ctx: &Ctx, a: Point, b: Point) {
+pub(super) fn line(ctx: &Ctx, a: Point, b: Point) {
     ctx.begin_path();
     ctx.move_to(a.x, a.y);
     ctx.line_to(b.x, b.y);
     ctx.stroke();
 }
 
-fn circle(ctx: &Ctx, c: Point, r: f64) {
+pub(super) fn circle(ctx: &Ctx, c: Point, r: f64) {
     ctx.begin_path();
     let _ = ctx.arc(c.x, c.y, r, 0.0, TAU);
 }
@@ -624,7 +624,7 @@ fn rounded_rect(ctx: &Ctx, r: Rect, radius: f64) {
     let _ = ctx.round_rect_with_f64(r.x, r.y, r.w, r.h, radius);
 }
 
-fn set_dash(ctx: &Ctx, segments: &[f64]) {
+pub(super) fn set_dash(ctx: &Ctx, segments: &[f64]) {
     let array = js_sys::Array::new();
     for s in segments {
         array.push(&JsValue::from_f64(*s));

@@ -1,6 +1,10 @@
-//! Drawing the network: [`layout`] says where things go (pure geometry,
-//! tested natively), [`draw`] paints a frame onto a 2D canvas.
+//! Drawing: [`layout`] says where the network's nodes, cards and messages
+//! go (pure geometry, tested natively), [`draw`] paints a frame onto a 2D
+//! canvas; [`spacetime`] is the space-time diagram's model and geometry
+//! (pure, tested natively), [`diagram`] paints it.
 
+pub mod diagram;
 pub mod draw;
 pub mod layout;
 pub mod palette;
+pub mod spacetime;

@@ -455,6 +455,12 @@ pub trait AnySim {
     /// The same lines as structured events, for the space-time diagram.
     fn events(&self, from: usize, to: usize) -> Vec<SimEvent>;
     fn trace_len(&self) -> usize;
+    /// The trace lines kept, `[first, last)`: also those after the step
+    /// shown, when the view stepped back from further on (the future the run
+    /// will replay unless the user acts).
+    fn recorded_lines(&self) -> std::ops::Range<usize>;
+    /// The events of recorded lines in `[from, to)`, past the step shown too.
+    fn recorded_events(&self, from: usize, to: usize) -> Vec<SimEvent>;
     /// Violations of `always` properties seen so far, in order.
     fn violations(&self) -> &[Violation];
     /// Every violation recorded, in order, also those after the step shown

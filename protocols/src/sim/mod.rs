@@ -9,9 +9,11 @@
 //! every protocol implements and its monitor), [`engine`] (the loop,
 //! recording, snapshots and seeking), [`scenario`] and [`share`] (runs as
 //! data and as links; [`json`] reads and writes that data), [`view`] and
-//! [`any`] (what the UI sees).
+//! [`any`] (what the UI sees), [`causal`] (happened-before, for the
+//! space-time diagram).
 
 pub mod any;
+pub mod causal;
 pub mod clock;
 pub mod ctx;
 pub mod decimal;

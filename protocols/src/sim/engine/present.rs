@@ -286,6 +286,14 @@ impl<P: Protocol> AnySim for Sim<P> {
         self.rec.trace_len_at(self.world.step)
     }
 
+    fn recorded_lines(&self) -> std::ops::Range<usize> {
+        self.rec.trace.start()..self.rec.trace.end()
+    }
+
+    fn recorded_events(&self, from: usize, to: usize) -> Vec<SimEvent> {
+        self.rec.trace.range(from, to).filter_map(|e| self.event(e)).collect()
+    }
+
     fn violations(&self) -> &[Violation] {
         self.rec.violations_at(self.world.step)
     }

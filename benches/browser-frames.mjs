@@ -1,0 +1,85 @@
+// A frame's work while playing, in headless Chromium: for each animation frame, the time
+// from the start of the lab's frame callback until the work it scheduled (Yew renders in
+// a microtask: update, view, the canvas and the space-time diagram drawn) is done.
+// Plays presets at 1× and at the fastest speed, with the diagram below the network and
+// hidden, and prints p50, p95 and the worst frame; exits 1 if any p95 exceeds the
+// budget (8 ms, DEVELOPERS.md). Also prints the time from navigation to the first drawn
+// frame of the network canvas.
+//
+//   node benches/browser-frames.mjs          (needs pkg/: scripts/serve.sh or test.sh builds it)
+
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/harness.mjs';
+import { choosePreset } from '../tests/e2e/lab.mjs';
+
+const BUDGET_MS = 8;
+// Three seconds at 60 frames a second: at the fastest speed, 12 virtual seconds, inside every preset here.
+const FRAMES = 180;
+const PRESETS = ['A day at the office', 'Raft: the leader crashes', 'Multi-Paxos: a stable leader', '2PC: every cohort votes YES'];
+
+// Times each animation frame's callback and the microtasks it queued (run in the page).
+function timeFrames() {
+  window.__frames = [];
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) =>
+    raf((ts) => {
+      const start = performance.now();
+      cb(ts);
+      // Queued after the callback's own microtasks (Yew's render), so it runs after them.
+      queueMicrotask(() => queueMicrotask(() => window.__frames.push(performance.now() - start)));
+    });
+  // The first time the network canvas has been drawn on, from navigation start.
+  const poll = () => {
+    const c = document.querySelector('[data-testid=canvas]');
+    if (c && c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v !== 0)) {
+      window.__firstFrameMs = performance.now();
+    } else {
+      setTimeout(poll, 5);
+    }
+  };
+  setTimeout(poll, 0);
+}
+
+const quantile = (xs, q) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+};
+
+const server = await startServer({ port: 0 });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+let worstP95 = 0;
+try {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.addInitScript(timeFrames);
+  await page.goto(server.url);
+  await page.locator('[data-testid=node-list] li').first().waitFor();
+  await page.waitForFunction(() => window.__firstFrameMs !== undefined);
+  console.log(`first drawn frame: ${(await page.evaluate(() => window.__firstFrameMs)).toFixed(0)} ms after navigation`);
+  console.log('preset | diagram | speed | p50 ms | p95 ms | worst ms');
+  for (const preset of PRESETS) {
+    for (const diagram of ['below', 'hidden']) {
+      for (const speed of ['1', 'fastest']) {
+        await choosePreset(page, preset);
+        await page.selectOption('[data-testid=diagram-placement]', diagram);
+        await page.focus('[data-testid=speed]');
+        await page.keyboard.press(speed === 'fastest' ? 'End' : 'Home');
+        if (speed === '1') for (let i = 0; i < 4; i += 1) await page.keyboard.press('ArrowRight');
+        const play = page.locator('[data-testid=play]');
+        if ((await play.getAttribute('aria-pressed')) !== 'true') await play.click();
+        await page.evaluate(() => (window.__frames = []));
+        await page.waitForFunction((n) => window.__frames.length >= n, FRAMES, { timeout: 120_000 });
+        const frames = await page.evaluate(() => window.__frames);
+        const [p50, p95, worst] = [quantile(frames, 0.5), quantile(frames, 0.95), Math.max(...frames)];
+        worstP95 = Math.max(worstP95, p95);
+        console.log(`${preset} | ${diagram} | ${speed} | ${p50.toFixed(2)} | ${p95.toFixed(2)} | ${worst.toFixed(1)}`);
+        if ((await play.getAttribute('aria-pressed')) === 'true') await play.click();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(`largest p95: ${worstP95.toFixed(2)} ms (budget ${BUDGET_MS} ms)`);
+process.exit(worstP95 <= BUDGET_MS ? 0 : 1);

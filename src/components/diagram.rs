@@ -1,0 +1,387 @@
+//! The space-time diagram panel: a canvas synced to the playhead, where
+//! pointing at an event shows its clocks and lights its causal past and
+//! future, a click seeks there, the wheel zooms and a drag moves in time.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use quorum_protocols::sim::decimal::Fixed;
+use web_sys::{HtmlCanvasElement, HtmlSelectElement, PointerEvent, WheelEvent};
+use yew::prelude::*;
+
+use super::canvas::{SizeObserver, backing_store, css_size, observe_size, on_theme_change, palette_of};
+use crate::app::Msg;
+use crate::render::diagram::{DiagramScene, draw_diagram};
+use crate::render::layout::Point;
+use crate::render::palette::Palette;
+use crate::render::spacetime::{DotKind, Flow, Geometry, History, Relation, following, relation};
+
+/// Where the diagram goes, or whether it shows at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Under the network, time flowing right.
+    Below,
+    /// Beside the network, time flowing down.
+    Beside,
+    Hidden,
+}
+
+impl Placement {
+    pub const ALL: [(Placement, &'static str, &'static str); 3] = [
+        (Placement::Below, "below", "Below the network"),
+        (Placement::Beside, "beside", "Beside the network"),
+        (Placement::Hidden, "hidden", "Hidden"),
+    ];
+
+    pub fn flow(self) -> Flow {
+        if self == Placement::Beside { Flow::Down } else { Flow::Across }
+    }
+}
+
+/// Virtual ms across the diagram when it opens.
+const DEFAULT_SPAN_MS: f64 = 4_000.0;
+/// How much one press of a zoom button zooms.
+const ZOOM_STEP: f64 = 1.5;
+/// Room per lane below the network, and above and below the lanes, in CSS pixels.
+const LANE_HEIGHT: f64 = 30.0;
+const EDGE_ROOM: f64 = 16.0;
+/// A press that moves less than this (CSS pixels) is a click, not a drag.
+const CLICK_SLOP: f64 = 4.0;
+
+#[derive(Properties)]
+pub struct DiagramProps {
+    pub history: Rc<RefCell<History>>,
+    /// Changes whenever the history does (the run, and the lines it has read).
+    pub version: (u64, usize),
+    pub names: Rc<Vec<String>>,
+    /// The playhead: the virtual time shown and its step.
+    pub now: f64,
+    pub step: u64,
+    pub placement: Placement,
+    pub on: Callback<Msg>,
+}
+
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.history, &other.history)
+            && self.version == other.version
+            && self.names == other.names
+            && self.now == other.now
+            && self.step == other.step
+            && self.placement == other.placement
+    }
+}
+
+pub enum DiagramMsg {
+    Resized,
+    ThemeChanged,
+    Down(Point),
+    Move(Point),
+    Up(Point),
+    Leave,
+    /// Wheel deltas (x, y) at a point: y zooms, x (or y with Shift) moves in time.
+    Wheel(f64, f64, Point, bool),
+    Zoom(f64),
+    Follow,
+}
+
+/// A press in progress: where it began and the window's start then.
+struct Press {
+    at: Point,
+    from: f64,
+    dragged: bool,
+}
+
+pub struct Diagram {
+    canvas: NodeRef,
+    size: (f64, f64),
+    palette: Palette,
+    observer: Option<SizeObserver>,
+    _theme: Option<EventListener>,
+    span: f64,
+    /// The window's start once the user moved or zoomed it; `None` follows the playhead.
+    start: Option<f64>,
+    pointed: Option<usize>,
+    /// The log line pointed at, when no event is.
+    noted: Option<usize>,
+    press: Option<Press>,
+}
+
+impl Component for Diagram {
+    type Message = DiagramMsg;
+    type Properties = DiagramProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        Diagram {
+            canvas: NodeRef::default(),
+            size: (0.0, 0.0),
+            palette: Palette::default(),
+            observer: None,
+            _theme: on_theme_change(move || link.send_message(DiagramMsg::ThemeChanged)),
+            span: DEFAULT_SPAN_MS,
+            start: None,
+            pointed: None,
+            noted: None,
+            press: None,
+        }
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, old: &DiagramProps) -> bool {
+        // Dots are numbered afresh when the history is.
+        if ctx.props().version.0 != old.version.0 {
+            self.pointed = None;
+            self.noted = None;
+        }
+        true
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: DiagramMsg) -> bool {
+        let g = self.geometry(ctx.props());
+        match msg {
+            DiagramMsg::Resized => self.measure(),
+            DiagramMsg::ThemeChanged => {
+                if let Some(canvas) = self.element() {
+                    self.palette = palette_of(&canvas);
+                }
+            }
+            DiagramMsg::Down(at) => self.press = Some(Press { at, from: g.from, dragged: false }),
+            DiagramMsg::Move(at) => match &mut self.press {
+                Some(press) => {
+                    let moved = g.along_of(at) - g.along_of(press.at);
+                    press.dragged |= moved.abs() > CLICK_SLOP;
+                    if press.dragged {
+                        let per_pixel = (g.to - g.from) / (g.along(g.to) - g.along(g.from)).max(1.0);
+                        self.start = Some((press.from - moved * per_pixel).max(0.0));
+                    }
+                }
+                None => {
+                    let history = ctx.props().history.borrow();
+                    self.pointed = g.hit(&history, at);
+                    self.noted = if self.pointed.is_some() { None } else { g.hit_tick(&history, at) };
+                }
+            },
+            DiagramMsg::Up(at) => {
+                let clicked = self.press.take().is_some_and(|p| !p.dragged);
+                let history = ctx.props().history.borrow();
+                let dot = g.hit(&history, at).and_then(|i| history.dots.get(i)).map(|d| d.step);
+                let step = dot.or_else(|| g.hit_tick(&history, at).and_then(|i| history.ticks.get(i)).map(|k| k.step));
+                if let Some(step) = step.filter(|_| clicked) {
+                    ctx.props().on.emit(Msg::SeekStep(step));
+                }
+            }
+            DiagramMsg::Leave => {
+                self.pointed = None;
+                self.noted = None;
+                self.press = None;
+            }
+            DiagramMsg::Wheel(dx, dy, at, shift) => {
+                let (across, along) = if shift { (dy, dx) } else { (dx, dy) };
+                if across.abs() > along.abs() {
+                    let per_pixel = (g.to - g.from) / (g.along(g.to) - g.along(g.from)).max(1.0);
+                    self.start = Some((g.from + across * per_pixel).max(0.0));
+                } else {
+                    // A notch of a mouse wheel (100) zooms by a fifth; a touchpad's small deltas, smoothly.
+                    let factor = 1.0 + (-along / 500.0).clamp(-0.5, 0.5);
+                    self.zoom(&g, factor, g.time_at_along(g.along_of(at)));
+                }
+            }
+            DiagramMsg::Zoom(factor) => {
+                let centre =
+                    if (g.from..=g.to).contains(&ctx.props().now) { ctx.props().now } else { (g.from + g.to) / 2.0 };
+                self.zoom(&g, factor, centre);
+            }
+            DiagramMsg::Follow => self.start = None,
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let props = ctx.props();
+        let link = ctx.link();
+        let at = |e: &PointerEvent| {
+            let canvas: Option<HtmlCanvasElement> = e.target_dyn_into();
+            let rect = canvas.map(|c| c.get_bounding_client_rect());
+            let (left, top) = rect.map_or((0.0, 0.0), |r| (r.left(), r.top()));
+            Point::new(f64::from(e.client_x()) - left, f64::from(e.client_y()) - top)
+        };
+        let onpointerdown = link.callback(move |e: PointerEvent| DiagramMsg::Down(at(&e)));
+        let onpointermove = link.callback(move |e: PointerEvent| DiagramMsg::Move(at(&e)));
+        let onpointerup = link.callback(move |e: PointerEvent| DiagramMsg::Up(at(&e)));
+        let onpointerleave = link.callback(|_: PointerEvent| DiagramMsg::Leave);
+        let onwheel = link.callback(|e: WheelEvent| {
+            e.prevent_default();
+            let canvas: Option<HtmlCanvasElement> = e.target_dyn_into();
+            let (left, top) = canvas.map_or((0.0, 0.0), |c| {
+                let r = c.get_bounding_client_rect();
+                (r.left(), r.top())
+            });
+            let at = Point::new(f64::from(e.client_x()) - left, f64::from(e.client_y()) - top);
+            DiagramMsg::Wheel(e.delta_x(), e.delta_y(), at, e.shift_key())
+        });
+        let on = props.on.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            if let Some(&(placement, _, _)) = Placement::ALL.iter().find(|(_, id, _)| *id == select.value()) {
+                on.emit(Msg::PlaceDiagram(placement));
+            }
+        });
+        let shown = props.placement != Placement::Hidden;
+        // Below the network, each lane gets room for its dots and a log tick.
+        let lanes = props.history.borrow().nodes().max(props.names.len()) as f64;
+        let height = (lanes * LANE_HEIGHT + 2.0 * EDGE_ROOM).clamp(120.0, 420.0);
+        let height = format!("--diagram-height: {}px", Fixed(height, 0));
+        html! {
+            <section class={classes!("panel", "diagram", format!("diagram--{}", id_of(props.placement)))}
+                aria-label="Space-time diagram" data-testid="diagram">
+                <div class="diagram-bar">
+                    <h2>{"Space-time diagram"}</h2>
+                    if shown {
+                        <button class="button" title="Zoom in (or the wheel over the diagram)" aria-label="Zoom in"
+                            onclick={link.callback(|_| DiagramMsg::Zoom(ZOOM_STEP))}>{"+"}</button>
+                        <button class="button" title="Zoom out" aria-label="Zoom out"
+                            onclick={link.callback(|_| DiagramMsg::Zoom(1.0 / ZOOM_STEP))}>{"−"}</button>
+                        <button class="button" data-testid="diagram-follow" disabled={self.start.is_none()}
+                            title="Keep the playhead in view" onclick={link.callback(|_| DiagramMsg::Follow)}>
+                            {"Follow"}
+                        </button>
+                    }
+                    <label class="diagram-place">
+                        <span>{"Show"}</span>
+                        <select data-testid="diagram-placement" {onchange}>
+                            { for Placement::ALL.iter().map(|&(p, id, label)| html! {
+                                <option value={id} selected={p == props.placement}>{label}</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
+                if shown {
+                    <canvas ref={self.canvas.clone()} class="diagram-canvas" data-testid="diagram-canvas" style={height}
+                        role="img" aria-label="Messages between the nodes over time. The event pointed at is described below."
+                        {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {onwheel} />
+                    <p class="diagram-readout" data-testid="diagram-readout" aria-live="polite">
+                        { self.readout(props) }
+                    </p>
+                }
+            </section>
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        if self.observer.is_none() && self.element().is_some() {
+            if let Some(canvas) = self.element() {
+                self.palette = palette_of(&canvas);
+            }
+            self.measure();
+            let link = ctx.link().clone();
+            self.observer =
+                self.element().and_then(|c| observe_size(&c, move || link.send_message(DiagramMsg::Resized)));
+        }
+        if self.element().is_none() {
+            self.forget_canvas();
+        }
+        self.paint(ctx.props());
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        self.forget_canvas();
+    }
+}
+
+impl Diagram {
+    fn element(&self) -> Option<HtmlCanvasElement> {
+        self.canvas.cast::<HtmlCanvasElement>()
+    }
+
+    fn measure(&mut self) {
+        if let Some(canvas) = self.element() {
+            self.size = css_size(&canvas);
+        }
+    }
+
+    fn forget_canvas(&mut self) {
+        if let Some((observer, _)) = self.observer.take() {
+            observer.disconnect();
+        }
+    }
+
+    fn geometry(&self, props: &DiagramProps) -> Geometry {
+        let (from, to) = match self.start {
+            Some(start) => (start, start + self.span),
+            None => following(props.now, self.span),
+        };
+        let lanes = props.history.borrow().nodes().max(props.names.len());
+        Geometry { width: self.size.0, height: self.size.1, flow: props.placement.flow(), lanes, from, to }
+    }
+
+    fn zoom(&mut self, g: &Geometry, factor: f64, around: f64) {
+        let (from, to) = g.zoomed(factor, around);
+        self.span = to - from;
+        if self.start.is_some() || !(from..=to).contains(&around) {
+            self.start = Some(from);
+        }
+    }
+
+    fn paint(&self, props: &DiagramProps) {
+        let Some((context, ratio)) = self.element().and_then(|c| backing_store(&c, self.size)) else { return };
+        let geometry = self.geometry(props);
+        let scene = DiagramScene {
+            geometry: &geometry,
+            palette: &self.palette,
+            names: &props.names,
+            now: props.now,
+            step: props.step,
+            pointed: self.pointed,
+            noted: self.noted,
+            pixel_ratio: ratio,
+        };
+        draw_diagram(&context, &scene, &props.history.borrow());
+    }
+
+    /// The event pointed at in words, with its clocks and how much of the run it could have touched.
+    fn readout(&self, props: &DiagramProps) -> String {
+        let history = props.history.borrow();
+        let name = |n: usize| props.names.get(n).cloned().unwrap_or_else(|| n.to_string());
+        if let Some(tick) = self.noted.and_then(|i| history.ticks.get(i)) {
+            return format!("{}'s log at {} ms, step {}: {}", name(tick.node), tick.time, tick.step, tick.text);
+        }
+        let Some(dot) = self.pointed.and_then(|i| history.dots.get(i)) else {
+            return "Point at an event for its Lamport and vector clocks: its causal past lights up violet, \
+                    its future orange, and what is concurrent with it fades; the ticks beside a lane are its log \
+                    lines. Click to go there; scroll to zoom, drag to move in time."
+                .into();
+        };
+        let peer = dot.peer.map(name).unwrap_or_default();
+        let what = match dot.kind {
+            DotKind::Send => format!("sends {} to {peer}", dot.text),
+            DotKind::Receive => format!("receives {} from {peer}", dot.text),
+            _ => dot.text.clone(),
+        };
+        let (mut past, mut future) = (0, 0);
+        for other in &history.dots {
+            match relation(&dot.stamp, &other.stamp) {
+                Relation::Past => past += 1,
+                Relation::Future => future += 1,
+                _ => {}
+            }
+        }
+        let vector: Vec<String> = dot.stamp.vector.iter().map(u32::to_string).collect();
+        let counted = history
+            .counts_from()
+            .map_or_else(String::new, |t| format!(" (clocks count from {} s)", Fixed(t as f64 / 1000.0, 1)));
+        format!(
+            "{} {what} at {} ms, step {}. Lamport clock {}, vector clock [{}]{counted}. \
+             {past} events happened before it, {future} after it.",
+            name(dot.node),
+            dot.time,
+            dot.step,
+            dot.stamp.lamport,
+            vector.join(", ")
+        )
+    }
+}
+
+fn id_of(placement: Placement) -> &'static str {
+    Placement::ALL.iter().find(|(p, _, _)| *p == placement).map_or("below", |(_, id, _)| id)
+}

@@ -1,0 +1,391 @@
+//! Paints the space-time diagram: lanes, gaps, arrows, events and the
+//! playhead. Where things go comes from [`Geometry`], what happened from
+//! [`History`].
+//!
+//! However far the user zooms out, the work per frame stays bounded: at most
+//! one event per lane and pixel, and one arrow per pair of lanes and pixel,
+//! is drawn (the rest would land on the same pixels).
+
+use quorum_protocols::sim::decimal::Fixed;
+use quorum_protocols::sim::time::NodeId;
+use quorum_protocols::sim::view::Fate;
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+use super::draw::{circle, fit, line, set_dash, text};
+use super::layout::Point;
+use super::palette::Palette;
+use super::spacetime::{Arrow, DotKind, Flow, Geometry, History, NAME_SPACE, Relation, relation};
+
+/// Radius of an event's dot.
+const DOT: f64 = 3.0;
+/// How much of its way a lost message gets before its cross.
+const LOST_AT: f64 = 0.8;
+/// What is not yet shown (the recorded future, messages still in flight) is drawn this faint.
+const FUTURE_ALPHA: f64 = 0.35;
+/// Events outside the causal cone of the one pointed at are drawn this faint.
+const UNRELATED_ALPHA: f64 = 0.2;
+
+/// Everything one drawing needs besides the history.
+pub struct DiagramScene<'a> {
+    pub geometry: &'a Geometry,
+    pub palette: &'a Palette,
+    pub names: &'a [String],
+    /// The playhead: the virtual time shown, and its step.
+    pub now: f64,
+    pub step: u64,
+    /// The dot pointed at, whose causal past and future are lit.
+    pub pointed: Option<usize>,
+    /// The log line pointed at (index in [`History::ticks`]).
+    pub noted: Option<usize>,
+    pub pixel_ratio: f64,
+}
+
+/// Clears the canvas and draws the window of `history` the geometry shows.
+pub fn draw_diagram(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let g = scene.geometry;
+    let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, g.width, g.height);
+    ctx.set_font(&format!("12px {}", scene.palette.font));
+    draw_future(ctx, scene);
+    draw_ticks_axis(ctx, scene);
+    draw_marks(ctx, scene, history);
+    draw_lanes(ctx, scene, history);
+    draw_arrows(ctx, scene, history);
+    draw_ticks(ctx, scene, history);
+    draw_dots(ctx, scene, history);
+    draw_playhead(ctx, scene);
+}
+
+/// The time after the playhead, shaded: what is drawn there has not happened yet.
+fn draw_future(ctx: &Ctx, scene: &DiagramScene) {
+    let g = scene.geometry;
+    let start = g.along(scene.now).max(NAME_SPACE);
+    let (length, breadth) = if g.flow == Flow::Across { (g.width, g.height) } else { (g.height, g.width) };
+    if start >= length {
+        return;
+    }
+    ctx.set_fill_style_str(&scene.palette.card);
+    match g.flow {
+        Flow::Across => ctx.fill_rect(start, 0.0, length - start, breadth),
+        Flow::Down => ctx.fill_rect(0.0, start, breadth, length - start),
+    }
+}
+
+/// Faint lines across the lanes at round times, labelled at the edge.
+fn draw_ticks_axis(ctx: &Ctx, scene: &DiagramScene) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let ticks = g.ticks();
+    let step = match ticks.as_slice() {
+        [a, b, ..] => b - a,
+        _ => 1_000.0,
+    };
+    let decimals = if step >= 1_000.0 {
+        0
+    } else if step >= 100.0 {
+        1
+    } else if step >= 10.0 {
+        2
+    } else {
+        3
+    };
+    ctx.save();
+    ctx.set_line_width(1.0);
+    ctx.set_stroke_style_str(&p.border);
+    ctx.set_fill_style_str(&p.muted);
+    ctx.set_font(&format!("10px {}", p.font));
+    for t in ticks {
+        let (a, b) = stretch(g, g.point(0, t), g.point(0, t));
+        line(ctx, a, b);
+        let label = format!("{} s", Fixed(t / 1_000.0, decimals));
+        let at = match g.flow {
+            Flow::Across => Point::new(a.x + 3.0, g.height - 3.0),
+            Flow::Down => Point::new(2.0, a.y - 3.0),
+        };
+        // A label that would run off the far edge is left out (its line still shows).
+        if g.along_of(at) + 36.0 <= g.along(g.to) + 12.0 {
+            text(ctx, &label, at);
+        }
+    }
+    ctx.restore();
+}
+
+/// A line across every lane at each network-wide fault, with what it was.
+fn draw_marks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let name = |n: NodeId| scene.names.get(n).cloned().unwrap_or_else(|| n.to_string());
+    ctx.save();
+    ctx.set_line_width(1.0);
+    set_dash(ctx, &[4.0, 3.0]);
+    for mark in history.marks.iter().filter(|m| (g.from..=g.to).contains(&(m.time as f64))) {
+        let (a, b) = (g.point(0, mark.time as f64), g.point(g.lanes.saturating_sub(1), mark.time as f64));
+        let (a, b) = stretch(g, a, b);
+        ctx.set_stroke_style_str(&p.lost);
+        line(ctx, a, b);
+        ctx.set_fill_style_str(&p.lost);
+        let label = fit(ctx, &mark.fault.describe(&name), 160.0);
+        text(ctx, &label, Point::new(a.x + 3.0, a.y + 10.0));
+    }
+    ctx.restore();
+}
+
+/// A segment across the lanes, reaching out to the canvas's edges.
+fn stretch(g: &Geometry, a: Point, b: Point) -> (Point, Point) {
+    match g.flow {
+        Flow::Across => (Point::new(a.x, 2.0), Point::new(b.x, g.height - 2.0)),
+        Flow::Down => (Point::new(2.0, a.y), Point::new(g.width - 2.0, b.y)),
+    }
+}
+
+/// Each node's lane with its name; down and paused stretches drawn as gaps.
+fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    ctx.save();
+    for node in 0..g.lanes {
+        ctx.set_line_width(1.5);
+        ctx.set_stroke_style_str(&p.link);
+        line(ctx, g.point(node, g.from), g.point(node, g.to));
+        ctx.set_fill_style_str(&p.text);
+        let name = scene.names.get(node).map_or("", String::as_str);
+        let at = g.point(node, g.from);
+        match g.flow {
+            Flow::Across => text(ctx, &fit(ctx, name, NAME_SPACE - 8.0), Point::new(4.0, at.y + 4.0)),
+            Flow::Down => text(ctx, &fit(ctx, name, 40.0), Point::new(at.x - 6.0, 16.0)),
+        }
+    }
+    for gap in &history.gaps {
+        let from = (gap.from as f64).max(g.from);
+        let to = gap.to.map_or(g.to, |t| (t as f64).min(g.to));
+        if from > to {
+            continue;
+        }
+        let (a, b) = (g.point(gap.node, from), g.point(gap.node, to));
+        // The lane is wiped out, then drawn thin and dashed: nothing happens there.
+        ctx.set_line_width(5.0);
+        ctx.set_stroke_style_str(&p.surface);
+        line(ctx, a, b);
+        ctx.set_line_width(1.5);
+        ctx.set_stroke_style_str(if gap.crashed { &p.crashed } else { &p.paused });
+        set_dash(ctx, if gap.crashed { &[2.0, 4.0] } else { &[6.0, 3.0] });
+        line(ctx, a, b);
+        set_dash(ctx, &[]);
+        if gap.crashed && gap.from as f64 >= g.from {
+            cross(ctx, g.point(gap.node, gap.from as f64), 5.0);
+        }
+    }
+    ctx.restore();
+}
+
+/// Every message copy crossing the window, one per pair of lanes and pixel.
+fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let pointed = scene.pointed.and_then(|i| history.dots.get(i));
+    let mut last_pixel = vec![f64::NAN; g.lanes * g.lanes];
+    ctx.save();
+    ctx.set_line_width(1.2);
+    for arrow in history.arrows_between(g.from, g.to) {
+        let pixel = g.along(arrow.sent as f64).round();
+        let Some(slot) = last_pixel.get_mut(arrow.from * g.lanes + arrow.to) else { continue };
+        if *slot == pixel && pointed.is_none() {
+            continue;
+        }
+        *slot = pixel;
+        let end = arrow.end(&history.dots) as f64;
+        let (cone, alpha) = match pointed {
+            Some(at) => {
+                let of = |i: usize| history.dots.get(i).map(|d| relation(&at.stamp, &d.stamp));
+                match (of(arrow.send), arrow.receive.and_then(of)) {
+                    (Some(Relation::Past), Some(Relation::Past | Relation::Itself)) => (Some(past(p)), 1.0),
+                    (Some(Relation::Future | Relation::Itself), Some(Relation::Future) | None) => {
+                        (Some(future(p)), 1.0)
+                    }
+                    _ => (None, UNRELATED_ALPHA),
+                }
+            }
+            None if end > scene.now => (None, FUTURE_ALPHA),
+            None => (None, 1.0),
+        };
+        ctx.set_global_alpha(alpha);
+        draw_arrow(ctx, scene, arrow, end, cone);
+    }
+    ctx.restore();
+}
+
+/// One arrow: delivered ones end in a head at the receiver, lost ones in a
+/// cross on the way, blocked ones in a bar half way (the partition), ones
+/// that reach a crashed node in a cross at its lane; duplicates are dashed.
+fn draw_arrow(ctx: &Ctx, scene: &DiagramScene, arrow: &Arrow, end: f64, cone: Option<&str>) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let start = g.point(arrow.from, arrow.sent as f64);
+    let finish = g.point(arrow.to, end);
+    let colour = cone.unwrap_or(if arrow.duplicate { &p.duplicate } else { &p.message });
+    set_dash(ctx, if arrow.duplicate { &[4.0, 3.0] } else { &[] });
+    match arrow.fate {
+        Fate::Delivered => {
+            ctx.set_stroke_style_str(colour);
+            line(ctx, start, finish);
+            head(ctx, start, finish, colour);
+        }
+        Fate::Lost | Fate::NodeDown => {
+            let stop = if arrow.fate == Fate::Lost { start.lerp(finish, LOST_AT) } else { finish };
+            ctx.set_stroke_style_str(colour);
+            line(ctx, start, stop);
+            set_dash(ctx, &[]);
+            ctx.set_stroke_style_str(&p.lost);
+            cross(ctx, stop, 4.0);
+        }
+        Fate::Blocked => {
+            let stop = start.lerp(finish, 0.5);
+            ctx.set_stroke_style_str(colour);
+            line(ctx, start, stop);
+            set_dash(ctx, &[]);
+            ctx.set_stroke_style_str(&p.lost);
+            bar(ctx, start, stop);
+        }
+    }
+    set_dash(ctx, &[]);
+}
+
+/// A small arrowhead at `to`, pointing away from `from`.
+fn head(ctx: &Ctx, from: Point, to: Point, colour: &str) {
+    let length = from.distance(to);
+    if length < 1.0 {
+        return;
+    }
+    let (ux, uy) = ((to.x - from.x) / length, (to.y - from.y) / length);
+    let back = Point::new(to.x - ux * 7.0, to.y - uy * 7.0);
+    ctx.begin_path();
+    ctx.move_to(to.x, to.y);
+    ctx.line_to(back.x - uy * 3.0, back.y + ux * 3.0);
+    ctx.line_to(back.x + uy * 3.0, back.y - ux * 3.0);
+    ctx.close_path();
+    ctx.set_fill_style_str(colour);
+    ctx.fill();
+}
+
+/// A short bar across the end of the segment `from`–`to`: where the partition stopped it.
+fn bar(ctx: &Ctx, from: Point, to: Point) {
+    let length = from.distance(to).max(1.0);
+    let (nx, ny) = (-(to.y - from.y) / length * 5.0, (to.x - from.x) / length * 5.0);
+    line(ctx, Point::new(to.x - nx, to.y - ny), Point::new(to.x + nx, to.y + ny));
+}
+
+fn cross(ctx: &Ctx, at: Point, r: f64) {
+    line(ctx, Point::new(at.x - r, at.y - r), Point::new(at.x + r, at.y + r));
+    line(ctx, Point::new(at.x - r, at.y + r), Point::new(at.x + r, at.y - r));
+}
+
+/// Log lines: a short tick across their node's lane.
+fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let start = history.ticks.partition_point(|t| (t.time as f64) < g.from);
+    ctx.save();
+    ctx.set_line_width(1.0);
+    ctx.set_stroke_style_str(&p.muted);
+    let mut last = (usize::MAX, f64::NAN);
+    for (i, tick) in history.ticks.iter().enumerate().skip(start).take_while(|(_, t)| t.time as f64 <= g.to) {
+        let at = g.tick_point(tick.node, tick.time as f64);
+        let key = (tick.node, g.along_of(at).round());
+        let noted = scene.noted == Some(i);
+        if key == last && !noted {
+            continue;
+        }
+        last = key;
+        if noted {
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(&p.selected);
+        }
+        let (a, b) = match g.flow {
+            Flow::Across => (Point::new(at.x, at.y - 3.0), Point::new(at.x, at.y + 3.0)),
+            Flow::Down => (Point::new(at.x - 3.0, at.y), Point::new(at.x + 3.0, at.y)),
+        };
+        line(ctx, a, b);
+        if noted {
+            ctx.set_line_width(1.0);
+            ctx.set_stroke_style_str(&p.muted);
+        }
+    }
+    ctx.restore();
+}
+
+/// Events as dots, shaped and coloured by kind; lit by their relation to the one pointed at.
+fn draw_dots(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    let pointed = scene.pointed.and_then(|i| history.dots.get(i));
+    let mut last_pixel = vec![f64::NAN; g.lanes];
+    ctx.save();
+    for dot in &history.dots[history.dots_between(g.from, g.to)] {
+        let at = g.point(dot.node, dot.time as f64);
+        let relation = pointed.map(|pointed| relation(&pointed.stamp, &dot.stamp));
+        let Some(slot) = last_pixel.get_mut(dot.node) else { continue };
+        let pixel = g.along_of(at).round();
+        if *slot == pixel && relation.is_none() {
+            continue;
+        }
+        *slot = pixel;
+        let (colour, alpha) = match relation {
+            Some(Relation::Itself) => (p.selected.as_str(), 1.0),
+            Some(Relation::Past) => (past(p), 1.0),
+            Some(Relation::Future) => (future(p), 1.0),
+            Some(Relation::Concurrent) => (kind_colour(p, dot.kind), UNRELATED_ALPHA),
+            None if dot.step > scene.step => (kind_colour(p, dot.kind), FUTURE_ALPHA),
+            None => (kind_colour(p, dot.kind), 1.0),
+        };
+        ctx.set_global_alpha(alpha);
+        ctx.set_fill_style_str(colour);
+        ctx.set_stroke_style_str(colour);
+        match dot.kind {
+            DotKind::Invoke | DotKind::Reply | DotKind::Refuse => {
+                ctx.fill_rect(at.x - DOT, at.y - DOT, 2.0 * DOT, 2.0 * DOT);
+            }
+            DotKind::Timer => {
+                circle(ctx, at, DOT);
+                ctx.set_line_width(1.2);
+                ctx.stroke();
+            }
+            DotKind::Send | DotKind::Receive => {
+                circle(ctx, at, DOT);
+                ctx.fill();
+            }
+        }
+        if relation == Some(Relation::Itself) {
+            circle(ctx, at, DOT + 4.0);
+            ctx.set_line_width(2.0);
+            ctx.stroke();
+        }
+    }
+    ctx.restore();
+}
+
+/// The causal past of the event pointed at: what could have influenced it.
+fn past(p: &Palette) -> &str {
+    &p.tags[2]
+}
+
+/// Its causal future: what it could have influenced.
+fn future(p: &Palette) -> &str {
+    &p.tags[1]
+}
+
+fn kind_colour(p: &Palette, kind: DotKind) -> &str {
+    match kind {
+        DotKind::Send | DotKind::Receive => &p.message,
+        DotKind::Timer => &p.muted,
+        DotKind::Invoke => &p.primary,
+        DotKind::Reply => &p.settled,
+        DotKind::Refuse => &p.lost,
+    }
+}
+
+/// The line at the time shown.
+fn draw_playhead(ctx: &Ctx, scene: &DiagramScene) {
+    let g = scene.geometry;
+    if !(g.from..=g.to).contains(&scene.now) {
+        return;
+    }
+    let (a, b) = stretch(g, g.point(0, scene.now), g.point(g.lanes.saturating_sub(1), scene.now));
+    ctx.save();
+    ctx.set_line_width(2.0);
+    ctx.set_stroke_style_str(&scene.palette.selected);
+    line(ctx, a, b);
+    ctx.restore();
+}
