@@ -2,9 +2,8 @@
 //!
 //! Every handler below is one rule of the office, named in its doc comment.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::sim::ctx::Delay;
+use crate::sim::ids::{IdMap, IdSet};
 use crate::sim::log::Log;
 use crate::sim::nodes::NodeSet;
 use crate::sim::protocol::{Start, reached_by_quorum};
@@ -37,7 +36,7 @@ pub enum Role {
         /// When each branch last confirmed it is listening (the lease).
         heard_at: Vec<Time>,
         /// Branches waiting to hear the number of a request, as bits (see [`bit`]).
-        answer_to: BTreeMap<RequestId, u64>,
+        answer_to: IdMap<u64>,
     },
 }
 
@@ -102,7 +101,7 @@ pub struct Branch {
     /// How many numbers this branch knows to be issued (a prefix of its book).
     pub issued: usize,
     /// Parents waiting at this branch for their number.
-    pub waiting: BTreeSet<RequestId>,
+    pub waiting: IdSet,
 }
 
 type Ctx<'a> = crate::sim::ctx::Ctx<'a, Office>;
@@ -111,8 +110,7 @@ impl Branch {
     pub fn new(id: NodeId, vault: Vault) -> Branch {
         let on_disk = vault.book.len();
         let role = Role::Branch { main: None, heard_at: 0 };
-        let mut branch =
-            Branch { id, vault, on_disk, position_of: Log::new(), role, issued: 0, waiting: BTreeSet::new() };
+        let mut branch = Branch { id, vault, on_disk, position_of: Log::new(), role, issued: 0, waiting: IdSet::new() };
         branch.index_from(0);
         branch
     }
@@ -261,7 +259,7 @@ impl Branch {
         let mut matched = vec![0; n];
         matched[self.id] = self.vault.book.len();
         let copying = vec![Copying::FRESH; n];
-        self.role = Role::MainOffice { matched, copying, heard_at: vec![ctx.now(); n], answer_to: BTreeMap::new() };
+        self.role = Role::MainOffice { matched, copying, heard_at: vec![ctx.now(); n], answer_to: IdMap::new() };
         ctx.note(format_args!(
             "opens the Main Office for mandate {} with {} numbers in its book",
             self.vault.mandate,
@@ -269,7 +267,7 @@ impl Branch {
         ));
         ctx.cancel_timer(Timer::Election);
         ctx.set_timer(Timer::Heartbeat, Delay::Fixed(office.timing.heartbeat_ms));
-        for request in self.waiting.clone() {
+        for request in self.waiting.clone().iter() {
             self.take_request(office, ctx, request, self.id);
         }
         self.send_records(ctx, false);
@@ -336,7 +334,7 @@ impl Branch {
             return;
         }
         let Role::MainOffice { answer_to, .. } = &mut self.role else { return };
-        *answer_to.entry(request).or_default() |= bit(origin);
+        *answer_to.entry_or_default(request) |= bit(origin);
         if known.is_some() {
             return;
         }
@@ -354,7 +352,7 @@ impl Branch {
     fn tell(&mut self, ctx: &mut Ctx, branch: NodeId, request: RequestId, number: u64) {
         if branch != self.id {
             ctx.send(branch, Msg::Answer { request, number });
-        } else if self.waiting.remove(&request) {
+        } else if self.waiting.remove(request) {
             ctx.reply(request, number);
         }
     }
@@ -388,7 +386,7 @@ impl Branch {
         for at in self.issued..count {
             let request = self.vault.book[at].request;
             let waiting = match &mut self.role {
-                Role::MainOffice { answer_to, .. } => answer_to.remove(&request).unwrap_or_default(),
+                Role::MainOffice { answer_to, .. } => answer_to.remove(request).unwrap_or_default(),
                 _ => 0,
             };
             for branch in branches(waiting) {
@@ -448,7 +446,7 @@ impl Branch {
     fn learn_issued(&mut self, issued: usize, ctx: &mut Ctx) {
         for at in self.issued..issued {
             let request = self.vault.book[at].request;
-            if self.waiting.remove(&request) {
+            if self.waiting.remove(request) {
                 ctx.reply(request, at as u64 + 1);
             }
         }
@@ -501,7 +499,7 @@ impl Branch {
 
     /// The Main Office's answer for a parent waiting here.
     pub fn on_answer(&mut self, ctx: &mut Ctx, request: RequestId, number: u64) {
-        if self.waiting.remove(&request) {
+        if self.waiting.remove(request) {
             ctx.reply(request, number);
         }
     }

@@ -3,9 +3,8 @@
 //! branches hold the same entry at its position, in books confirmed by the
 //! same mandate, whether or not any branch knows it yet.
 
-use std::collections::BTreeSet;
-
 use crate::sim::any::PropertyInfo;
+use crate::sim::ids::IdSet;
 use crate::sim::log::Log;
 use crate::sim::protocol::{EndState, Findings, Monitor, Nodes, StepView, majority, reached_by_quorum};
 use crate::sim::time::{NodeId, RequestId, Time};
@@ -71,8 +70,8 @@ pub struct Ledger {
     /// Positions already reported, so one broken fact is reported once. As
     /// `u64`: the set type the protocols keep already (of request ids), so
     /// no other set's code is in the download.
-    reported_gaps: BTreeSet<u64>,
-    reported_lost: BTreeSet<u64>,
+    reported_gaps: IdSet,
+    reported_lost: IdSet,
     majority: usize,
     settle_ms: Time,
 }
@@ -128,7 +127,7 @@ impl Ledger {
         let next = self.issued.len();
         let longest = branches.iter().map(|b| b.vault.book.len()).max().unwrap_or(0);
         for at in next + 1..longest {
-            if !self.reported_gaps.contains(&(at as u64)) && self.chosen(branches, at).is_some() {
+            if !self.reported_gaps.contains(at as u64) && self.chosen(branches, at).is_some() {
                 self.reported_gaps.insert(at as u64);
                 found.violated(&NO_GAPS, format!("#{} is recorded by a majority but #{} is not", at + 1, next + 1));
             }

@@ -30,7 +30,7 @@ impl Server {
             return;
         }
         let id = request.id;
-        if self.leader().is_some_and(|l| l.clients.contains(&id)) {
+        if self.leader().is_some_and(|l| l.clients.contains(id)) {
             // Its entry is in this leader's log already: it will be answered
             // when that entry is applied (appending a copy per retry would
             // only grow the log while a majority is unreachable).

@@ -3,9 +3,8 @@
 //! in [`election`](super::election), [`replication`](super::replication) and
 //! [`client`](super::client).
 
-use std::collections::BTreeSet;
-
 use crate::sim::ctx::Delay;
+use crate::sim::ids::IdSet;
 use crate::sim::log::Log;
 use crate::sim::time::{NodeId, RequestId, Time};
 
@@ -62,7 +61,7 @@ pub struct Leader {
     /// elected, if clocks drift within bounds: lease reads are served before it.
     pub lease_until: Time,
     /// Clients waiting here for their entry to be applied.
-    pub clients: BTreeSet<RequestId>,
+    pub clients: IdSet,
     /// Reads waiting for a read index to be confirmed and applied.
     pub reads: Vec<PendingRead>,
 }
@@ -260,7 +259,7 @@ impl Server {
             let Some(entry) = self.entry(self.last_applied).copied() else { break };
             let reply = self.kv.apply(self.last_applied, &entry.command, dedup);
             if let (Some(request), Role::Leader(leader)) = (entry.command.request(), &mut self.role)
-                && leader.clients.remove(&request)
+                && leader.clients.remove(request)
             {
                 ctx.reply(request, reply);
             }

@@ -1,7 +1,5 @@
 //! The one erased interface the UI (and the command line) drives, whatever the protocol.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::params::{ParamInfo, ParamValue, Params};
@@ -370,13 +368,13 @@ pub struct Distribution {
 /// protocol's (Raft's commit latency) are both kept this way.
 #[derive(Clone, Debug, Default)]
 pub struct Latencies {
-    counts: BTreeMap<Time, u64>,
+    counts: super::ids::IdMap<u64>,
     total: u64,
 }
 
 impl Latencies {
     pub fn add(&mut self, latency: Time) {
-        *self.counts.entry(latency).or_default() += 1;
+        *self.counts.entry_or_default(latency) += 1;
         self.total += 1;
     }
 
@@ -389,7 +387,7 @@ impl Latencies {
     pub fn quantile(&self, q: f64) -> Option<Time> {
         let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total.max(1));
         let mut seen = 0;
-        self.counts.iter().find_map(|(&value, &n)| {
+        self.counts.iter().find_map(|(value, &n)| {
             seen += n;
             (seen >= rank).then_some(value)
         })
@@ -401,7 +399,7 @@ impl Latencies {
             return Distribution::default();
         }
         let quantile = |q| self.quantile(q).unwrap_or_default() as f64;
-        let sum: f64 = self.counts.iter().map(|(&v, &n)| v as f64 * n as f64).sum();
+        let sum: f64 = self.counts.iter().map(|(v, &n)| v as f64 * n as f64).sum();
         Distribution { p50: quantile(0.5), p99: quantile(0.99), mean: sum / self.total as f64 }
     }
 }

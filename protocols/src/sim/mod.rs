@@ -3,7 +3,7 @@
 //! One module per concern: [`time`] and [`queue`] (virtual time and the
 //! event queue), [`clock`] (each node's clock: offset and drift), [`rng`]
 //! (seeded random streams), [`net`] (latency, loss, duplication,
-//! partitions), [`nodes`] (sets of nodes as bits), [`fault`] (crash, restart, pause), [`decimal`] (numbers as text), [`log`] (a replicated log that counts its rewrites), [`ctx`] (what a handler
+//! partitions), [`nodes`] (sets of nodes as bits), [`fault`] (crash, restart, pause), [`ids`] (maps and sets of ids), [`decimal`] (numbers as text), [`log`] (a replicated log that counts its rewrites), [`ctx`] (what a handler
 //! may do), [`trace`] (what happened, and its hash), [`workload`] (the
 //! clients), [`params`] (a protocol's parameters), [`protocol`] (the trait
 //! every protocol implements and its monitor), [`engine`] (the loop,
@@ -19,6 +19,7 @@ pub mod ctx;
 pub mod decimal;
 pub mod engine;
 pub mod fault;
+pub mod ids;
 pub mod json;
 pub mod log;
 pub mod net;

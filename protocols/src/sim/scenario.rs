@@ -4,13 +4,12 @@
 //! network, the client workload, a timeline of interventions at virtual
 //! times, and when to stop. The same scenario always gives the same run.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::clock::{MAX_DRIFT, MAX_OFFSET_MS};
 use super::decimal::{Fixed, Shortest};
+use super::ids::IdSet;
 use super::json::{self, Fields, Json, JsonError, Shape};
 use super::time::{NodeId, Time, node_name};
 
@@ -317,9 +316,7 @@ impl Scenario {
         }
         self.network.validate("network")?;
         self.workload.validate()?;
-        // Sets of u64, not of NodeId: the set type the protocols keep already
-        // (of request ids), so no other set's code is in the download.
-        let mut clocked = BTreeSet::new();
+        let mut clocked = IdSet::new();
         for (i, c) in self.clocks.iter().enumerate() {
             check_clock(c.node, self.nodes, c.offset_ms, c.drift)
                 .map_err(|e| ScenarioError(format!("clocks[{i}]: {e}")))?;
@@ -443,7 +440,7 @@ impl Fault {
                 Ok(())
             }
             Fault::Partition { groups } => {
-                let mut seen = BTreeSet::new(); // of u64, as in `validate_common`
+                let mut seen = IdSet::new();
                 for node in groups.iter().flatten() {
                     check_node(*node, nodes)?;
                     if !seen.insert(*node as u64) {

@@ -2,8 +2,8 @@
 //! same request ID and an exponential backoff, and the client-visible
 //! history the safety properties are judged on.
 
+use super::ids::IdMap;
 use std::any::Any;
-use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
@@ -112,7 +112,7 @@ const MAX_HOPS: u32 = 3;
 pub struct Workload<Op> {
     pub settings: WorkloadSettings,
     next_id: RequestId,
-    outstanding: BTreeMap<RequestId, Pending>,
+    outstanding: IdMap<Pending>,
     retries: u64,
     refused: u64,
     turned_away: u64,
@@ -126,7 +126,7 @@ impl<Op: Clone + 'static> Workload<Op> {
         Workload {
             settings,
             next_id: 1,
-            outstanding: BTreeMap::new(),
+            outstanding: IdMap::new(),
             retries: 0,
             refused: 0,
             turned_away: 0,
@@ -158,14 +158,14 @@ impl<Op: Clone + 'static> Workload<Op> {
     /// Whether request `id` still waits for its answer and has not tried
     /// again since attempt number `attempt`.
     pub fn is_waiting_on(&self, id: RequestId, attempt: u32) -> bool {
-        self.outstanding.get(&id).is_some_and(|p| p.attempts == attempt)
+        self.outstanding.get(id).is_some_and(|p| p.attempts == attempt)
     }
 
     /// A node told the client of request `id` to ask `to`: the attempt the
     /// client will follow it from, unless it was answered meanwhile or has
     /// followed enough hints in a row (then it waits out its patience).
     pub fn follow_hint(&mut self, id: RequestId, to: NodeId) -> Option<u32> {
-        let pending = self.outstanding.get_mut(&id)?;
+        let pending = self.outstanding.get_mut(id)?;
         if pending.hops >= MAX_HOPS {
             return None;
         }
@@ -176,7 +176,7 @@ impl<Op: Clone + 'static> Workload<Op> {
 
     /// How many times request `id`'s client has waited in vain, plus one (1 if unknown).
     pub fn waits(&self, id: RequestId) -> u32 {
-        self.outstanding.get(&id).map_or(1, |p| p.waits)
+        self.outstanding.get(id).map_or(1, |p| p.waits)
     }
 
     /// How long a client waits, the `attempt`th time it waits, before trying
@@ -211,7 +211,7 @@ impl<Op: Clone + 'static> Workload<Op> {
         choose: impl FnOnce(NodeId, &mut Stream) -> NodeId,
         rng: &mut Stream,
     ) -> Option<(NodeId, Request<Op>)> {
-        let pending = self.outstanding.get_mut(&id)?;
+        let pending = self.outstanding.get_mut(id)?;
         pending.node = match pending.hint.take() {
             Some(hinted) => hinted,
             None => {
@@ -229,7 +229,7 @@ impl<Op: Clone + 'static> Workload<Op> {
     /// The client got its answer and stops retrying. A client that retried
     /// elsewhere may be answered twice; it takes the first.
     pub fn answered(&mut self, id: RequestId, now: Time) {
-        if let Some(pending) = self.outstanding.remove(&id) {
+        if let Some(pending) = self.outstanding.remove(id) {
             let latency = now - pending.first_at;
             self.latencies.add(latency);
         }
@@ -242,7 +242,7 @@ impl<Op: Clone + 'static> Workload<Op> {
 
     /// Requests still waiting, with the time of their first attempt.
     pub fn outstanding(&self) -> Vec<(RequestId, Time)> {
-        self.outstanding.iter().map(|(id, p)| (*id, p.first_at)).collect()
+        self.outstanding.iter().map(|(id, p)| (id, p.first_at)).collect()
     }
 
     /// The clients' counts, cheap to read at any time (no quantiles): what
