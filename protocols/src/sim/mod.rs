@@ -8,13 +8,15 @@
 //! clients), [`params`] (a protocol's parameters), [`protocol`] (the trait
 //! every protocol implements and its monitor), [`engine`] (the loop,
 //! recording, snapshots and seeking), [`scenario`] and [`share`] (runs as
-//! data and as links; [`json`] reads and writes that data), [`view`] and
-//! [`any`] (what the UI sees).
+//! data and as links; [`json`] reads and writes that data, [`deflate`] and
+//! [`base64url`] pack it into a link), [`view`] and [`any`] (what the UI sees).
 
 pub mod any;
+pub mod base64url;
 pub mod clock;
 pub mod ctx;
 pub mod decimal;
+pub mod deflate;
 pub mod engine;
 pub mod fault;
 pub mod json;
