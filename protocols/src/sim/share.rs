@@ -4,10 +4,13 @@
 //! deflated and base64url-encoded (no padding), so links stay short and
 //! survive any chat tool. Links are untrusted input: sizes are bounded before
 //! and after inflating, and every failure says what is wrong.
+//!
+//! Links made by earlier Quorums (miniz_oxide's deflate at level 9, the
+//! `base64` crate) open as before: [`deflate`](super::deflate) and
+//! [`base64url`] write the same formats.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
+use super::base64url;
+use super::deflate::{InflateError, deflate, inflate};
 use super::scenario::{Scenario, ScenarioError};
 
 /// The link format [`encode_fragment`] writes.
@@ -37,8 +40,7 @@ pub fn encode_fragment(scenario: &Scenario) -> Result<String, ScenarioError> {
 /// that keeps the scenario's data as it is (one of [`READ_VERSIONS`]).
 pub fn encode_fragment_as(version: &str, scenario: &Scenario) -> Result<String, ScenarioError> {
     let json = scenario.to_json();
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
-    let fragment = format!("s={version}.{}", URL_SAFE_NO_PAD.encode(packed));
+    let fragment = format!("s={version}.{}", base64url::encode(&deflate(json.as_bytes())));
     let data = fragment.len() - "s=".len();
     if data > MAX_FRAGMENT || json.len() > MAX_JSON {
         return Err(bad(format!(
@@ -72,13 +74,15 @@ pub fn decode_fragment(input: &str) -> Result<Scenario, ScenarioError> {
             READ_VERSIONS.join(" and ")
         )));
     }
-    let packed = URL_SAFE_NO_PAD.decode(data).map_err(|e| match e {
-        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol { .. } => bad(CUT_SHORT),
-        _ => bad("the link's scenario is damaged (not valid base64url)"),
+    let packed = base64url::decode(data).map_err(|e| match e {
+        base64url::DecodeError::CutShort => bad(CUT_SHORT),
+        base64url::DecodeError::BadCharacter => bad("the link's scenario is damaged (not valid base64url)"),
     })?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON).map_err(|e| match e.status {
-        miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => bad(CUT_SHORT),
-        _ => bad("the link's scenario is damaged or too large (it does not unpack)"),
+    let json = inflate(&packed, MAX_JSON).map_err(|e| match e {
+        InflateError::EndedEarly => bad(CUT_SHORT),
+        InflateError::Malformed | InflateError::TooLarge => {
+            bad("the link's scenario is damaged or too large (it does not unpack)")
+        }
     })?;
     let text = std::str::from_utf8(&json).map_err(|_| bad("the link's scenario is damaged (not text)"))?;
     Scenario::from_json(text)
@@ -165,16 +169,28 @@ mod tests {
     #[test]
     fn a_valid_link_with_a_bad_scenario_is_refused() {
         let json = br#"{"version":1,"protocol":"office","nodes":5,"seed":1,"until_ms":0}"#;
-        let packed = miniz_oxide::deflate::compress_to_vec(json, 9);
-        let err = error_of(&format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed)));
+        let err = error_of(&format!("s=1.{}", base64url::encode(&deflate(json))));
         assert!(err.contains("until_ms"), "{err}");
     }
 
     #[test]
     fn zip_bombs_are_refused() {
         let huge = vec![b' '; MAX_JSON * 4];
-        let packed = miniz_oxide::deflate::compress_to_vec(&huge, 9);
-        let err = error_of(&format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed)));
-        assert!(err.contains("too large"), "{err}");
+        for packed in [deflate(&huge), miniz_oxide::deflate::compress_to_vec(&huge, 9)] {
+            let err = error_of(&format!("s=1.{}", base64url::encode(&packed)));
+            assert!(err.contains("too large"), "{err}");
+        }
+    }
+
+    /// Links made before Quorum had its own deflate and base64url (miniz_oxide
+    /// at level 9, the `base64` crate), as `encode_fragment` made them then.
+    #[test]
+    fn links_made_with_miniz_and_the_base64_crate_still_open() {
+        use base64::Engine;
+        for preset in crate::presets() {
+            let packed = miniz_oxide::deflate::compress_to_vec(preset.scenario.to_json().as_bytes(), 9);
+            let old = format!("s=1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed));
+            assert_eq!(decode_fragment(&old).unwrap(), preset.scenario, "{}", preset.id);
+        }
     }
 }
