@@ -16,6 +16,7 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::canvas::NetworkCanvas;
+use crate::components::charts::ChartsPanel;
 use crate::components::diagram::{Diagram, Placement};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantBar, headline, rule_of};
@@ -30,6 +31,7 @@ use crate::components::share_box::{Export, ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
+use crate::render::chart::{Chart, charts};
 use crate::render::spacetime::History;
 use crate::session::Session;
 use crate::share::{self, Moment, Requested, SharedRun};
@@ -124,6 +126,11 @@ pub struct App {
     /// Bumped whenever the history starts afresh (another run, a fork).
     history_run: u64,
     diagram: Placement,
+    /// The run's metrics as charts, and the run and sample count they were made from.
+    charts: Rc<Vec<Chart>>,
+    charts_of: (u64, usize),
+    /// An embedded run shows charts only when asked (`?embed&charts`).
+    show_charts: bool,
     /// The fragment this page last showed or wrote, to tell a pasted link
     /// (a real `hashchange`) from our own address-bar updates.
     hash: String,
@@ -166,6 +173,9 @@ impl Component for App {
             history_run: 0,
             // An embedded run shows the network alone unless asked (`?embed&diagram`).
             diagram: if is_embedded() && !query_flag("diagram") { Placement::Hidden } else { Placement::Below },
+            charts: Rc::default(),
+            charts_of: (u64::MAX, 0),
+            show_charts: !is_embedded() || query_flag("charts"),
             hash: hash.clone(),
             hidden: is_hidden(),
             reduced_motion: prefers_reduced_motion(),
@@ -185,6 +195,14 @@ impl Component for App {
         self.sync_clock(ctx);
         if let Some(session) = self.session.as_ref().filter(|_| self.diagram != Placement::Hidden) {
             self.history.borrow_mut().sync(session.sim(), session.scenario().nodes);
+        }
+        if let Some(session) = self.session.as_ref().filter(|_| self.show_charts) {
+            // The series change only when a sample is taken or the run forks.
+            let of = (self.history_run, session.sim().series_len());
+            if of != self.charts_of {
+                self.charts = Rc::new(charts(&session.sim().series()));
+                self.charts_of = of;
+            }
         }
         redraw
     }
@@ -333,6 +351,15 @@ impl Component for App {
                         </div>
                         { legend(tagged) }
                         if below { {diagram} }
+                        if self.show_charts {
+                            <ChartsPanel
+                                charts={self.charts.clone()}
+                                extent={(session.until_ms() as f64).max(session.played() as f64)}
+                                marks={self.marks.clone()}
+                                now={session.view_time()}
+                                on={on.clone()}
+                            />
+                        }
                         <TracePanel
                             rows={rows}
                             first={first}

@@ -438,6 +438,9 @@ mod tests {
         fn series(&self) -> Vec<Series> {
             vec![]
         }
+        fn series_len(&self) -> usize {
+            0
+        }
         fn node_hash(&self, _node: NodeId) -> u64 {
             0
         }

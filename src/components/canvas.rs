@@ -1,5 +1,7 @@
 //! The network canvas: draws each frame, follows its container's size and
-//! the screen's pixel ratio, and turns clicks into node selection.
+//! the screen's pixel ratio, and turns clicks into node selection. Also what
+//! every canvas panel shares ([`CanvasHost`]): its size, its colours, and
+//! the observers that say when either changes.
 
 use std::rc::Rc;
 
@@ -31,44 +33,24 @@ pub struct CanvasProps {
     pub on: Callback<Msg>,
 }
 
-pub enum CanvasMsg {
-    /// The canvas changed size (or the pixel ratio did).
-    Resized,
-    /// The colour scheme changed: colours are read again.
-    ThemeChanged,
-}
+/// A canvas panel's size changed (or the pixel ratio did), or the colour
+/// scheme did: either way it is measured and its colours read again.
+pub struct Refit;
 
 pub struct NetworkCanvas {
-    canvas: NodeRef,
-    /// CSS pixels.
-    size: (f64, f64),
-    palette: Palette,
-    /// Kept alive while the canvas exists; disconnected on drop.
-    observer: Option<SizeObserver>,
-    _theme: Option<EventListener>,
+    host: CanvasHost,
 }
 
 impl Component for NetworkCanvas {
-    type Message = CanvasMsg;
+    type Message = Refit;
     type Properties = CanvasProps;
 
-    fn create(ctx: &Context<Self>) -> Self {
-        let link = ctx.link().clone();
-        let theme = on_theme_change(move || link.send_message(CanvasMsg::ThemeChanged));
-        NetworkCanvas {
-            canvas: NodeRef::default(),
-            size: (0.0, 0.0),
-            palette: Palette::default(),
-            observer: None,
-            _theme: theme,
-        }
+    fn create(_ctx: &Context<Self>) -> Self {
+        NetworkCanvas { host: CanvasHost::default() }
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: CanvasMsg) -> bool {
-        match msg {
-            CanvasMsg::Resized => self.measure(),
-            CanvasMsg::ThemeChanged => self.read_palette(),
-        }
+    fn update(&mut self, _ctx: &Context<Self>, _: Refit) -> bool {
+        self.host.refit();
         true
     }
 
@@ -76,74 +58,41 @@ impl Component for NetworkCanvas {
         let props = ctx.props();
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let centers = layout.centers_json();
-        let canvas = self.canvas.clone();
         let on = props.on.clone();
-        let onclick = Callback::from(move |e: MouseEvent| {
-            let Some(canvas) = canvas.cast::<HtmlCanvasElement>() else { return };
-            let rect = canvas.get_bounding_client_rect();
-            let at = Point::new(f64::from(e.client_x()) - rect.left(), f64::from(e.client_y()) - rect.top());
-            on.emit(Msg::Select(layout.hit(at)));
-        });
+        let onclick = Callback::from(move |e: MouseEvent| on.emit(Msg::Select(layout.hit(offset_in(&e)))));
         let label = format!(
             "The network of {} {}. Select one in the list beside it, or click it here.",
             props.frame.nodes.len(),
             describe::plural(props.noun)
         );
         html! {
-            <canvas ref={self.canvas.clone()} class="network" data-testid="canvas" role="img" aria-label={label}
+            <canvas ref={self.host.node.clone()} class="network" data-testid="canvas" role="img" aria-label={label}
                 data-node-centers={centers} {onclick} />
         }
     }
 
-    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
-        if first_render {
-            self.read_palette();
-            self.measure();
-            self.observe(ctx);
-        }
+    fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
+        self.host.attach(ctx.link().callback(|()| Refit));
         self.paint(ctx.props());
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
-        if let Some((observer, _)) = &self.observer {
-            observer.disconnect();
-        }
+        self.host.detach();
     }
 }
 
 impl NetworkCanvas {
     fn layout(&self, arrangement: &Arrangement, count: usize) -> Layout {
-        Layout::new(self.size.0, self.size.1, arrangement, count)
-    }
-
-    fn element(&self) -> Option<HtmlCanvasElement> {
-        self.canvas.cast::<HtmlCanvasElement>()
-    }
-
-    fn measure(&mut self) {
-        if let Some(canvas) = self.element() {
-            self.size = css_size(&canvas);
-        }
-    }
-
-    fn read_palette(&mut self) {
-        if let Some(canvas) = self.element() {
-            self.palette = palette_of(&canvas);
-        }
-    }
-
-    fn observe(&mut self, ctx: &Context<Self>) {
-        let link = ctx.link().clone();
-        self.observer = self.element().and_then(|c| observe_size(&c, move || link.send_message(CanvasMsg::Resized)));
+        Layout::new(self.host.size.0, self.host.size.1, arrangement, count)
     }
 
     /// Sizes the backing store to the screen's pixels and draws the frame.
     fn paint(&self, props: &CanvasProps) {
-        let Some((context, ratio)) = self.element().and_then(|c| backing_store(&c, self.size)) else { return };
+        let Some((context, ratio)) = self.host.context() else { return };
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let scene = Scene {
             layout: &layout,
-            palette: &self.palette,
+            palette: &self.host.palette,
             selected: props.selected,
             culprits: props.culprits.as_ref(),
             reduced_motion: props.reduced_motion,
@@ -153,48 +102,78 @@ impl NetworkCanvas {
     }
 }
 
-/// Calls `changed` when the colour scheme changes (its colours must be read again).
-pub fn on_theme_change(mut changed: impl FnMut() + 'static) -> Option<EventListener> {
-    let query = gloo::utils::window().match_media("(prefers-color-scheme: dark)").ok()??;
-    Some(EventListener::new(&query, "change", move |_| changed()))
+/// Where a pointer event happened on its target, in CSS pixels.
+pub fn offset_in(e: &MouseEvent) -> Point {
+    Point::new(f64::from(e.offset_x()), f64::from(e.offset_y()))
 }
 
-/// A canvas element's size in CSS pixels.
-pub fn css_size(canvas: &HtmlCanvasElement) -> (f64, f64) {
-    let rect = canvas.get_bounding_client_rect();
-    (rect.width(), rect.height())
+/// What every canvas panel keeps: its element, its size in CSS pixels, the
+/// theme's colours, and the observers that say when the size or the colour
+/// scheme changes (kept alive while held; [`CanvasHost::detach`] ends them).
+#[derive(Default)]
+pub struct CanvasHost {
+    pub node: NodeRef,
+    /// CSS pixels.
+    pub size: (f64, f64),
+    pub palette: Palette,
+    observer: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
+    theme: Option<EventListener>,
 }
 
-/// The colours of the theme in force where `canvas` is.
-pub fn palette_of(canvas: &HtmlCanvasElement) -> Palette {
-    match gloo::utils::window().get_computed_style(canvas) {
-        Ok(Some(style)) => Palette::from_lookup(|name| style.get_property_value(name).ok()),
-        _ => Palette::default(),
+impl CanvasHost {
+    pub fn element(&self) -> Option<HtmlCanvasElement> {
+        self.node.cast::<HtmlCanvasElement>()
     }
-}
 
-/// A resize observer on `canvas` and the callback it calls, kept alive while
-/// held (disconnect it when the canvas goes).
-pub type SizeObserver = (ResizeObserver, Closure<dyn FnMut()>);
-
-/// Calls `resized` whenever `canvas` changes size.
-pub fn observe_size(canvas: &HtmlCanvasElement, resized: impl FnMut() + 'static) -> Option<SizeObserver> {
-    let callback = Closure::<dyn FnMut()>::new(resized);
-    let observer = ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-    observer.observe(canvas);
-    Some((observer, callback))
-}
-
-/// Sizes the backing store to the screen's pixels for a canvas of `size` CSS
-/// pixels; its 2D context and the pixel ratio, to draw in CSS pixels.
-pub fn backing_store(canvas: &HtmlCanvasElement, size: (f64, f64)) -> Option<(CanvasRenderingContext2d, f64)> {
-    let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
-    let (w, h) = ((size.0 * ratio).round() as u32, (size.1 * ratio).round() as u32);
-    // Setting the size clears the canvas and costs a reallocation: only on change.
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
+    /// Once the canvas is in the page (call from `rendered`): measures it,
+    /// reads its colours and sends `refit` whenever either may have changed.
+    /// Does nothing while there is no canvas, or once attached to this one.
+    pub fn attach(&mut self, refit: Callback<()>) {
+        let Some(canvas) = self.element() else { return self.detach() };
+        if self.observer.is_some() {
+            return;
+        }
+        self.refit();
+        let resized = refit.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || resized.emit(()));
+        if let Ok(observer) = ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            observer.observe(&canvas);
+            self.observer = Some((observer, callback));
+        }
+        let query = gloo::utils::window().match_media("(prefers-color-scheme: dark)").ok().flatten();
+        self.theme = query.map(|q| EventListener::new(&q, "change", move |_| refit.emit(())));
     }
-    let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-    Some((context, ratio))
+
+    /// Measures the canvas and reads the theme's colours where it is.
+    pub fn refit(&mut self) {
+        let Some(canvas) = self.element() else { return };
+        let rect = canvas.get_bounding_client_rect();
+        self.size = (rect.width(), rect.height());
+        if let Ok(Some(style)) = gloo::utils::window().get_computed_style(&canvas) {
+            self.palette = Palette::from_lookup(|name| style.get_property_value(name).ok());
+        }
+    }
+
+    /// Stops observing (the canvas went away).
+    pub fn detach(&mut self) {
+        if let Some((observer, _)) = self.observer.take() {
+            observer.disconnect();
+        }
+        self.theme = None;
+    }
+
+    /// Sizes the backing store to the screen's pixels; its 2D context and
+    /// the pixel ratio, to draw in CSS pixels.
+    pub fn context(&self) -> Option<(CanvasRenderingContext2d, f64)> {
+        let canvas = self.element()?;
+        let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
+        let (w, h) = ((self.size.0 * ratio).round() as u32, (self.size.1 * ratio).round() as u32);
+        // Setting the size clears the canvas and costs a reallocation: only on change.
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
+        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
+        Some((context, ratio))
+    }
 }

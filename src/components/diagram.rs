@@ -5,16 +5,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::events::EventListener;
 use quorum_protocols::sim::decimal::Fixed;
-use web_sys::{HtmlCanvasElement, HtmlSelectElement, PointerEvent, WheelEvent};
+use web_sys::{HtmlSelectElement, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use super::canvas::{SizeObserver, backing_store, css_size, observe_size, on_theme_change, palette_of};
+use super::canvas::{CanvasHost, offset_in};
 use crate::app::Msg;
 use crate::render::diagram::{DiagramScene, draw_diagram};
 use crate::render::layout::Point;
-use crate::render::palette::Palette;
 use crate::render::spacetime::{DotKind, Flow, Geometry, History, Relation, following, relation};
 
 /// Where the diagram goes, or whether it shows at all.
@@ -74,8 +72,8 @@ impl PartialEq for DiagramProps {
 }
 
 pub enum DiagramMsg {
-    Resized,
-    ThemeChanged,
+    /// The canvas changed size, or the colour scheme did.
+    Refit,
     Down(Point),
     Move(Point),
     Up(Point),
@@ -94,11 +92,7 @@ struct Press {
 }
 
 pub struct Diagram {
-    canvas: NodeRef,
-    size: (f64, f64),
-    palette: Palette,
-    observer: Option<SizeObserver>,
-    _theme: Option<EventListener>,
+    host: CanvasHost,
     span: f64,
     /// The window's start once the user moved or zoomed it; `None` follows the playhead.
     start: Option<f64>,
@@ -112,14 +106,9 @@ impl Component for Diagram {
     type Message = DiagramMsg;
     type Properties = DiagramProps;
 
-    fn create(ctx: &Context<Self>) -> Self {
-        let link = ctx.link().clone();
+    fn create(_ctx: &Context<Self>) -> Self {
         Diagram {
-            canvas: NodeRef::default(),
-            size: (0.0, 0.0),
-            palette: Palette::default(),
-            observer: None,
-            _theme: on_theme_change(move || link.send_message(DiagramMsg::ThemeChanged)),
+            host: CanvasHost::default(),
             span: DEFAULT_SPAN_MS,
             start: None,
             pointed: None,
@@ -140,12 +129,7 @@ impl Component for Diagram {
     fn update(&mut self, ctx: &Context<Self>, msg: DiagramMsg) -> bool {
         let g = self.geometry(ctx.props());
         match msg {
-            DiagramMsg::Resized => self.measure(),
-            DiagramMsg::ThemeChanged => {
-                if let Some(canvas) = self.element() {
-                    self.palette = palette_of(&canvas);
-                }
-            }
+            DiagramMsg::Refit => self.host.refit(),
             DiagramMsg::Down(at) => self.press = Some(Press { at, from: g.from, dragged: false }),
             DiagramMsg::Move(at) => match &mut self.press {
                 Some(press) => {
@@ -200,25 +184,13 @@ impl Component for Diagram {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
         let link = ctx.link();
-        let at = |e: &PointerEvent| {
-            let canvas: Option<HtmlCanvasElement> = e.target_dyn_into();
-            let rect = canvas.map(|c| c.get_bounding_client_rect());
-            let (left, top) = rect.map_or((0.0, 0.0), |r| (r.left(), r.top()));
-            Point::new(f64::from(e.client_x()) - left, f64::from(e.client_y()) - top)
-        };
-        let onpointerdown = link.callback(move |e: PointerEvent| DiagramMsg::Down(at(&e)));
-        let onpointermove = link.callback(move |e: PointerEvent| DiagramMsg::Move(at(&e)));
-        let onpointerup = link.callback(move |e: PointerEvent| DiagramMsg::Up(at(&e)));
+        let onpointerdown = link.callback(|e: PointerEvent| DiagramMsg::Down(offset_in(&e)));
+        let onpointermove = link.callback(|e: PointerEvent| DiagramMsg::Move(offset_in(&e)));
+        let onpointerup = link.callback(|e: PointerEvent| DiagramMsg::Up(offset_in(&e)));
         let onpointerleave = link.callback(|_: PointerEvent| DiagramMsg::Leave);
         let onwheel = link.callback(|e: WheelEvent| {
             e.prevent_default();
-            let canvas: Option<HtmlCanvasElement> = e.target_dyn_into();
-            let (left, top) = canvas.map_or((0.0, 0.0), |c| {
-                let r = c.get_bounding_client_rect();
-                (r.left(), r.top())
-            });
-            let at = Point::new(f64::from(e.client_x()) - left, f64::from(e.client_y()) - top);
-            DiagramMsg::Wheel(e.delta_x(), e.delta_y(), at, e.shift_key())
+            DiagramMsg::Wheel(e.delta_x(), e.delta_y(), offset_in(&e), e.shift_key())
         });
         let on = props.on.clone();
         let onchange = Callback::from(move |e: Event| {
@@ -257,7 +229,7 @@ impl Component for Diagram {
                     </label>
                 </div>
                 if shown {
-                    <canvas ref={self.canvas.clone()} class="diagram-canvas" data-testid="diagram-canvas" style={height}
+                    <canvas ref={self.host.node.clone()} class="diagram-canvas" data-testid="diagram-canvas" style={height}
                         role="img" aria-label="Messages between the nodes over time. The event pointed at is described below."
                         {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {onwheel} />
                     <p class="diagram-readout" data-testid="diagram-readout" aria-live="polite">
@@ -269,50 +241,23 @@ impl Component for Diagram {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
-        if self.observer.is_none() && self.element().is_some() {
-            if let Some(canvas) = self.element() {
-                self.palette = palette_of(&canvas);
-            }
-            self.measure();
-            let link = ctx.link().clone();
-            self.observer =
-                self.element().and_then(|c| observe_size(&c, move || link.send_message(DiagramMsg::Resized)));
-        }
-        if self.element().is_none() {
-            self.forget_canvas();
-        }
+        self.host.attach(ctx.link().callback(|()| DiagramMsg::Refit));
         self.paint(ctx.props());
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
-        self.forget_canvas();
+        self.host.detach();
     }
 }
 
 impl Diagram {
-    fn element(&self) -> Option<HtmlCanvasElement> {
-        self.canvas.cast::<HtmlCanvasElement>()
-    }
-
-    fn measure(&mut self) {
-        if let Some(canvas) = self.element() {
-            self.size = css_size(&canvas);
-        }
-    }
-
-    fn forget_canvas(&mut self) {
-        if let Some((observer, _)) = self.observer.take() {
-            observer.disconnect();
-        }
-    }
-
     fn geometry(&self, props: &DiagramProps) -> Geometry {
         let (from, to) = match self.start {
             Some(start) => (start, start + self.span),
             None => following(props.now, self.span),
         };
         let lanes = props.history.borrow().nodes().max(props.names.len());
-        Geometry { width: self.size.0, height: self.size.1, flow: props.placement.flow(), lanes, from, to }
+        Geometry { width: self.host.size.0, height: self.host.size.1, flow: props.placement.flow(), lanes, from, to }
     }
 
     fn zoom(&mut self, g: &Geometry, factor: f64, around: f64) {
@@ -324,11 +269,11 @@ impl Diagram {
     }
 
     fn paint(&self, props: &DiagramProps) {
-        let Some((context, ratio)) = self.element().and_then(|c| backing_store(&c, self.size)) else { return };
+        let Some((context, ratio)) = self.host.context() else { return };
         let geometry = self.geometry(props);
         let scene = DiagramScene {
             geometry: &geometry,
-            palette: &self.palette,
+            palette: &self.host.palette,
             names: &props.names,
             now: props.now,
             step: props.step,

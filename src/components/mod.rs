@@ -3,6 +3,7 @@
 
 pub mod action_form;
 pub mod canvas;
+pub mod charts;
 pub mod diagram;
 pub mod icons;
 pub mod inspector;

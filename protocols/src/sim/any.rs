@@ -472,8 +472,11 @@ pub trait AnySim {
     /// Every property with its status as if the run ended now.
     fn properties(&self) -> Vec<PropertyStatus>;
     fn metrics(&self) -> Metrics;
-    /// The metrics sampled over virtual time (empty unless recorded in full).
+    /// The metrics sampled over virtual time (empty unless recorded in full),
+    /// as far as the run has been (past the step shown too).
     fn series(&self) -> Vec<Series>;
+    /// How many samples [`AnySim::series`] holds: when it changes, the series did.
+    fn series_len(&self) -> usize;
     /// A stable hash of one node's state (for the explorer's visited set).
     fn node_hash(&self, node: NodeId) -> u64;
     /// A hash of the full trace so far: equal runs have equal hashes, natively and in wasm.

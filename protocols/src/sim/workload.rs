@@ -118,8 +118,16 @@ pub struct Workload<Op> {
     turned_away: u64,
     /// From first attempt to first answer, for every answered request.
     latencies: Latencies,
+    /// The answers of the last [`RECENT_MS`] (and perhaps a few older ones,
+    /// dropped at the next answer): when, and their latency. Latency over
+    /// time is read from these, as the whole run's quantiles would hide a
+    /// bad minute.
+    recent: Vec<(Time, Time)>,
     op: PhantomData<Op>,
 }
+
+/// How far back "latency now" looks, in virtual ms.
+pub const RECENT_MS: Time = 2_000;
 
 impl<Op: Clone + 'static> Workload<Op> {
     pub fn new(settings: WorkloadSettings) -> Self {
@@ -131,6 +139,7 @@ impl<Op: Clone + 'static> Workload<Op> {
             refused: 0,
             turned_away: 0,
             latencies: Latencies::default(),
+            recent: Vec::new(),
             op: PhantomData,
         }
     }
@@ -232,6 +241,8 @@ impl<Op: Clone + 'static> Workload<Op> {
         if let Some(pending) = self.outstanding.remove(id) {
             let latency = now - pending.first_at;
             self.latencies.add(latency);
+            self.recent.retain(|&(at, _)| at + RECENT_MS >= now);
+            self.recent.push((now, latency));
         }
     }
 
@@ -255,6 +266,23 @@ impl<Op: Clone + 'static> Workload<Op> {
             ("refused", self.refused as f64),
             ("waiting", self.outstanding.len() as f64),
         ]
+    }
+
+    /// Latency of the answers in the last [`RECENT_MS`] before `now`: p50, p99
+    /// and the mean (nearest rank), each `NaN` when there were none (a chart
+    /// draws a gap there, not a fall to zero).
+    pub fn recent_latency(&self, now: Time) -> [(&'static str, f64); 3] {
+        let mut latencies: Vec<u64> =
+            self.recent.iter().filter(|&&(at, _)| at + RECENT_MS >= now).map(|&(_, l)| l).collect();
+        latencies.sort_unstable();
+        let rank = |q: f64| {
+            let n = latencies.len();
+            let i = ((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1;
+            latencies.get(i).map_or(f64::NAN, |&l| l as f64)
+        };
+        let mean =
+            if latencies.is_empty() { f64::NAN } else { latencies.iter().sum::<u64>() as f64 / latencies.len() as f64 };
+        [("latency_p50", rank(0.5)), ("latency_p99", rank(0.99)), ("latency_mean", mean)]
     }
 
     /// The clients' numbers, given how many messages the nodes sent.
@@ -293,6 +321,24 @@ mod tests {
         assert_eq!(of(&[7]).quantile(0.99), Some(7));
         assert_eq!(of(&[3, 3, 3, 9]).quantile(0.5), Some(3));
         assert_eq!(of(&[]).quantile(0.5), None);
+    }
+
+    #[test]
+    fn latency_now_reads_only_the_recent_answers() {
+        let mut w = Workload::new(WorkloadSettings::default());
+        let nan = |v: f64| v.is_nan();
+        assert!(w.recent_latency(0).iter().all(|&(_, v)| nan(v)), "no answers: no latency, not zero");
+        // Answered at 1 000 after 900 ms, then at 2 500 after 100, 200 and 300 ms.
+        let first = w.open((), 0, 100).id;
+        w.answered(first, 1_000);
+        for latency in [100, 200, 300] {
+            let id = w.open((), 0, 2_500 - latency).id;
+            w.answered(id, 2_500);
+        }
+        let values = |now| w.recent_latency(now).map(|(_, v)| v);
+        assert_eq!(values(2_500), [200.0, 900.0, 375.0], "p50, p99, mean of all four");
+        assert_eq!(values(3_100), [200.0, 300.0, 200.0], "the answer at 1 000 is more than 2 s old");
+        assert!(values(4_600).iter().all(|v| nan(*v)), "nothing answered in the last 2 s");
     }
 
     #[test]

@@ -350,6 +350,10 @@ impl<P: Protocol> AnySim for Sim<P> {
         self.rec.series()
     }
 
+    fn series_len(&self) -> usize {
+        self.rec.series_len()
+    }
+
     fn node_hash(&self, node: NodeId) -> u64 {
         let mut h = TraceHasher::default();
         self.world.nodes[node].hash(&mut h);

@@ -352,10 +352,15 @@ impl<P: Protocol> Recorder<P> {
             return;
         }
         let mut values = world.workload.counts();
+        values.extend(world.workload.recent_latency(world.now));
         values.push(("messages", world.messages_sent as f64));
         values.extend(world.monitor.metrics(world.messages_sent));
         let at = world.now / self.samples.every * self.samples.every;
         self.samples.push(at, values);
+    }
+
+    pub(super) fn series_len(&self) -> usize {
+        self.samples.times.len()
     }
 
     pub(super) fn series(&self) -> Vec<Series> {
