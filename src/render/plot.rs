@@ -58,7 +58,8 @@ pub fn draw_chart(ctx: &Ctx, chart: &Chart, frame: &PlotArea, marks: &[f64], pal
     for v in [0.0, frame.top] {
         let y = frame.y(v);
         line(ctx, Point::new(PLOT_LEFT, y), Point::new(frame.width - PLOT_RIGHT, y));
-        let label = format!("{}{}", Fixed(v, if frame.top < 10.0 && v != 0.0 { 1 } else { 0 }), chart.unit);
+        // Scales end on 1, 2 or 5 times a power of ten: a decimal only below 1.
+        let label = format!("{}{}", Fixed(v, if v.fract() != 0.0 { 1 } else { 0 }), chart.unit);
         text(ctx, &label, Point::new(2.0, y + 4.0));
     }
     text(ctx, "0 s", Point::new(PLOT_LEFT, frame.height - 3.0));
