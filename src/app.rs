@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{AnimationFrame, request_animation_frame};
+use quorum_protocols::lesson::{Moment as LessonMoment, done, lessons, moments};
 use quorum_protocols::sim::any::Violation;
 use quorum_protocols::sim::params::ParamInfo;
 use quorum_protocols::sim::scenario::{Action, Scenario};
@@ -21,6 +22,7 @@ use crate::components::diagram::{Diagram, Placement};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantBar, headline, rule_of};
 use crate::components::key_help::KeyHelp;
+use crate::components::lessons::{Challenge, LessonList, StoryPanel};
 use crate::components::metrics::MetricsPanel;
 use crate::components::network_panel::NetworkPanel;
 use crate::components::node_list::{NodeList, summaries};
@@ -86,6 +88,17 @@ pub enum Msg {
     /// Closes what is open on top: the key help, else the share box.
     Escape,
     Dismiss(u64),
+    /// Shows the list of lessons, with the control that asked for it.
+    ShowLessons(Option<HtmlElement>),
+    CloseLessons,
+    /// Opens lesson `i` (of `lessons()`) at its first step.
+    OpenLesson(usize),
+    /// Goes to step `k` of the open lesson.
+    LessonStep(usize),
+    /// Leaves the story to play freely; it waits.
+    LeaveLesson,
+    ReturnToLesson,
+    EndLesson,
     /// The space-time diagram goes below or beside the network, or away.
     PlaceDiagram(Placement),
     /// The trace list was scrolled: the first row shown, and whether it is
@@ -121,6 +134,10 @@ pub struct App {
     generation: u64,
     /// The scenario's timeline as marks on the scrubber.
     marks: Rc<Vec<Mark>>,
+    /// The lessons list is shown; with the control to give focus back to.
+    lesson_list: Option<Option<HtmlElement>>,
+    /// The lesson being told.
+    lesson: Option<LessonRun>,
     /// What the space-time diagram has read of the run, and where it shows.
     history: Rc<RefCell<History>>,
     /// Bumped whenever the history starts afresh (another run, a fork).
@@ -169,6 +186,8 @@ impl Component for App {
             trace_follow: true,
             generation: 0,
             marks: Rc::default(),
+            lesson_list: None,
+            lesson: None,
             history: Rc::default(),
             history_run: 0,
             // An embedded run shows the network alone unless asked (`?embed&diagram`).
@@ -268,6 +287,12 @@ impl Component for App {
             format!("{}-{lo}-{hi}-{}-{}", self.generation, network.drop.to_bits(), network.duplicate.to_bits());
         let on = self.dispatch.clone();
         let beside = self.diagram == Placement::Beside;
+        let highlighted = self
+            .lesson
+            .as_ref()
+            .filter(|l| !l.away)
+            .and_then(|l| lessons()[l.lesson].story.get(l.step))
+            .map_or(&[][..], |s| s.highlight);
         // Hidden, the full lab keeps the diagram's bar (to show it again); an embed drops it.
         let below = !(beside || self.embed && self.diagram == Placement::Hidden);
         let diagram = html! {
@@ -312,6 +337,9 @@ impl Component for App {
                 if self.keys.is_some() {
                     <KeyHelp on={on.clone()} />
                 }
+                if self.lesson_list.is_some() {
+                    <LessonList protocols={lesson_protocols(&self.presets)} on={on.clone()} />
+                }
                 <Scrubber
                     time={session.view_time()}
                     horizon={session.played()}
@@ -334,6 +362,16 @@ impl Component for App {
                     end={end}
                     on={on.clone()}
                 />
+                if let Some(lesson) = &self.lesson {
+                    <StoryPanel
+                        lesson={lesson.lesson}
+                        step={lesson.step}
+                        missing={lesson.moments.get(lesson.step).is_some_and(Option::is_none)}
+                        challenge={self.challenge().unwrap_or(Challenge::None)}
+                        away={lesson.away}
+                        on={on.clone()}
+                    />
+                }
                 <div class="stage">
                     <div class="main-column">
                         <div class={classes!("network-row", beside.then_some("network-row--beside"))}>
@@ -342,6 +380,7 @@ impl Component for App {
                                     frame={frame.clone()}
                                     selected={self.selected}
                                     culprits={culprits}
+                                    highlighted={highlighted}
                                     reduced_motion={self.reduced_motion}
                                     noun={info.node_noun}
                                     on={on.clone()}
@@ -406,6 +445,7 @@ impl App {
                 if let Some(session) = &mut self.session {
                     session.advance(elapsed);
                 }
+                self.follow_story();
                 true
             }
             Msg::VisibilityChanged => {
@@ -437,7 +477,36 @@ impl App {
                 true
             }
             Msg::CloseKeys { refocus } => self.close_keys(refocus),
-            Msg::Escape => self.close_keys(true) || self.close_share(true),
+            Msg::Escape => self.close_keys(true) || self.close_lessons(true) || self.close_share(true),
+            Msg::ShowLessons(opener) => {
+                self.lesson_list.get_or_insert(opener);
+                true
+            }
+            Msg::CloseLessons => self.close_lessons(true),
+            Msg::OpenLesson(i) => {
+                self.open_lesson(i);
+                true
+            }
+            Msg::LessonStep(step) => {
+                self.go_to_step(step);
+                true
+            }
+            Msg::LeaveLesson => {
+                if let Some(lesson) = &mut self.lesson {
+                    lesson.away = true;
+                }
+                true
+            }
+            Msg::ReturnToLesson => {
+                self.return_to_lesson();
+                true
+            }
+            Msg::EndLesson => {
+                self.lesson = None;
+                share::clear_hash();
+                self.hash.clear();
+                true
+            }
             Msg::ShareAtMoment(at_moment) => {
                 if let Some(share) = self.share.take() {
                     self.publish(share.run, at_moment);
@@ -560,6 +629,12 @@ impl App {
         let run = match share::requested(hash) {
             Requested::Default => return self.load_preset(0),
             Requested::Run(run) => *run,
+            Requested::Lesson(id) => {
+                return match lessons().iter().position(|l| l.id == id) {
+                    Some(i) => self.open_lesson(i),
+                    None => self.refuse_link(share::NO_SUCH_LESSON_SENTENCE),
+                };
+            }
             Requested::Broken(why) => return self.refuse_link(why),
         };
         let Ok(mut session) = Session::start(&run.scenario) else {
@@ -602,6 +677,83 @@ impl App {
         }
     }
 
+    /// Opens lesson `i`: its preset, paused at its first step, its link in the address bar.
+    fn open_lesson(&mut self, i: usize) {
+        let Some(lesson) = lessons().get(i) else { return };
+        let Some(index) = self.presets.iter().position(|p| p.id == lesson.preset) else {
+            return self.notify(format!("The lesson \"{}\" needs a scenario this build does not have.", lesson.title));
+        };
+        self.load_preset(index);
+        let script = self.presets[index].scenario.clone();
+        match moments(&script, lesson.story) {
+            Ok(moments) => {
+                self.lesson = Some(LessonRun { lesson: i, step: 0, moments, script, away: false });
+                self.lesson_list = None;
+                self.hash = format!("#lesson={}", lesson.id);
+                share::replace_hash(&self.hash);
+                self.go_to_step(0);
+            }
+            Err(reason) => self.notify(format!("The lesson could not start: {reason}")),
+        }
+    }
+
+    /// Shows step `step` of the open lesson at its moment, paused.
+    fn go_to_step(&mut self, step: usize) {
+        let (Some(lesson), Some(session)) = (&mut self.lesson, &mut self.session) else { return };
+        if step >= lesson.moments.len() {
+            return;
+        }
+        lesson.step = step;
+        lesson.away = false;
+        if let Some(m) = lesson.moments[step] {
+            session.go_to(m.time as f64, m.event);
+        }
+        session.set_playing(false);
+    }
+
+    /// While the story plays on, stops at the next step's moment and shows it.
+    fn follow_story(&mut self) {
+        let Some(lesson) = self.lesson.as_ref().filter(|l| !l.away) else { return };
+        let Some(session) = self.session.as_ref().filter(|s| s.playing()) else { return };
+        let next = lesson.step + 1;
+        let due = lesson.moments.get(next).copied().flatten().is_some_and(|m| session.view_time() >= m.time as f64);
+        if due && !matches!(self.challenge(), Some(Challenge::Waiting(_))) {
+            self.go_to_step(next);
+        }
+    }
+
+    /// Back from playing freely: the lesson's own run, at the step left.
+    fn return_to_lesson(&mut self) {
+        let Some(lesson) = &self.lesson else { return };
+        let step = lesson.step;
+        if self.session.as_ref().is_some_and(|s| s.scenario() != &lesson.script) {
+            let script = lesson.script.clone();
+            self.rebuild(script);
+        }
+        if let Some(lesson) = &mut self.lesson {
+            lesson.moments = moments(&lesson.script, lessons()[lesson.lesson].story).unwrap_or_default();
+        }
+        self.go_to_step(step);
+    }
+
+    /// Where the open step's challenge stands (`None`: no lesson open).
+    fn challenge(&self) -> Option<Challenge> {
+        let lesson = self.lesson.as_ref()?;
+        let step = lessons()[lesson.lesson].story.get(lesson.step)?;
+        let Some(ask) = step.ask else { return Some(Challenge::None) };
+        let since = lesson.moments.get(lesson.step).copied().flatten().map_or(0, |m| m.time);
+        let now = self.session.as_ref()?.scenario();
+        Some(if done(ask, &lesson.script, now, since) { Challenge::Done } else { Challenge::Waiting(ask) })
+    }
+
+    fn close_lessons(&mut self, refocus: bool) -> bool {
+        let Some(opener) = self.lesson_list.take() else { return false };
+        if refocus {
+            give_focus(opener);
+        }
+        true
+    }
+
     fn install(&mut self, mut session: Session, preset: Option<usize>) {
         if self.reduced_motion {
             // Nothing plays on its own, a shared link that was playing included.
@@ -614,6 +766,8 @@ impl App {
         self.trace_follow = true;
         self.last_frame_ms = None;
         self.generation += 1;
+        // Another run ends the lesson (a lesson opening its preset sets it again).
+        self.lesson = None;
         self.refresh_timeline();
     }
 
@@ -639,6 +793,11 @@ impl App {
         self.shown_violation = None;
         self.history.borrow_mut().clear();
         self.history_run += 1;
+        // The student changed the run: the later steps show where this run brings them.
+        if let (Some(lesson), Some(session)) = (&mut self.lesson, &self.session) {
+            let story = lessons()[lesson.lesson].story;
+            lesson.moments = moments(session.scenario(), story).unwrap_or_else(|_| vec![None; story.len()]);
+        }
         let Some(session) = &self.session else { return };
         let (actions, names) = (session.sim().client_actions(), session.node_names());
         self.marks = Rc::new(
@@ -770,6 +929,30 @@ fn legend(tagged: bool) -> Html {
             }
         </ul>
     }
+}
+
+/// A lesson being told: which (of `lessons()`), at which step, where each
+/// step shows in the run, and whether the student stepped out to play.
+struct LessonRun {
+    lesson: usize,
+    step: usize,
+    moments: Vec<Option<LessonMoment>>,
+    /// The lesson's own scenario (its preset's): what a challenge is checked against.
+    script: Scenario,
+    away: bool,
+}
+
+/// The protocol each lesson is about, by lesson (its preset's protocol).
+fn lesson_protocols(presets: &[Preset]) -> Vec<&'static str> {
+    use quorum_protocols::sim::protocol::Protocol;
+    let family = quorum_protocols::all::All::family();
+    lessons()
+        .iter()
+        .map(|l| {
+            let protocol = l.preset_in(presets).map(|p| p.scenario.protocol.as_str());
+            family.iter().find(|i| Some(i.name) == protocol).map_or("", |i| i.title)
+        })
+        .collect()
 }
 
 fn is_hidden() -> bool {

@@ -27,6 +27,8 @@ pub enum Requested {
     /// No scenario in the link: open the default.
     Default,
     Run(Box<SharedRun>),
+    /// `#lesson=<id>`: a lesson, by its id (whether this lab has it is the lab's to say).
+    Lesson(String),
     /// The link carries a run that cannot be opened: one sentence saying why.
     Broken(&'static str),
 }
@@ -56,12 +58,17 @@ pub struct Moment {
 pub const CUT_SHORT_SENTENCE: &str = "This link is cut short: copy all of it and try again.";
 pub const NEWER_SENTENCE: &str = "This link comes from a newer version of the lab.";
 pub const DAMAGED_SENTENCE: &str = "This link is damaged, so it cannot be opened.";
+/// The link names a lesson this lab does not have.
+pub const NO_SUCH_LESSON_SENTENCE: &str = "This link names a lesson this version of the lab does not have.";
 /// The link reads well but asks for a run this lab cannot build.
 pub const CANNOT_RUN_SENTENCE: &str = "This link asks for a run this version of the lab cannot show.";
 
 /// Reads a `location.hash` (with or without its `#`). Fragments that are
 /// not ours (an anchor, say) are not errors: they open the default.
 pub fn requested(hash: &str) -> Requested {
+    if let Some(id) = hash.strip_prefix('#').unwrap_or(hash).strip_prefix("lesson=") {
+        return Requested::Lesson(id.split('&').next().unwrap_or_default().to_string());
+    }
     let Some(value) = scenario_part(hash) else { return Requested::Default };
     let version = value.split_once('.').map_or(value, |(v, _)| v);
     if !READ_VERSIONS.contains(&version) {

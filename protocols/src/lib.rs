@@ -6,6 +6,7 @@
 pub mod all;
 pub mod commit;
 pub mod crdt;
+pub mod lesson;
 pub mod office;
 pub mod paxos;
 pub mod raft;
@@ -55,7 +56,7 @@ pub fn presets() -> Vec<Preset> {
     vec![
         preset(
             "office-tour",
-            "Five branches issue numbers; the Main Office is cut off and replaced, the network heals, a branch burns down and comes back.",
+            "Five branches issue numbers; A and B are cut off and turn parents away while C, D and E keep issuing; back in touch, B's higher mandate wins it the Main Office; a branch burns down and comes back.",
             include_str!("../scenarios/office-tour.json"),
         ),
         preset(

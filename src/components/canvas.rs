@@ -26,6 +26,8 @@ pub struct CanvasProps {
     pub selected: Option<NodeId>,
     /// What the violation being shown involves, marked on the canvas.
     pub culprits: Option<Culprits>,
+    /// Nodes a lesson's step points at.
+    pub highlighted: &'static [NodeId],
     /// Draw messages still, half way along their link (see [`Scene::reduced_motion`]).
     pub reduced_motion: bool,
     /// What the protocol calls a node, for the canvas's accessible label.
@@ -95,6 +97,7 @@ impl NetworkCanvas {
             palette: &self.host.palette,
             selected: props.selected,
             culprits: props.culprits.as_ref(),
+            highlighted: props.highlighted,
             reduced_motion: props.reduced_motion,
             pixel_ratio: ratio,
         };

@@ -9,6 +9,7 @@ pub mod icons;
 pub mod inspector;
 pub mod invariants;
 pub mod key_help;
+pub mod lessons;
 pub mod metrics;
 pub mod network_panel;
 pub mod node_list;

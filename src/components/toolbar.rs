@@ -121,6 +121,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 title="Copy a link that reopens this moment of the run">
                 { icon(Icon::Share) }<span>{"Share"}</span>
             </button>
+            <button class="button lessons" data-testid="lessons-button" title="Lessons: runs told step by step"
+                onclick={on.reform(|e: MouseEvent| Msg::ShowLessons(opener(&e)))}>
+                {"Lessons"}
+            </button>
             <button class="icon-button keys" data-testid="keys" aria-label="Keys" title="Keys (?)"
                 onclick={on.reform(|e: MouseEvent| Msg::ShowKeys(opener(&e)))}>
                 {"?"}

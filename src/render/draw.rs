@@ -33,6 +33,8 @@ pub struct Scene<'a> {
     pub selected: Option<NodeId>,
     /// What the violation being shown involves.
     pub culprits: Option<&'a Culprits>,
+    /// Nodes a lesson's step points at: ringed with a dashed halo.
+    pub highlighted: &'a [NodeId],
     /// The user prefers less motion: messages wait half way along their
     /// link instead of gliding, and dropped ones do not fall.
     pub reduced_motion: bool,
@@ -235,6 +237,14 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
     if scene.culprits.is_some_and(|c| c.nodes.contains(&node.id)) {
         // Between the circle's rim and its card, which starts 8 px out.
         culprit_ring(ctx, p, c, NODE_RADIUS + 4.5);
+    }
+    if scene.highlighted.contains(&node.id) {
+        ctx.set_stroke_style_str(&p.secondary);
+        ctx.set_line_width(3.0);
+        set_dash(ctx, &[6.0, 4.0]);
+        circle(ctx, c, NODE_RADIUS + 11.0);
+        ctx.stroke();
+        set_dash(ctx, &[]);
     }
     if scene.selected == Some(node.id) {
         ctx.set_stroke_style_str(&p.selected);

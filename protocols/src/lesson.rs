@@ -1,0 +1,319 @@
+//! Lessons: a preset's run told as a story of steps. Each step says what to
+//! look at and when it shows (at the start, at a time, when a `sometimes`
+//! property is first witnessed, when a property is violated, when the
+//! scenario's script brings a fault); it may name nodes to highlight, and may
+//! ask the student to do something, checked from what they did.
+//!
+//! Nothing is animated by hand: the lab plays the simulation and stops at
+//! each step's moment, which [`moments`] finds by running the scenario, so a
+//! lesson cannot drift from the protocol it describes (a test runs every
+//! lesson and checks that every step's moment comes, in order).
+
+use crate::sim::any::Recording;
+use crate::sim::scenario::{Action, FaultKind, Scenario, ScenarioError};
+use crate::sim::time::{NodeId, Time};
+use crate::{Preset, build_with};
+
+/// A lesson: a preset and the story told over its run.
+#[derive(Debug)]
+pub struct Lesson {
+    /// Its name in links (`#lesson=…`).
+    pub id: &'static str,
+    pub title: &'static str,
+    /// What the student comes away with, in a sentence.
+    pub teaches: &'static str,
+    /// The preset whose run the story tells.
+    pub preset: &'static str,
+    pub story: &'static [Step],
+}
+
+/// One step of a story.
+#[derive(Debug)]
+pub struct Step {
+    pub text: &'static str,
+    pub when: When,
+    /// Nodes to ring on the canvas while the step shows.
+    pub highlight: &'static [NodeId],
+    /// Something the student must do before the story goes on.
+    pub ask: Option<Ask>,
+}
+
+/// When a step shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum When {
+    /// Where the previous step left the run (for the first step: the start).
+    Now,
+    /// At this virtual time.
+    At(Time),
+    /// Right after the first witness of this `sometimes` property.
+    Witness(&'static str),
+    /// Right after this property is first violated.
+    Violation(&'static str),
+    /// Right after the script's next fault of this kind (after the previous step).
+    Fault(FaultKind),
+}
+
+/// What a step asks the student to do, from its moment on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ask {
+    /// Bring a fault of this kind (split the network, crash a node…).
+    Fault(FaultKind),
+    /// Take this client action (`register`, `put`…).
+    Client(&'static str),
+}
+
+/// Where the run shows a step: a time, and the event to show there when it
+/// is known (a witness or violation is seen after a particular event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub time: Time,
+    pub event: Option<u64>,
+}
+
+/// Each step's moment in `scenario`'s run, or `None` for a step whose
+/// trigger never comes (a witness never seen, no such fault scripted).
+pub fn moments(scenario: &Scenario, story: &[Step]) -> Result<Vec<Option<Moment>>, ScenarioError> {
+    let mut sim = build_with(scenario, Recording::Hash)?;
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let timeline = scenario.sorted_timeline();
+    let mut last = Moment { time: 0, event: None };
+    let mut out = Vec::with_capacity(story.len());
+    for step in story {
+        let moment = match step.when {
+            When::Now => Some(last),
+            When::At(time) => Some(Moment { time, event: None }),
+            When::Witness(name) => sim
+                .witnesses()
+                .iter()
+                .find(|w| w.property == name)
+                .map(|w| Moment { time: w.time_ms, event: Some(w.step) }),
+            When::Violation(name) => sim
+                .recorded_violations()
+                .iter()
+                .find(|v| v.invariant == name)
+                .map(|v| Moment { time: v.time_ms, event: Some(v.step) }),
+            When::Fault(kind) => timeline
+                .iter()
+                .find(|e| e.at_ms >= last.time && matches!(&e.action, Action::Fault(f) if f.kind() == Some(kind)))
+                .map(|e| Moment { time: e.at_ms, event: None }),
+        };
+        if let Some(m) = moment {
+            last = m;
+        }
+        out.push(moment);
+    }
+    Ok(out)
+}
+
+/// Whether the student did what `ask` asks in `now` (the run as it stands)
+/// at or after `since`: an action of that kind that the lesson's own
+/// scenario (`script`) does not have.
+pub fn done(ask: Ask, script: &Scenario, now: &Scenario, since: Time) -> bool {
+    let fits = |action: &Action| match (ask, action) {
+        (Ask::Fault(kind), Action::Fault(f)) => f.kind() == Some(kind),
+        (Ask::Client(name), Action::Client(c)) => c.name == name,
+        _ => false,
+    };
+    now.timeline.iter().any(|e| e.at_ms >= since && fits(&e.action) && !script.timeline.contains(e))
+}
+
+impl Lesson {
+    /// The preset it tells, from `presets`.
+    pub fn preset_in<'a>(&self, presets: &'a [Preset]) -> Option<&'a Preset> {
+        presets.iter().find(|p| p.id == self.preset)
+    }
+}
+
+/// Every lesson, grouped by protocol in the order the lab lists them.
+pub fn lessons() -> &'static [Lesson] {
+    &LESSONS
+}
+
+static LESSONS: [Lesson; 4] = [
+    Lesson {
+        id: "office-majority",
+        title: "The office: one officer, a majority of copies",
+        teaches: "why a number counts only once a majority of branches holds it, and what a cut-off Main Office can and cannot do",
+        preset: "office-tour",
+        story: &[
+            Step {
+                text: "Five branches, A to E. One of them is elected Main Office and alone hands out numbers; each number is copied to the other branches before it is given to a parent.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The first number is issued: the Main Office gave it out only after a majority (three of five) had recorded it. Any two majorities share a branch, so whoever comes next will learn of it.",
+                when: When::Witness("number-issued"),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The network splits: A and B on one side, C, D and E on the other. Only a side with a majority (three of five) can copy a number to a majority, so only that side can issue; the other refuses (\"office closed until further notice\") rather than risk giving a number twice.",
+                when: When::Fault(FaultKind::Partition),
+                highlight: &[0, 1],
+                ask: None,
+            },
+            Step {
+                text: "The network has healed. Cut off, A and B kept campaigning, each time for a higher mandate; back in touch, B's mandate beats C's, and B opens the Main Office with the book the majority kept: nothing issued is lost.",
+                when: When::At(17_000),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "Now branch C burns down: it loses everything it had not written to disk. Every number issued is held by a majority, and any majority of the four left still includes a branch that holds it, so no number is lost.",
+                when: When::Fault(FaultKind::Crash),
+                highlight: &[2],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: split the network yourself (Network panel: put branches into groups, then \"Split the network\") and see which side keeps issuing.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Partition)),
+            },
+        ],
+    },
+    Lesson {
+        id: "office-split-brain",
+        title: "The office without a quorum: split brain",
+        teaches: "what goes wrong when a branch cut off from the Main Office issues numbers on its own",
+        preset: "office-split-brain",
+        story: &[
+            Step {
+                text: "This office runs the broken variant no-quorum: a branch that loses touch with the Main Office starts issuing numbers by itself.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The network splits. Both sides now think they may issue the next number.",
+                when: When::Fault(FaultKind::Partition),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "There it is: two parents hold the same number. Without a majority to agree, each side's \"next number\" was the same one. The invariant bar says which rule broke; its link shows the event.",
+                when: When::Violation("unique-numbers"),
+                highlight: &[],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "raft-election",
+        title: "Raft: the first election",
+        teaches: "terms, votes and why a candidate needs a majority",
+        preset: "raft-first-election",
+        story: &[
+            Step {
+                text: "Five servers start as followers in term 0. Each waits for a heartbeat for a random election timeout; the first to time out becomes a candidate.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "A leader is elected: it asked for votes in a new term, and a majority granted theirs (each server votes at most once per term, so two leaders in one term are impossible).",
+                when: When::Witness("leader-elected"),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "Now crash the leader (select it, then Crash) and watch the others time out, start a new term and elect another.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Crash)),
+            },
+        ],
+    },
+    Lesson {
+        id: "2pc-blocking",
+        title: "Two-phase commit blocks",
+        teaches: "why cohorts that voted YES must wait for a crashed coordinator",
+        preset: "2pc-coordinator-crash",
+        story: &[
+            Step {
+                text: "A coordinator asks its cohorts to prepare a transaction. Each that votes YES promises to commit or abort as told, and keeps its locks until it hears.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The coordinator crashes just as the YES votes arrive. The cohorts have promised: alone, none may commit (another might have voted NO) or abort (the coordinator might have decided commit). They block, locks held.",
+                when: When::Fault(FaultKind::Crash),
+                highlight: &[0],
+                ask: None,
+            },
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    #[test]
+    fn every_lesson_tells_a_preset_and_every_step_comes_in_order() {
+        let presets = presets();
+        for lesson in lessons() {
+            let preset =
+                lesson.preset_in(&presets).unwrap_or_else(|| panic!("{}: no preset {}", lesson.id, lesson.preset));
+            let moments = moments(&preset.scenario, lesson.story).unwrap();
+            let mut last = 0;
+            for (i, (step, moment)) in lesson.story.iter().zip(&moments).enumerate() {
+                let moment =
+                    moment.unwrap_or_else(|| panic!("{} step {}: {:?} never comes", lesson.id, i + 1, step.when));
+                assert!(
+                    moment.time >= last,
+                    "{} step {}: at {} ms, before the step before",
+                    lesson.id,
+                    i + 1,
+                    moment.time
+                );
+                last = moment.time;
+                for &node in step.highlight {
+                    assert!(node < preset.scenario.nodes, "{} step {}: no node {node}", lesson.id, i + 1);
+                }
+            }
+            let ids = lessons().iter().filter(|l| l.id == lesson.id).count();
+            assert_eq!(ids, 1, "{}: one lesson per id", lesson.id);
+        }
+    }
+
+    #[test]
+    fn a_witness_is_found_at_its_event_and_a_missing_one_is_none() {
+        let presets = presets();
+        let tour = &presets.iter().find(|p| p.id == "office-tour").unwrap().scenario;
+        let story = [
+            Step { text: "", when: When::Witness("number-issued"), highlight: &[], ask: None },
+            Step { text: "", when: When::Witness("no-such-thing"), highlight: &[], ask: None },
+            Step { text: "", when: When::Fault(FaultKind::Partition), highlight: &[], ask: None },
+            Step { text: "", when: When::Fault(FaultKind::Partition), highlight: &[], ask: None },
+        ];
+        let got = moments(tour, &story).unwrap();
+        let first = got[0].unwrap();
+        assert!(first.event.is_some() && first.time > 0 && first.time < 8_000, "{first:?}");
+        assert_eq!(got[1], None);
+        assert_eq!(got[2], Some(Moment { time: 8_000, event: None }), "the scripted partition");
+        assert_eq!(got[3], Some(Moment { time: 8_000, event: None }), "the same one: not before the step before");
+    }
+
+    #[test]
+    fn a_challenge_is_done_by_the_students_own_action_only() {
+        let presets = presets();
+        let script = presets.iter().find(|p| p.id == "office-tour").unwrap().scenario.clone();
+        let ask = Ask::Fault(FaultKind::Crash);
+        assert!(!done(ask, &script, &script, 0), "the scripted crash at 24 s is not the student's");
+        let mut now = script.clone();
+        let crash = Scenario::from_json(
+            r#"{"version":1,"protocol":"office","nodes":5,"seed":1,"timeline":[{"at_ms":5000,"action":"crash","node":1}],"until_ms":9000}"#,
+        )
+        .unwrap()
+        .timeline;
+        now.timeline.extend(crash);
+        assert!(done(ask, &script, &now, 4_000));
+        assert!(!done(ask, &script, &now, 6_000), "done before the step asked");
+        assert!(!done(Ask::Fault(FaultKind::Partition), &script, &now, 0), "a crash is not a partition");
+    }
+}
