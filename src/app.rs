@@ -298,7 +298,7 @@ impl Component for App {
         let diagram = html! {
             <Diagram
                 history={self.history.clone()}
-                version={(self.history_run, self.history.borrow().lines_read())}
+                version={(self.history_run, self.history.borrow().forgotten(), self.history.borrow().lines_read())}
                 names={names.clone()}
                 now={session.view_time()}
                 step={sim.step_index()}

@@ -50,8 +50,9 @@ const CLICK_SLOP: f64 = 4.0;
 #[derive(Properties)]
 pub struct DiagramProps {
     pub history: Rc<RefCell<History>>,
-    /// Changes whenever the history does (the run, and the lines it has read).
-    pub version: (u64, usize),
+    /// Changes whenever the history does: the run (and the events it let
+    /// go, which renumbers what is held), and the lines it has read.
+    pub version: (u64, usize, usize),
     pub names: Rc<Vec<String>>,
     /// The playhead: the virtual time shown and its step.
     pub now: f64,
@@ -118,8 +119,8 @@ impl Component for Diagram {
     }
 
     fn changed(&mut self, ctx: &Context<Self>, old: &DiagramProps) -> bool {
-        // Dots are numbered afresh when the history is.
-        if ctx.props().version.0 != old.version.0 {
+        // Dots are numbered afresh when the history is, or lets go of old ones.
+        if ctx.props().version.0 != old.version.0 || ctx.props().version.1 != old.version.1 {
             self.pointed = None;
             self.noted = None;
         }

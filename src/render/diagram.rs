@@ -189,10 +189,10 @@ fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History) {
             continue;
         }
         *slot = pixel;
-        let end = arrow.end(&history.dots) as f64;
+        let end = arrow.end(history) as f64;
         let (cone, alpha) = match pointed {
             Some(at) => {
-                let of = |i: usize| history.dots.get(i).map(|d| relation(&at.stamp, &d.stamp));
+                let of = |i: usize| history.dot(i).map(|d| relation(&at.stamp, &d.stamp));
                 match (of(arrow.send), arrow.receive.and_then(of)) {
                     (Some(Relation::Past), Some(Relation::Past | Relation::Itself)) => (Some(past(p)), 1.0),
                     (Some(Relation::Future | Relation::Itself), Some(Relation::Future) | None) => {

@@ -19,10 +19,13 @@ use quorum_protocols::sim::view::Fate;
 
 use super::layout::Point;
 
-/// Most trace lines the model holds: past this it starts again from the
-/// latest half, so a lab left running for a lecture stays within bounds
-/// (clocks then count from the first event kept).
-pub const KEEP_LINES: usize = 40_000;
+/// How far back a fresh read (another run, a fork) starts, in trace lines:
+/// clocks then count from the first event read.
+pub const KEEP_LINES: usize = 20_000;
+/// Most events held: past this the oldest half is forgotten in place (the
+/// clocks go on counting), so a lab left running for a lecture stays within
+/// bounds without ever reading the run again.
+pub const KEEP_DOTS: usize = 30_000;
 
 /// What happened at a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +63,7 @@ pub struct Arrow {
     pub arrive: Time,
     pub fate: Fate,
     pub duplicate: bool,
-    /// Indices in [`History::dots`].
+    /// Its send and receipt: numbers of events for [`History::dot`].
     pub send: usize,
     pub receive: Option<usize>,
 }
@@ -68,8 +71,8 @@ pub struct Arrow {
 impl Arrow {
     /// When its line ends: at its receipt (later than its arrival if the
     /// receiver was paused), or where it was lost.
-    pub fn end(&self, dots: &[Dot]) -> Time {
-        self.receive.and_then(|r| dots.get(r)).map_or(self.arrive, |d| d.time)
+    pub fn end(&self, history: &History) -> Time {
+        self.receive.and_then(|r| history.dot(r)).map_or(self.arrive, |d| d.time)
     }
 }
 
@@ -109,13 +112,16 @@ pub struct History {
     clocks: Option<Clocks>,
     /// The first trace line read, and the next one to read.
     lines: Range<usize>,
+    /// The events held, the oldest numbered `forgotten` (the ones before were let go).
     pub dots: Vec<Dot>,
-    /// In the order they were sent.
+    forgotten: usize,
+    /// In the order they were sent, the oldest numbered `arrows_forgotten`.
     pub arrows: Vec<Arrow>,
+    arrows_forgotten: usize,
     pub ticks: Vec<Tick>,
     pub gaps: Vec<Gap>,
     pub marks: Vec<Mark>,
-    /// Arrows by message id, until their receipt or drop (sorted: ids grow).
+    /// Arrows (by number) by message id, until their receipt or drop (sorted: ids grow).
     open: Vec<(u64, usize)>,
     /// The longest time an arrow took: how far back a window looks for arrows reaching into it.
     longest: Time,
@@ -128,8 +134,8 @@ impl History {
     pub fn sync(&mut self, sim: &dyn AnySim, nodes: usize) {
         let recorded = sim.recorded_lines();
         let stale = self.clocks.is_none() || nodes != self.nodes || self.lines.end < recorded.start;
-        if stale || recorded.end - self.lines.start > KEEP_LINES {
-            let from = recorded.start.max(recorded.end.saturating_sub(KEEP_LINES / 2));
+        if stale {
+            let from = recorded.start.max(recorded.end.saturating_sub(KEEP_LINES));
             *self = History { nodes, clocks: Some(Clocks::new(nodes)), lines: from..from, ..History::default() };
         }
         if recorded.end > self.lines.end {
@@ -137,7 +143,39 @@ impl History {
                 self.add(event);
             }
             self.lines.end = recorded.end;
+            self.forget_old();
         }
+    }
+
+    /// Past [`KEEP_DOTS`] events, lets go of the older half and of what only they had.
+    fn forget_old(&mut self) {
+        if self.dots.len() <= KEEP_DOTS {
+            return;
+        }
+        let cut = self.dots.len() / 2;
+        let time = self.dots[cut].time;
+        self.dots.drain(..cut);
+        self.forgotten += cut;
+        let arrows = self.arrows.partition_point(|a| a.sent < time);
+        self.arrows.drain(..arrows);
+        self.arrows_forgotten += arrows;
+        let first_arrow = self.arrows_forgotten;
+        self.open.retain(|&(_, a)| a >= first_arrow);
+        let ticks = self.ticks.partition_point(|t| t.time < time);
+        self.ticks.drain(..ticks);
+        let marks = self.marks.partition_point(|m| m.time < time);
+        self.marks.drain(..marks);
+        self.gaps.retain(|g| g.to.is_none_or(|to| to >= time));
+    }
+
+    /// Event number `i` (as arrows name their ends), if still held.
+    pub fn dot(&self, i: usize) -> Option<&Dot> {
+        self.dots.get(i.checked_sub(self.forgotten)?)
+    }
+
+    /// How many events were let go: positions in [`History::dots`] shift when it grows.
+    pub fn forgotten(&self) -> usize {
+        self.forgotten
     }
 
     /// Forgets everything: the next [`History::sync`] reads the run afresh.
@@ -160,10 +198,10 @@ impl History {
         let Some(clocks) = &mut self.clocks else { return };
         let stamp = clocks.observe(&event);
         let (step, time) = (event.step, event.time_ms);
-        let index = self.dots.len();
+        let index = self.forgotten + self.dots.len();
         let at_node = match event.what {
             EventKind::Send { msg, from, to, arrive_ms, fate, duplicate, label, .. } => {
-                self.open.push((msg, self.arrows.len()));
+                self.open.push((msg, self.arrows_forgotten + self.arrows.len()));
                 self.longest = self.longest.max(arrive_ms.saturating_sub(time));
                 let arrow =
                     Arrow { from, to, sent: time, arrive: arrive_ms, fate, duplicate, send: index, receive: None };
@@ -171,12 +209,14 @@ impl History {
                 Some((from, DotKind::Send, Some(to), label))
             }
             EventKind::Receive { msg, from, to } => {
-                let arrow = self.landed(msg).and_then(|a| self.arrows.get_mut(a));
-                let text = arrow.map_or_else(String::new, |a| {
+                let held = self.landed(msg).and_then(|a| a.checked_sub(self.arrows_forgotten));
+                let arrow = held.and_then(|a| self.arrows.get_mut(a));
+                let send = arrow.map(|a| {
                     a.receive = Some(index);
                     self.longest = self.longest.max(time.saturating_sub(a.sent));
-                    self.dots.get(a.send).map_or_else(String::new, |d| d.text.clone())
+                    a.send
                 });
+                let text = send.and_then(|s| self.dot(s)).map_or_else(String::new, |d| d.text.clone());
                 Some((to, DotKind::Receive, Some(from), text))
             }
             EventKind::Drop { msg, .. } => {
@@ -244,7 +284,7 @@ impl History {
         let earliest = from - self.longest as f64;
         let start = self.arrows.partition_point(|a| (a.sent as f64) < earliest);
         let end = self.arrows.partition_point(|a| a.sent as f64 <= to);
-        self.arrows[start..end.max(start)].iter().filter(move |a| a.end(&self.dots) as f64 >= from)
+        self.arrows[start..end.max(start)].iter().filter(move |a| a.end(self) as f64 >= from)
     }
 
     pub fn nodes(&self) -> usize {
@@ -447,7 +487,7 @@ mod tests {
         let received: Vec<&Arrow> = history.arrows.iter().filter(|a| a.receive.is_some()).collect();
         assert!(received.len() > 10, "{} arrows received", received.len());
         for arrow in received {
-            let (send, receive) = (&history.dots[arrow.send], &history.dots[arrow.receive.unwrap()]);
+            let (send, receive) = (history.dot(arrow.send).unwrap(), history.dot(arrow.receive.unwrap()).unwrap());
             assert_eq!((send.kind, send.node), (DotKind::Send, arrow.from));
             assert_eq!((receive.kind, receive.node), (DotKind::Receive, arrow.to));
             assert!(receive.time >= arrow.sent);
@@ -500,7 +540,7 @@ mod tests {
         let outside = history.dots.iter().filter(|d| (2_000..=3_000).contains(&d.time)).count();
         assert_eq!(range.len(), outside);
         let crossing = history.arrows_between(2_000.0, 3_000.0).count();
-        let expected = history.arrows.iter().filter(|a| a.sent <= 3_000 && a.end(&history.dots) >= 2_000).count();
+        let expected = history.arrows.iter().filter(|a| a.sent <= 3_000 && a.end(&history) >= 2_000).count();
         assert_eq!(crossing, expected);
         assert!(crossing > 0);
     }
@@ -560,14 +600,29 @@ mod tests {
     }
 
     #[test]
-    fn a_long_run_is_held_from_its_latest_lines_only() {
+    fn a_long_run_is_read_from_its_latest_lines_and_held_within_bounds() {
         let mut sim = office("[]", 0);
         sim.run_until(600_000, u64::MAX);
-        let history = read(&*sim);
         let lines = sim.recorded_lines();
         assert!(lines.end > KEEP_LINES, "{} lines", lines.end);
-        assert!(history.lines.end - history.lines.start <= KEEP_LINES / 2);
-        assert!(history.counts_from().unwrap() > 0);
+        let fresh = read(&*sim);
+        assert_eq!(fresh.lines.end - fresh.lines.start, KEEP_LINES);
+        assert!(fresh.counts_from().unwrap() > 0);
+        // Read as it played, it lets go of old events in place, and its clocks count on.
+        let (mut sim, mut history) = (office("[]", 0), History::default());
+        for t in (0..=600_000).step_by(5_000) {
+            sim.run_until(t, u64::MAX);
+            history.sync(&*sim, 3);
+            assert!(history.dots.len() <= KEEP_DOTS);
+        }
+        assert!(history.forgotten() > 0);
+        assert_eq!(history.counts_from(), None, "counted from the start");
+        let last = history.dots.last().unwrap();
+        assert!(last.stamp.lamport as usize > history.dots.len(), "clocks count from the run's start");
+        for arrow in history.arrows.iter().filter(|a| a.receive.is_some()) {
+            let (send, receive) = (history.dot(arrow.send), history.dot(arrow.receive.unwrap()).unwrap());
+            assert!(send.is_none_or(|s| s.time <= receive.time));
+        }
         assert_eq!(read(&*office("[]", 3_000)).counts_from(), None, "a run held from its start");
     }
 }
