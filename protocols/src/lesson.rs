@@ -129,7 +129,7 @@ pub fn lessons() -> &'static [Lesson] {
     &LESSONS
 }
 
-static LESSONS: [Lesson; 4] = [
+static LESSONS: [Lesson; 8] = [
     Lesson {
         id: "office-majority",
         title: "The office: one officer, a majority of copies",
@@ -227,6 +227,52 @@ static LESSONS: [Lesson; 4] = [
         ],
     },
     Lesson {
+        id: "raft-pre-vote",
+        title: "Raft: a returning server and pre-vote",
+        teaches: "why a server cut off from the others should ask before it raises its term",
+        preset: "raft-pre-vote",
+        story: &[
+            Step {
+                text: "Five servers with pre-vote on. A leader is elected and replicates the clients' commands.",
+                when: When::Witness("leader-elected"),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "D is cut off. It stops hearing the leader and its election timer fires, again and again. Without pre-vote it would start an election each time, raising its term.",
+                when: When::Fault(FaultKind::Partition),
+                highlight: &[3],
+                ask: None,
+            },
+            Step {
+                text: "The network has healed. With pre-vote, D first asked whether it could win; no one could have voted for it, so it never raised its term, and its return does not depose the leader. Switch Pre-vote off and watch the same return start an election.",
+                when: When::At(10_500),
+                highlight: &[3],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "paxos-duel",
+        title: "Paxos: duelling proposers",
+        teaches: "why Paxos is safe but not live without a leader or a random backoff",
+        preset: "paxos-duel",
+        story: &[
+            Step {
+                text: "Two proposers, P1 and P2, three acceptors and a learner. Each proposer runs phase 1 (prepare) with a ballot, then phase 2 (accept) with the value it may propose.",
+                when: When::Now,
+                highlight: &[0, 1],
+                ask: None,
+            },
+            Step {
+                text: "Five seconds in, nothing is chosen, though every node is up: each proposer's prepare, with a higher ballot, arrives before the other's accepts, so the acceptors reject those accepts, and both start again higher. Safety holds (no two values chosen); liveness does not. FLP says no protocol can guarantee both in every schedule: a leader, or a random backoff (the paxos-duel-backoff preset), makes this schedule unlikely.",
+                when: When::At(5_000),
+                highlight: &[0, 1],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
         id: "2pc-blocking",
         title: "Two-phase commit blocks",
         teaches: "why cohorts that voted YES must wait for a crashed coordinator",
@@ -242,6 +288,58 @@ static LESSONS: [Lesson; 4] = [
                 text: "The coordinator crashes just as the YES votes arrive. The cohorts have promised: alone, none may commit (another might have voted NO) or abort (the coordinator might have decided commit). They block, locks held.",
                 when: When::Fault(FaultKind::Crash),
                 highlight: &[0],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "3pc-split",
+        title: "Three-phase commit under a partition",
+        teaches: "why 3PC, safe under crashes, decides both ways when the network splits",
+        preset: "3pc-split",
+        story: &[
+            Step {
+                text: "3PC adds a phase between the votes and the commit (PreCommit), so a cohort that times out can tell from its peers whether anyone may have committed: no blocking when nodes crash.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "A partition cuts P3 and P4 off just after PreCommit leaves: only P1 and P2 are pre-committed. Each side runs the termination protocol on what it can reach.",
+                when: When::Fault(FaultKind::Partition),
+                highlight: &[3, 4],
+                ask: None,
+            },
+            Step {
+                text: "One side commits, the other aborts: atomicity is broken. 3PC assumes a failed node is a crashed one; a partition is not a crash. This is its known limit, and why commit protocols built on consensus (Paxos Commit) exist.",
+                when: When::Violation("atomicity"),
+                highlight: &[],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "crdt-lww-skew",
+        title: "CRDTs: last writer wins, and a fast clock",
+        teaches: "that replicas converge without coordination, and what a last-writer-wins register gives up",
+        preset: "crdt-lww-skew",
+        story: &[
+            Step {
+                text: "Three replicas of a last-writer-wins register. Each answers writes at once, even when cut off, and they gossip their state; merging keeps the write with the latest timestamp. C's clock runs three seconds fast.",
+                when: When::Now,
+                highlight: &[2],
+                ask: None,
+            },
+            Step {
+                text: "C is cut off. It writes 1; a second later, in true time, A writes 2. Both sides keep answering: available under a partition, as CAP allows only when consistency gives way.",
+                when: When::At(2_100),
+                highlight: &[0, 2],
+                ask: None,
+            },
+            Step {
+                text: "The network heals and the replicas converge: every one holds 1. The later write (2) lost, because C's fast clock stamped its earlier write later. Convergence is guaranteed; keeping the newest write is not, unless clocks can be trusted.",
+                when: When::Witness("lww-lost-newer-write"),
+                highlight: &[2],
                 ask: None,
             },
         ],
