@@ -21,11 +21,11 @@ use super::layout::Point;
 
 /// How far back a fresh read (another run, a fork) starts, in trace lines:
 /// clocks then count from the first event read.
-pub const KEEP_LINES: usize = 20_000;
+pub const KEEP_LINES: usize = 10_000;
 /// Most events held: past this the oldest half is forgotten in place (the
 /// clocks go on counting), so a lab left running for a lecture stays within
 /// bounds without ever reading the run again.
-pub const KEEP_DOTS: usize = 30_000;
+pub const KEEP_DOTS: usize = 10_000;
 
 /// What happened at a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
