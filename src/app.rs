@@ -143,9 +143,11 @@ pub struct App {
     /// Bumped whenever the history starts afresh (another run, a fork).
     history_run: u64,
     diagram: Placement,
-    /// The run's metrics as charts, and the run and sample count they were made from.
+    /// The run's metrics as charts, the run and sample count they were made
+    /// from, and when (the animation clock, ms).
     charts: Rc<Vec<Chart>>,
     charts_of: (u64, usize),
+    charts_at_ms: f64,
     /// An embedded run shows charts only when asked (`?embed&charts`).
     show_charts: bool,
     /// The fragment this page last showed or wrote, to tell a pasted link
@@ -194,6 +196,7 @@ impl Component for App {
             diagram: if is_embedded() && !query_flag("diagram") { Placement::Hidden } else { Placement::Below },
             charts: Rc::default(),
             charts_of: (u64::MAX, 0),
+            charts_at_ms: f64::NEG_INFINITY,
             show_charts: !is_embedded() || query_flag("charts"),
             hash: hash.clone(),
             hidden: is_hidden(),
@@ -217,10 +220,15 @@ impl Component for App {
         }
         if let Some(session) = self.session.as_ref().filter(|_| self.show_charts) {
             // The series change only when a sample is taken or the run forks.
+            // While playing, charts are drawn again at most every CHARTS_EVERY_MS:
+            // a redraw of every chart in one frame would take most of its budget.
             let of = (self.history_run, session.sim().series_len());
-            if of != self.charts_of {
+            let now = self.last_frame_ms.unwrap_or_default();
+            let due = !session.playing() || of.0 != self.charts_of.0 || now - self.charts_at_ms >= CHARTS_EVERY_MS;
+            if of != self.charts_of && due {
                 self.charts = Rc::new(charts(&session.sim().series()));
                 self.charts_of = of;
+                self.charts_at_ms = now;
             }
         }
         redraw
@@ -930,6 +938,9 @@ fn legend(tagged: bool) -> Html {
         </ul>
     }
 }
+
+/// While playing, the charts are drawn again at most this often (real ms).
+const CHARTS_EVERY_MS: f64 = 1_000.0;
 
 /// A lesson being told: which (of `lessons()`), at which step, where each
 /// step shows in the run, and whether the student stepped out to play.

@@ -4,14 +4,17 @@
 //!
 //! However far the user zooms out, the work per frame stays bounded: at most
 //! one event per lane and pixel, and one arrow per pair of lanes and pixel,
-//! is drawn (the rest would land on the same pixels).
+//! is drawn (the rest would land on the same pixels), and shapes that look
+//! alike go to the canvas as one path.
+
+use std::f64::consts::TAU;
 
 use quorum_protocols::sim::decimal::Fixed;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Fate;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use super::draw::{circle, fit, line, set_dash, text};
+use super::draw::{fit, line, set_dash, text};
 use super::layout::Point;
 use super::palette::Palette;
 use super::spacetime::{Arrow, DotKind, Flow, Geometry, History, NAME_SPACE, Relation, relation};
@@ -169,7 +172,9 @@ fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
         line(ctx, a, b);
         set_dash(ctx, &[]);
         if gap.crashed && gap.from as f64 >= g.from {
-            cross(ctx, g.point(gap.node, gap.from as f64), 5.0);
+            ctx.begin_path();
+            trace(ctx, Shape::Cross(g.point(gap.node, gap.from as f64), 5.0));
+            ctx.stroke();
         }
     }
     ctx.restore();
@@ -180,8 +185,7 @@ fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     let (g, p) = (scene.geometry, scene.palette);
     let pointed = scene.pointed.and_then(|i| history.dots.get(i));
     let mut last_pixel = vec![f64::NAN; g.lanes * g.lanes];
-    ctx.save();
-    ctx.set_line_width(1.2);
+    let mut batches = Batches::default();
     for arrow in history.arrows_between(g.from, g.to) {
         let pixel = g.along(arrow.sent as f64).round();
         let Some(slot) = last_pixel.get_mut(arrow.from * g.lanes + arrow.to) else { continue };
@@ -204,74 +208,141 @@ fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History) {
             None if end > scene.now => (None, FUTURE_ALPHA),
             None => (None, 1.0),
         };
-        ctx.set_global_alpha(alpha);
-        draw_arrow(ctx, scene, arrow, end, cone);
+        add_arrow(&mut batches, scene, arrow, end, cone, alpha);
     }
-    ctx.restore();
+    batches.paint(ctx);
 }
 
 /// One arrow: delivered ones end in a head at the receiver, lost ones in a
 /// cross on the way, blocked ones in a bar half way (the partition), ones
 /// that reach a crashed node in a cross at its lane; duplicates are dashed.
-fn draw_arrow(ctx: &Ctx, scene: &DiagramScene, arrow: &Arrow, end: f64, cone: Option<&str>) {
+fn add_arrow<'a>(
+    batches: &mut Batches<'a>,
+    scene: &DiagramScene<'a>,
+    arrow: &Arrow,
+    end: f64,
+    cone: Option<&'a str>,
+    alpha: f64,
+) {
     let (g, p) = (scene.geometry, scene.palette);
     let start = g.point(arrow.from, arrow.sent as f64);
     let finish = g.point(arrow.to, end);
     let colour = cone.unwrap_or(if arrow.duplicate { &p.duplicate } else { &p.message });
-    set_dash(ctx, if arrow.duplicate { &[4.0, 3.0] } else { &[] });
+    let shaft = Look { colour, alpha, dashed: arrow.duplicate, fill: false };
+    let mark = Look { colour: &p.lost, alpha, dashed: false, fill: false };
     match arrow.fate {
         Fate::Delivered => {
-            ctx.set_stroke_style_str(colour);
-            line(ctx, start, finish);
-            head(ctx, start, finish, colour);
+            batches.add(shaft, Shape::Line(start, finish));
+            batches.add(Look { fill: true, dashed: false, ..shaft }, Shape::Head(start, finish));
         }
         Fate::Lost | Fate::NodeDown => {
             let stop = if arrow.fate == Fate::Lost { start.lerp(finish, LOST_AT) } else { finish };
-            ctx.set_stroke_style_str(colour);
-            line(ctx, start, stop);
-            set_dash(ctx, &[]);
-            ctx.set_stroke_style_str(&p.lost);
-            cross(ctx, stop, 4.0);
+            batches.add(shaft, Shape::Line(start, stop));
+            batches.add(mark, Shape::Cross(stop, 4.0));
         }
         Fate::Blocked => {
             let stop = start.lerp(finish, 0.5);
-            ctx.set_stroke_style_str(colour);
-            line(ctx, start, stop);
-            set_dash(ctx, &[]);
-            ctx.set_stroke_style_str(&p.lost);
-            bar(ctx, start, stop);
+            batches.add(shaft, Shape::Line(start, stop));
+            batches.add(mark, Shape::Bar(start, stop));
         }
     }
-    set_dash(ctx, &[]);
 }
 
-/// A small arrowhead at `to`, pointing away from `from`.
-fn head(ctx: &Ctx, from: Point, to: Point, colour: &str) {
-    let length = from.distance(to);
-    if length < 1.0 {
-        return;
+/// How a batch of shapes looks.
+#[derive(Clone, Copy, PartialEq)]
+struct Look<'a> {
+    colour: &'a str,
+    alpha: f64,
+    dashed: bool,
+    /// Filled (otherwise stroked).
+    fill: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Line(Point, Point),
+    /// An arrowhead at the second point, pointing away from the first.
+    Head(Point, Point),
+    Circle(Point, f64),
+    Square(Point, f64),
+    Cross(Point, f64),
+    /// A short bar across the end of the segment: where a partition stopped it.
+    Bar(Point, Point),
+}
+
+/// Shapes gathered by look, so the canvas gets one path and one stroke or
+/// fill per look rather than per shape: hundreds of calls into the browser
+/// a frame fewer.
+#[derive(Default)]
+struct Batches<'a> {
+    looks: Vec<(Look<'a>, Vec<Shape>)>,
+}
+
+impl<'a> Batches<'a> {
+    fn add(&mut self, look: Look<'a>, shape: Shape) {
+        match self.looks.iter_mut().find(|(l, _)| *l == look) {
+            Some((_, shapes)) => shapes.push(shape),
+            None => self.looks.push((look, vec![shape])),
+        }
     }
-    let (ux, uy) = ((to.x - from.x) / length, (to.y - from.y) / length);
-    let back = Point::new(to.x - ux * 7.0, to.y - uy * 7.0);
-    ctx.begin_path();
-    ctx.move_to(to.x, to.y);
-    ctx.line_to(back.x - uy * 3.0, back.y + ux * 3.0);
-    ctx.line_to(back.x + uy * 3.0, back.y - ux * 3.0);
-    ctx.close_path();
-    ctx.set_fill_style_str(colour);
-    ctx.fill();
+
+    fn paint(&self, ctx: &Ctx) {
+        ctx.save();
+        ctx.set_line_width(1.2);
+        for (look, shapes) in &self.looks {
+            ctx.set_global_alpha(look.alpha);
+            set_dash(ctx, if look.dashed { &[4.0, 3.0] } else { &[] });
+            ctx.begin_path();
+            for shape in shapes {
+                trace(ctx, *shape);
+            }
+            if look.fill {
+                ctx.set_fill_style_str(look.colour);
+                ctx.fill();
+            } else {
+                ctx.set_stroke_style_str(look.colour);
+                ctx.stroke();
+            }
+        }
+        ctx.restore();
+    }
 }
 
-/// A short bar across the end of the segment `from`–`to`: where the partition stopped it.
-fn bar(ctx: &Ctx, from: Point, to: Point) {
-    let length = from.distance(to).max(1.0);
-    let (nx, ny) = (-(to.y - from.y) / length * 5.0, (to.x - from.x) / length * 5.0);
-    line(ctx, Point::new(to.x - nx, to.y - ny), Point::new(to.x + nx, to.y + ny));
-}
-
-fn cross(ctx: &Ctx, at: Point, r: f64) {
-    line(ctx, Point::new(at.x - r, at.y - r), Point::new(at.x + r, at.y + r));
-    line(ctx, Point::new(at.x - r, at.y + r), Point::new(at.x + r, at.y - r));
+/// Adds `shape` to the current path.
+fn trace(ctx: &Ctx, shape: Shape) {
+    let segment = |a: Point, b: Point| {
+        ctx.move_to(a.x, a.y);
+        ctx.line_to(b.x, b.y);
+    };
+    match shape {
+        Shape::Line(a, b) => segment(a, b),
+        Shape::Head(from, to) => {
+            let length = from.distance(to);
+            if length < 1.0 {
+                return;
+            }
+            let (ux, uy) = ((to.x - from.x) / length, (to.y - from.y) / length);
+            let back = Point::new(to.x - ux * 7.0, to.y - uy * 7.0);
+            ctx.move_to(to.x, to.y);
+            ctx.line_to(back.x - uy * 3.0, back.y + ux * 3.0);
+            ctx.line_to(back.x + uy * 3.0, back.y - ux * 3.0);
+            ctx.close_path();
+        }
+        Shape::Circle(c, r) => {
+            ctx.move_to(c.x + r, c.y);
+            let _ = ctx.arc(c.x, c.y, r, 0.0, TAU);
+        }
+        Shape::Square(c, r) => ctx.rect(c.x - r, c.y - r, 2.0 * r, 2.0 * r),
+        Shape::Cross(at, r) => {
+            segment(Point::new(at.x - r, at.y - r), Point::new(at.x + r, at.y + r));
+            segment(Point::new(at.x - r, at.y + r), Point::new(at.x + r, at.y - r));
+        }
+        Shape::Bar(from, to) => {
+            let length = from.distance(to).max(1.0);
+            let (nx, ny) = (-(to.y - from.y) / length * 5.0, (to.x - from.x) / length * 5.0);
+            segment(Point::new(to.x - nx, to.y - ny), Point::new(to.x + nx, to.y + ny));
+        }
+    }
 }
 
 /// Log lines: a short tick across their node's lane.
@@ -312,7 +383,7 @@ fn draw_dots(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     let (g, p) = (scene.geometry, scene.palette);
     let pointed = scene.pointed.and_then(|i| history.dots.get(i));
     let mut last_pixel = vec![f64::NAN; g.lanes];
-    ctx.save();
+    let mut batches = Batches::default();
     for dot in &history.dots[history.dots_between(g.from, g.to)] {
         let at = g.point(dot.node, dot.time as f64);
         let relation = pointed.map(|pointed| relation(&pointed.stamp, &dot.stamp));
@@ -330,30 +401,17 @@ fn draw_dots(ctx: &Ctx, scene: &DiagramScene, history: &History) {
             None if dot.step > scene.step => (kind_colour(p, dot.kind), FUTURE_ALPHA),
             None => (kind_colour(p, dot.kind), 1.0),
         };
-        ctx.set_global_alpha(alpha);
-        ctx.set_fill_style_str(colour);
-        ctx.set_stroke_style_str(colour);
-        match dot.kind {
-            DotKind::Invoke | DotKind::Reply | DotKind::Refuse => {
-                ctx.fill_rect(at.x - DOT, at.y - DOT, 2.0 * DOT, 2.0 * DOT);
-            }
-            DotKind::Timer => {
-                circle(ctx, at, DOT);
-                ctx.set_line_width(1.2);
-                ctx.stroke();
-            }
-            DotKind::Send | DotKind::Receive => {
-                circle(ctx, at, DOT);
-                ctx.fill();
-            }
-        }
+        let look = Look { colour, alpha, dashed: false, fill: dot.kind != DotKind::Timer };
+        let shape = match dot.kind {
+            DotKind::Invoke | DotKind::Reply | DotKind::Refuse => Shape::Square(at, DOT),
+            DotKind::Timer | DotKind::Send | DotKind::Receive => Shape::Circle(at, DOT),
+        };
+        batches.add(look, shape);
         if relation == Some(Relation::Itself) {
-            circle(ctx, at, DOT + 4.0);
-            ctx.set_line_width(2.0);
-            ctx.stroke();
+            batches.add(Look { fill: false, ..look }, Shape::Circle(at, DOT + 4.0));
         }
     }
-    ctx.restore();
+    batches.paint(ctx);
 }
 
 /// The causal past of the event pointed at: what could have influenced it.

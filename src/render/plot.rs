@@ -77,13 +77,21 @@ pub fn draw_chart(ctx: &Ctx, chart: &Chart, frame: &PlotArea, marks: &[f64], pal
     for (i, l) in chart.lines.iter().enumerate() {
         ctx.set_stroke_style_str(&palette.tags[i % palette.tags.len()]);
         ctx.begin_path();
+        // Thousands of samples over a few hundred pixels: in each pixel
+        // column only the last point is drawn (and the first after a gap).
         let mut drawing = false;
-        for &(t, v) in &l.points {
+        for (i, &(t, v)) in l.points.iter().enumerate() {
             if !v.is_finite() {
                 drawing = false;
                 continue;
             }
-            let (x, y) = (frame.x(t), frame.y(v));
+            let x = frame.x(t);
+            let next = l.points.get(i + 1);
+            let last_in_column = next.is_none_or(|n| !n.1.is_finite() || frame.x(n.0).floor() != x.floor());
+            if drawing && !last_in_column {
+                continue;
+            }
+            let y = frame.y(v);
             if drawing {
                 ctx.line_to(x, y)
             } else {
