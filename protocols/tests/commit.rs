@@ -17,17 +17,17 @@ use quorum_protocols::commit::msg::State;
 use quorum_protocols::commit::props::{ATOMICITY, COMMIT_NEEDS_ALL_YES};
 use quorum_protocols::sim::any::{AnySim, EventKind, Recording};
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::json::Map;
 use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
-fn params(protocol: &'static str) -> impl Strategy<Value = Map<String, Value>> + Clone {
+fn params(protocol: &'static str) -> impl Strategy<Value = Map> + Clone {
     (any::<bool>(), 0.0..0.4f64).prop_map(move |(cooperative, no)| {
-        let v = if protocol == "2pc" {
+        common::object(if protocol == "2pc" {
             json!({"cooperative_termination": cooperative, "no_probability": no})
         } else {
             json!({"no_probability": no})
-        };
-        v.as_object().cloned().unwrap_or_default()
+        })
     })
 }
 

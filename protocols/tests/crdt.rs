@@ -11,18 +11,18 @@ use proptest::prelude::*;
 use quorum_protocols::crdt::Crdt;
 use quorum_protocols::crdt::props::{LWW_LOST_NEWER, MONOTONIC, NO_LOST_UPDATE};
 use quorum_protocols::sim::any::AnySim;
+use quorum_protocols::sim::json::Map;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, NetworkSettings, Scenario, TimelineEntry};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 const TYPES: [&str; 5] = ["g-counter", "pn-counter", "lww-register", "or-set", "mv-register"];
 
-fn params(types: &'static [&'static str]) -> impl Strategy<Value = Map<String, Value>> + Clone {
+fn params(types: &'static [&'static str]) -> impl Strategy<Value = Map> + Clone {
     let kind = proptest::sample::select(types);
     (kind, any::<bool>(), proptest::sample::select(&[100u64, 200, 300][..]), 1..4u64).prop_map(
         |(kind, delta, gossip_ms, fanout)| {
             let mode = if delta { "delta" } else { "state" };
-            let v = json!({"type": kind, "mode": mode, "gossip_ms": gossip_ms, "fanout": fanout});
-            v.as_object().cloned().unwrap_or_default()
+            common::object(json!({"type": kind, "mode": mode, "gossip_ms": gossip_ms, "fanout": fanout}))
         },
     )
 }
@@ -37,7 +37,7 @@ fn op(kind: &str, node: usize, draw: u8) -> ClientAction {
         ("or-set", _) => ("remove", json!({"element": element})),
         _ => ("set", json!({"value": draw})),
     };
-    ClientAction { name: name.into(), node, params: params.as_object().cloned().unwrap_or_default() }
+    ClientAction { name: name.into(), node, params: common::object(params) }
 }
 
 /// Updates scripted before the calm (no workload), among random faults:
@@ -46,7 +46,7 @@ fn op(kind: &str, node: usize, draw: u8) -> ClientAction {
 fn quiescent(variant: &'static str, types: &'static [&'static str]) -> impl Strategy<Value = Scenario> {
     let nodes = proptest::sample::select(&[2usize, 3, 4, 6][..]);
     (nodes, any::<u64>(), 1..100u64, 0..150u64, params(types)).prop_flat_map(move |(nodes, seed, lo, span, params)| {
-        let kind = params["type"].as_str().unwrap_or("pn-counter").to_string();
+        let kind = params.get("type").and_then(|t| t.as_str()).unwrap_or("pn-counter").to_string();
         let faults = proptest::collection::vec((0..CALM_AT, fault(nodes)), 0..10);
         let updates = proptest::collection::vec((0..CALM_AT, 0..nodes, any::<u8>()), 1..30);
         (faults, updates).prop_map(move |(faults, updates)| {

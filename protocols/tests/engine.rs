@@ -10,6 +10,7 @@ use quorum_protocols::sim::any::{
 };
 use quorum_protocols::sim::ctx::{Ctx, Delay};
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::json::{self, Json, Shape};
 use quorum_protocols::sim::params::{ParamInfo, ParamKind, ParamValue, Params};
 use quorum_protocols::sim::protocol::{EndState, Findings, Monitor, Protocol, Request, Start, StepView};
 use quorum_protocols::sim::rng::Stream;
@@ -118,7 +119,7 @@ impl Monitor<Ping> for Watch {
 }
 
 fn field(action: &ClientAction, name: &str) -> u64 {
-    action.params[name].as_u64().unwrap()
+    action.params.get(name).and_then(Json::as_u64).unwrap()
 }
 
 impl Protocol for Ping {
@@ -215,7 +216,7 @@ fn sim(extra: &str) -> Sim<Ping> {
 }
 
 fn client(name: &str, node: NodeId, fields: &str) -> Action {
-    let params = serde_json::from_str(&format!("{{{fields}}}")).unwrap();
+    let params = json::object(json::parse(&format!("{{{fields}}}"), Shape::Free).unwrap()).unwrap();
     Action::Client(ClientAction { name: name.into(), node, params })
 }
 

@@ -17,14 +17,15 @@ use quorum_protocols::paxos::proposer::Phase;
 use quorum_protocols::paxos::props::{DECIDES_WHEN_HEALTHY, ONE_VALUE_CHOSEN, SAME_ORDER};
 use quorum_protocols::sim::any::{AnySim, Recording};
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::json::Map;
 use quorum_protocols::sim::scenario::Scenario;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// Random schedules over every way of splitting the nodes into roles.
 fn paxos(protocol: &'static str, variant: &'static str) -> impl Strategy<Value = Scenario> {
     let roles = vec![(1, 3, 1), (2, 3, 1), (2, 3, 2), (3, 3, 1), (1, 5, 1), (2, 5, 2), (3, 7, 3)];
     proptest::sample::select(roles).prop_flat_map(move |(p, a, l)| {
-        let params = json!({"proposers": p, "acceptors": a, "learners": l}).as_object().cloned().unwrap_or_default();
+        let params = common::object(json!({"proposers": p, "acceptors": a, "learners": l}));
         // Each size is one entry of a table that lives for the whole test.
         let nodes: &'static [usize] = Box::leak(Box::new([p + a + l]));
         chaotic(protocol, variant, nodes, Just(params), nothing_extra)
@@ -234,7 +235,7 @@ fn each_broken_variant_preset_breaks_its_property_and_the_correct_protocol_does_
 #[test]
 fn roles_that_do_not_add_up_are_refused_with_the_reason() {
     let mut params = Map::new();
-    params.insert("proposers".into(), Value::from(2));
+    params.insert("proposers".into(), 2u64.into());
     let scenario = Scenario { params, nodes: 5, ..preset("paxos-happy-path") };
     let err = build_with(&scenario, Recording::Hash).err().expect("refused");
     assert!(err.0.contains("make 6 nodes, not 5"), "{}", err.0);

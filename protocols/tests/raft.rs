@@ -18,16 +18,18 @@ use quorum_protocols::raft::props::{
 use quorum_protocols::sim::any::EventKind;
 use quorum_protocols::sim::any::{AnySim, Recording};
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::json::Map;
 use quorum_protocols::sim::scenario::{Action, ClientAction, Fault, Scenario, TimelineEntry};
 use quorum_protocols::{build, build_with};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 /// Every combination of Raft's switches and every way of reading.
-fn params() -> impl Strategy<Value = Map<String, Value>> + Clone {
+fn params() -> impl Strategy<Value = Map> + Clone {
     let reads = proptest::sample::select(&["log", "read_index", "lease"][..]);
     (any::<bool>(), any::<bool>(), any::<bool>(), reads).prop_map(|(pre_vote, check_quorum, fast, reads)| {
-        let v = json!({"pre_vote": pre_vote, "check_quorum": check_quorum, "fast_backtrack": fast, "reads": reads});
-        v.as_object().cloned().unwrap_or_default()
+        common::object(
+            json!({"pre_vote": pre_vote, "check_quorum": check_quorum, "fast_backtrack": fast, "reads": reads}),
+        )
     })
 }
 

@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use quorum_protocols::sim::any::{ClientActionInfo, FieldInfo, FieldKind};
+use quorum_protocols::sim::json::{Json, Map};
 use quorum_protocols::sim::scenario::{Action, ClientAction};
 use quorum_protocols::sim::time::NodeId;
-use serde_json::{Map, Value};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -61,7 +61,7 @@ pub fn empty_draft(fields: &[FieldInfo]) -> Draft {
 }
 
 /// One field's value as the scenario's JSON carries it, or what is wrong with the entry.
-fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String> {
+fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Json, String> {
     let label = field.label;
     match (field.kind, entry) {
         (FieldKind::Text { max_len }, Some(Entry::Typed(text))) => {
@@ -81,14 +81,13 @@ fn field_value(field: &FieldInfo, entry: Option<&Entry>) -> Result<Value, String
         (FieldKind::Nodes { .. }, Some(Entry::Nodes(ticked))) => {
             Ok(ticked.iter().enumerate().filter(|(_, t)| **t).map(|(n, _)| n).collect::<Vec<_>>().into())
         }
-        (FieldKind::Nodes { .. }, None) => Ok(Value::Array(Vec::new())),
+        (FieldKind::Nodes { .. }, None) => Ok(Json::Array(Vec::new())),
         _ => Err(format!("{label} is needed.")),
     }
 }
 
 /// The action the form describes, done at `node`, or the first thing wrong with it.
 pub fn client_action(action: &ClientActionInfo, node: NodeId, draft: &Draft) -> Result<ClientAction, String> {
-    // Inserted one by one: `collect` into a map would compile a sort for it.
     let mut params = Map::new();
     for f in action.fields {
         params.insert(f.name.to_string(), field_value(f, entry(draft, f.name))?);
@@ -199,6 +198,7 @@ pub fn ActionForm(props: &ActionFormProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quorum_protocols::sim::json::{Shape, parse};
 
     static PUT: ClientActionInfo = ClientActionInfo {
         name: "put",
@@ -223,8 +223,8 @@ mod tests {
         let action = client_action(&PUT, 2, &draft(" ab ", "-3", &[4, 0])).unwrap();
         assert_eq!(action.name, "put");
         assert_eq!(action.node, 2);
-        let expected = serde_json::json!({ "key": "ab", "value": -3, "no": [0, 4] });
-        assert_eq!(Value::Object(action.params), expected);
+        let expected = parse(r#"{ "key": "ab", "value": -3, "no": [0, 4] }"#, Shape::Free).unwrap();
+        assert_eq!(Json::from(action.params), expected);
     }
 
     #[test]
@@ -241,7 +241,8 @@ mod tests {
         assert_eq!(error(&missing), "Key is needed.");
         missing = draft("a", "1", &[]);
         missing.retain(|(name, _)| *name != "no");
-        assert_eq!(client_action(&PUT, 0, &missing).unwrap().params["no"], serde_json::json!([]), "no node ticked");
+        let params = client_action(&PUT, 0, &missing).unwrap().params;
+        assert_eq!(params.get("no"), Some(&Json::Array(vec![])), "no node ticked");
     }
 
     #[test]

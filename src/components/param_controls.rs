@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use quorum_protocols::sim::any::ProtocolInfo;
 use quorum_protocols::sim::decimal::{Fixed, Shortest};
+use quorum_protocols::sim::json::{Json, Map};
 use quorum_protocols::sim::params::{ParamInfo, ParamKind, ParamValue, Params};
-use serde_json::{Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -86,18 +86,18 @@ fn control(param: &ParamInfo, value: Option<ParamValue>) -> Control {
 /// The scenario's parameters with `param` set from a control's raw value
 /// (a checkbox's `true`/`false`, a number's text, a choice's name), or why
 /// the raw value is no value of that kind. Bounds are the engine's to check.
-pub fn with_param(params: &Map<String, Value>, param: &ParamInfo, raw: &str) -> Result<Map<String, Value>, String> {
+pub fn with_param(params: &Map, param: &ParamInfo, raw: &str) -> Result<Map, String> {
     let label = param.label;
     let value = match param.kind {
-        ParamKind::Bool { .. } => raw.parse::<bool>().map(Value::from).map_err(|_| format!("{label} is on or off")),
+        ParamKind::Bool { .. } => raw.parse::<bool>().map(Json::from).map_err(|_| format!("{label} is on or off")),
         ParamKind::Int { .. } => {
-            raw.trim().parse::<i64>().map(Value::from).map_err(|_| format!("{label} must be a whole number"))
+            raw.trim().parse::<i64>().map(Json::from).map_err(|_| format!("{label} must be a whole number"))
         }
         ParamKind::Float { .. } => match raw.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(Value::from(v)),
+            Ok(v) if v.is_finite() => Ok(Json::from(v)),
             _ => Err(format!("{label} must be a number")),
         },
-        ParamKind::Choice { .. } => Ok(Value::from(raw)),
+        ParamKind::Choice { .. } => Ok(Json::from(raw)),
     }?;
     let mut next = params.clone();
     next.insert(param.name.to_string(), value);
@@ -172,6 +172,7 @@ pub fn ParamControls(props: &ParamControlsProps) -> Html {
 mod tests {
     use super::*;
     use quorum_protocols::sim::any::VariantInfo;
+    use quorum_protocols::sim::json::{Shape, object, parse};
     use quorum_protocols::sim::params::ParamValue;
 
     static PARAMS: [ParamInfo; 5] = [
@@ -214,8 +215,8 @@ mod tests {
         role_params: &[],
     };
 
-    fn json(text: &str) -> Map<String, Value> {
-        serde_json::from_str(text).unwrap()
+    fn json(text: &str) -> Map {
+        object(parse(text, Shape::Free).unwrap()).unwrap()
     }
 
     /// The parameters a run with `text` as its scenario's `params` has in force.

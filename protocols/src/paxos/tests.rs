@@ -223,7 +223,7 @@ fn a_new_leader_re_proposes_reported_slots_and_fills_gaps_with_no_ops() {
 #[test]
 fn roles_count_the_nodes() {
     let info = Paxos::info();
-    let params = |json: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json).unwrap();
+    let params = crate::sim::json::map;
     assert_eq!(info.nodes_for(&params(r#"{"proposers": 3}"#)), Some(3 + 3 + 1), "defaults fill the rest");
     assert_eq!(info.nodes_for(&params(r#"{"acceptors": 5, "learners": 2}"#)), Some(2 + 5 + 2));
     assert_eq!(crate::raft::Raft::info().nodes_for(&params("{}")), None);

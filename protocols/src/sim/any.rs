@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::json::Map;
 use super::params::{ParamInfo, ParamValue, Params};
 use super::scenario::{Action, FaultKind, Scenario};
 use super::time::{NodeId, Time};
@@ -136,13 +137,13 @@ impl ProtocolInfo {
     /// The node count a scenario's `params` imply, if this protocol counts
     /// its nodes by role: the sum of the role counts, defaults where unset
     /// (so the lab keeps `nodes` in step when a role count changes).
-    pub fn nodes_for(&self, params: &serde_json::Map<String, serde_json::Value>) -> Option<usize> {
+    pub fn nodes_for(&self, params: &Map) -> Option<usize> {
         if self.role_params.is_empty() {
             return None;
         }
         let count = |name: &&str| {
             let default = self.params.iter().find(|p| p.name == *name).map(|p| p.kind.default_value());
-            let set = params.get(*name).and_then(|v| v.as_i64());
+            let set = params.get(name).and_then(|v| v.as_i64());
             match (set, default) {
                 (Some(n), _) | (None, Some(ParamValue::Int(n))) => usize::try_from(n).unwrap_or(0),
                 _ => 0,

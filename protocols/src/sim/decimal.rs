@@ -13,8 +13,8 @@ pub struct Fixed(pub f64, pub u32);
 
 /// `x` as `format!("{x}")` writes it: the shortest digits that read back as `x`, never an
 /// exponent (`1e21` is `1000000000000000000000`), `-0`, `inf`, `-inf` and `NaN`. The digits
-/// come from serde_json's number writer, which the download has anyway; where `x` lies
-/// exactly halfway between two shortest candidates, that writer picks the even one and core
+/// come from zmij, which the download has anyway to write JSON (see [`super::json`]); where
+/// `x` lies exactly halfway between two shortest candidates, zmij picks the even one and core
 /// the one further from zero, as here.
 pub struct Shortest(pub f64);
 
@@ -119,11 +119,12 @@ impl Fixed {
 impl Shortest {
     fn text(&self) -> String {
         let x = self.0;
-        let Some(number) = serde_json::Number::from_f64(x) else {
-            return non_finite(x).unwrap_or_default();
-        };
-        // serde_json writes "1.0", "0.001", "1.25e-7" or "1e21" (and a leading "-").
-        let written = number.to_string();
+        if let Some(text) = non_finite(x) {
+            return text;
+        }
+        // zmij writes "1.0", "0.001", "1.25e-7" or "1e+21" (and a leading "-").
+        let mut buffer = zmij::Buffer::new();
+        let written = buffer.format_finite(x);
         let unsigned = written.trim_start_matches('-');
         let (mantissa, exp) = unsigned.split_once('e').unwrap_or((unsigned, "0"));
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));

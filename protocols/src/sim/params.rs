@@ -9,9 +9,9 @@
 //! to another value is refused.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::decimal::Shortest;
+use super::json::{Json, Map};
 
 /// What kind of value a parameter takes, with its bounds and default.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -48,6 +48,18 @@ pub enum ParamValue {
     Choice(&'static str),
 }
 
+/// A value as a scenario writes it (`true`, `3`, `0.5`, `"or-set"`).
+impl From<ParamValue> for Json {
+    fn from(value: ParamValue) -> Json {
+        match value {
+            ParamValue::Bool(b) => b.into(),
+            ParamValue::Int(v) => v.into(),
+            ParamValue::Float(v) => v.into(),
+            ParamValue::Choice(c) => c.into(),
+        }
+    }
+}
+
 impl ParamKind {
     pub fn default_value(&self) -> ParamValue {
         match *self {
@@ -59,7 +71,7 @@ impl ParamKind {
     }
 
     /// Reads a JSON value as this kind, within bounds.
-    fn read(&self, name: &str, value: &Value) -> Result<ParamValue, String> {
+    fn read(&self, name: &str, value: &Json) -> Result<ParamValue, String> {
         match *self {
             ParamKind::Bool { .. } => {
                 value.as_bool().map(ParamValue::Bool).ok_or_else(|| format!("params.{name} must be true or false"))
@@ -96,7 +108,7 @@ impl Params {
     pub fn read(
         declared: &'static [ParamInfo],
         pinned: &[(&'static str, ParamValue)],
-        given: &Map<String, Value>,
+        given: &Map,
     ) -> Result<Params, String> {
         for name in given.keys() {
             if !declared.iter().any(|p| p.name == name) {
@@ -119,7 +131,7 @@ impl Params {
         for &(name, pin) in pinned {
             match given.get(name) {
                 Some(_) if values.value(name) != Some(pin) => {
-                    return Err(format!("this variant needs params.{name} = {}", serde_json::json!(pin)));
+                    return Err(format!("this variant needs params.{name} = {}", Json::from(pin)));
                 }
                 _ => match values.0.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = pin,
@@ -174,6 +186,7 @@ impl Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::json::map;
 
     static DECLARED: [ParamInfo; 3] = [
         ParamInfo { name: "pre_vote", label: "Pre-vote", help: "", kind: ParamKind::Bool { default: false } },
@@ -191,8 +204,8 @@ mod tests {
         },
     ];
 
-    fn read(json: &str) -> Result<Params, String> {
-        Params::read(&DECLARED, &[], &serde_json::from_str(json).unwrap())
+    fn read(text: &str) -> Result<Params, String> {
+        Params::read(&DECLARED, &[], &map(text))
     }
 
     #[test]
@@ -208,9 +221,7 @@ mod tests {
         assert!(read(r#"{"proposers":4}"#).unwrap_err().contains("from 1 to 3"));
         assert!(read(r#"{"proposers":1.5}"#).unwrap_err().contains("whole number"));
         assert!(read(r#"{"type":"lww"}"#).unwrap_err().contains("one of g-counter, or-set"));
-        assert!(
-            Params::read(&[], &[], &serde_json::from_str(r#"{"x":1}"#).unwrap()).unwrap_err().contains("no parameters")
-        );
+        assert!(Params::read(&[], &[], &map(r#"{"x":1}"#)).unwrap_err().contains("no parameters"));
     }
 
     #[test]
@@ -218,7 +229,7 @@ mod tests {
         let pins = [("pre_vote", ParamValue::Bool(true))];
         let empty = Map::new();
         assert!(Params::read(&DECLARED, &pins, &empty).unwrap().bool("pre_vote"));
-        let other = serde_json::from_str(r#"{"pre_vote":false}"#).unwrap();
+        let other = map(r#"{"pre_vote":false}"#);
         assert!(Params::read(&DECLARED, &pins, &other).unwrap_err().contains("needs params.pre_vote = true"));
     }
 }

@@ -5,12 +5,11 @@
 //! times, and when to stop. The same scenario always gives the same run.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::clock::{MAX_DRIFT, MAX_OFFSET_MS};
 use super::decimal::{Fixed, Shortest};
 use super::ids::IdSet;
-use super::json::{self, Fields, Json, JsonError, Shape};
+use super::json::{self, Fields, Json, JsonError, Map, Shape};
 use super::time::{NodeId, Time, node_name};
 
 /// The only scenario format version so far.
@@ -46,7 +45,7 @@ pub struct Scenario {
     /// The protocol's own parameters, checked against its declared list
     /// (see [`ParamInfo`](super::params::ParamInfo)); left out, every one takes
     /// its default. Not written when empty.
-    pub params: Map<String, Value>,
+    pub params: Map,
     /// Default: [`NetworkSettings::default`].
     pub network: NetworkSettings,
     /// Nodes whose clocks start off true time (the rest read it exactly).
@@ -271,7 +270,7 @@ impl Fault {
 pub struct ClientAction {
     pub name: String,
     pub node: NodeId,
-    pub params: Map<String, Value>,
+    pub params: Map,
 }
 
 /// Why a scenario was refused. The text is written for the person who made it.
@@ -484,7 +483,7 @@ impl Scenario {
         Ok(scenario)
     }
 
-    fn read(value: Value) -> Result<Scenario, JsonError> {
+    fn read(value: Json) -> Result<Scenario, JsonError> {
         let mut f = Fields::new(
             value,
             &[
@@ -529,22 +528,22 @@ impl Scenario {
             fields.push(("title", title.as_str().into()));
         }
         if !self.params.is_empty() {
-            fields.push(("params", Value::Object(self.params.clone()).into()));
+            fields.push(("params", self.params.clone().into()));
         }
         fields.push(("network", self.network.json()));
         if !self.clocks.is_empty() {
-            fields.push(("clocks", Json::List(self.clocks.iter().map(ClockSetting::json).collect())));
+            fields.push(("clocks", Json::Array(self.clocks.iter().map(ClockSetting::json).collect())));
         }
         fields.push(("workload", self.workload.json()));
-        let timeline = self.timeline.iter().map(|entry| Value::Object(entry.to_map()).into());
-        fields.push(("timeline", Json::List(timeline.collect())));
+        let timeline = self.timeline.iter().map(|entry| entry.to_map().into());
+        fields.push(("timeline", Json::Array(timeline.collect())));
         fields.push(("until_ms", self.until_ms.into()));
         Json::object(fields)
     }
 }
 
 impl NetworkSettings {
-    fn read(value: Value) -> Result<NetworkSettings, JsonError> {
+    fn read(value: Json) -> Result<NetworkSettings, JsonError> {
         let mut f = Fields::new(value, &["latency_ms", "drop", "duplicate"])?;
         Ok(NetworkSettings {
             latency_ms: f.req("latency_ms", json::range)?,
@@ -563,7 +562,7 @@ impl NetworkSettings {
 }
 
 impl ClockSetting {
-    fn read(value: Value) -> Result<ClockSetting, JsonError> {
+    fn read(value: Json) -> Result<ClockSetting, JsonError> {
         let mut f = Fields::new(value, &["node", "offset_ms", "drift"])?;
         Ok(ClockSetting {
             node: f.req("node", json::small)?,
@@ -582,7 +581,7 @@ impl ClockSetting {
 }
 
 impl WorkloadSettings {
-    fn read(value: Value) -> Result<WorkloadSettings, JsonError> {
+    fn read(value: Json) -> Result<WorkloadSettings, JsonError> {
         let mut f = Fields::new(value, &["rate_per_s", "retry_after_ms", "max_retry_ms", "max_waiting"])?;
         Ok(WorkloadSettings {
             rate_per_s: f.req("rate_per_s", json::number)?,
@@ -603,14 +602,14 @@ impl WorkloadSettings {
 }
 
 impl TimelineEntry {
-    fn read(value: Value) -> Result<TimelineEntry, JsonError> {
+    fn read(value: Json) -> Result<TimelineEntry, JsonError> {
         let mut map = json::object(value)?;
         let at_ms = match map.remove("at_ms") {
             Some(v) => v.as_u64().ok_or_else(|| JsonError::new("`at_ms` must be a whole number of milliseconds"))?,
             None => return Err(JsonError::new("a timeline entry needs `at_ms`")),
         };
         let name = match map.remove("action") {
-            Some(Value::String(s)) => s,
+            Some(Json::String(s)) => s,
             _ => return Err(JsonError::new("a timeline entry needs an `action` name")),
         };
         // A fault's fields are its own: any other is refused (a client
@@ -663,15 +662,21 @@ impl TimelineEntry {
 
     /// The entry as one JSON object. A map, so its keys are written sorted
     /// (`{"action":"crash","at_ms":9000,"node":1}`), as they always were.
-    fn to_map(&self) -> Map<String, Value> {
+    fn to_map(&self) -> Map {
         let mut map = Map::new();
         map.insert("at_ms".into(), self.at_ms.into());
         match &self.action {
-            Action::Fault(fault) => map.extend(fault.fields().into_iter().map(|(k, v)| (k.into(), v))),
+            Action::Fault(fault) => {
+                for (k, v) in fault.fields() {
+                    map.insert(k.into(), v);
+                }
+            }
             Action::Client(client) => {
                 map.insert("action".into(), client.name.as_str().into());
                 map.insert("node".into(), client.node.into());
-                map.extend(client.params.clone());
+                for (k, v) in client.params.iter() {
+                    map.insert(k.into(), v.clone());
+                }
             }
         }
         map
@@ -680,7 +685,7 @@ impl TimelineEntry {
 
 impl Fault {
     /// `action` and the fault's fields, in declaration order.
-    fn fields(&self) -> Vec<(&'static str, Value)> {
+    fn fields(&self) -> Vec<(&'static str, Json)> {
         let name = match self {
             Fault::Partition { .. } => "partition",
             Fault::Heal => "heal",
@@ -692,8 +697,8 @@ impl Fault {
             Fault::SetClock { .. } => "set_clock",
             Fault::SetNetwork { .. } => "set_network",
         };
-        let mut fields = vec![("action", Value::from(name))];
-        let mut put = |field, value: Option<Value>| fields.extend(value.map(|v| (field, v)));
+        let mut fields = vec![("action", Json::from(name))];
+        let mut put = |field, value: Option<Json>| fields.extend(value.map(|v| (field, v)));
         match *self {
             Fault::Partition { ref groups } => put("groups", Some(groups.clone().into())),
             Fault::Heal => {}
@@ -707,12 +712,12 @@ impl Fault {
             Fault::SetClock { node, offset_ms, drift } => {
                 put("node", Some(node.into()));
                 put("offset_ms", Some(offset_ms.into()));
-                put("drift", drift.map(Value::from));
+                put("drift", drift.map(Json::from));
             }
             Fault::SetNetwork { latency_ms, drop, duplicate } => {
-                put("latency_ms", latency_ms.map(|l| l.to_vec().into()));
-                put("drop", drop.map(Value::from));
-                put("duplicate", duplicate.map(Value::from));
+                put("latency_ms", latency_ms.map(Json::from));
+                put("drop", drop.map(Json::from));
+                put("duplicate", duplicate.map(Json::from));
             }
         }
         fields
@@ -720,7 +725,7 @@ impl Fault {
 
     /// Compact JSON, fields in declaration order: `{"action":"crash","node":1}`.
     pub fn to_json(&self) -> String {
-        Json::Object(self.fields().into_iter().map(|(k, v)| (k.into(), v.into())).collect()).write(false)
+        Json::object(self.fields()).write(false)
     }
 }
 
@@ -771,14 +776,14 @@ mod tests {
     }
 
     fn entry(text: &str) -> Result<TimelineEntry, String> {
-        TimelineEntry::read(serde_json::from_str(text).unwrap()).map_err(|e| e.to_string())
+        TimelineEntry::read(json::parse(text, Shape::Free).unwrap()).map_err(|e| e.to_string())
     }
 
     #[test]
     fn timeline_entries_round_trip_through_json() {
         for text in [r#"{"action":"register","at_ms":5,"node":2}"#, r#"{"action":"cut","at_ms":9,"from":0,"to":1}"#] {
             let e = entry(text).unwrap();
-            assert_eq!(Value::Object(e.to_map()).to_string(), text);
+            assert_eq!(Json::from(e.to_map()).to_string(), text);
         }
         let e = entry(r#"{"at_ms":5,"action":"register","node":2}"#).unwrap();
         assert!(matches!(e.action, Action::Client(c) if c.name == "register" && c.node == 2));

@@ -8,9 +8,11 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use quorum_protocols::sim::any::{AnySim, EventKind, Metrics, Recording, Violation};
 use quorum_protocols::sim::engine::Sim;
+use quorum_protocols::sim::json::{Json, Map, Number};
 use quorum_protocols::sim::protocol::Protocol;
 use quorum_protocols::sim::scenario::{Action, Fault, NetworkSettings, Scenario, TimelineEntry, WorkloadSettings};
 use quorum_protocols::{build_with, presets};
+use serde_json::Value;
 
 /// Runs a scenario to its end; returns every violation, safety and liveness.
 pub fn outcome(scenario: &Scenario) -> Vec<Violation> {
@@ -116,7 +118,7 @@ pub fn chaotic<E>(
     protocol: &'static str,
     variant: &'static str,
     node_counts: &'static [usize],
-    params: impl Strategy<Value = serde_json::Map<String, serde_json::Value>> + Clone + 'static,
+    params: impl Strategy<Value = Map> + Clone + 'static,
     extra: impl Fn(usize) -> E + Clone + 'static,
 ) -> impl Strategy<Value = Scenario>
 where
@@ -147,7 +149,7 @@ pub fn scheduled(
     protocol: &str,
     variant: &str,
     (nodes, seed): (usize, u64),
-    params: serde_json::Map<String, serde_json::Value>,
+    params: Map,
     network: NetworkSettings,
     rate: f64,
     timeline: Vec<TimelineEntry>,
@@ -174,8 +176,43 @@ pub fn scheduled(
 }
 
 /// No parameters and nothing extra: what a protocol without either passes to [`chaotic`].
-pub fn no_params() -> impl Strategy<Value = serde_json::Map<String, serde_json::Value>> + Clone {
-    Just(serde_json::Map::new())
+pub fn no_params() -> impl Strategy<Value = Map> + Clone {
+    Just(Map::new())
+}
+
+/// serde_json's value as ours, field for field (the suites write parameters with `json!`).
+pub fn from_serde(v: Value) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(b),
+        Value::Number(n) => Json::Number(match (n.as_u64(), n.as_i64()) {
+            (Some(n), _) => Number::Whole(n),
+            (None, Some(n)) => Number::Negative(n),
+            _ => Number::Float(n.as_f64().expect("a number")),
+        }),
+        Value::String(s) => Json::String(s),
+        Value::Array(items) => Json::Array(items.into_iter().map(from_serde).collect()),
+        Value::Object(map) => map.into_iter().map(|(k, v)| (k, from_serde(v))).collect::<Map>().into(),
+    }
+}
+
+/// Ours as serde_json's value, field for field.
+pub fn to_serde(v: &Json) -> Value {
+    match v {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(Number::Whole(n)) => Value::from(*n),
+        Json::Number(Number::Negative(n)) => Value::from(*n),
+        Json::Number(Number::Float(x)) => Value::from(*x),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::Array(items.iter().map(to_serde).collect()),
+        Json::Object(fields) => Value::Object(fields.iter().map(|(k, v)| (k.clone(), to_serde(v))).collect()),
+    }
+}
+
+/// A `json!` object as ours (a scenario's or a client action's parameters).
+pub fn object(v: Value) -> Map {
+    quorum_protocols::sim::json::object(from_serde(v)).expect("an object")
 }
 
 pub fn nothing_extra(_: usize) -> Just<Vec<TimelineEntry>> {
@@ -257,4 +294,49 @@ pub fn crash_storm(scenario: &Scenario, storm: &Storm, draw: &mut Draw) -> (Scen
     let mut all = sim.violations().to_vec();
     all.extend(sim.judge_end());
     (sim.scenario(), names(&all))
+}
+
+/// Text that needs escaping, and some that does not.
+pub fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z_]{0,12}",
+        any::<String>(),
+        proptest::collection::vec(
+            prop_oneof![Just('"'), Just('\\'), Just('/'), any::<char>(), (0u8..32).prop_map(char::from)],
+            0..8
+        )
+        .prop_map(|c| c.into_iter().collect()),
+    ]
+}
+
+/// Any float, also NaN and infinities (written `null`) when `finite` is false.
+pub fn float(finite: bool) -> BoxedStrategy<f64> {
+    let finite_values = prop_oneof![
+        0.0..1.0f64,
+        Just(0.1),
+        Just(-0.0),
+        Just(1e-7),
+        Just(5e-324),
+        Just(1.7976931348623157e308),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()),
+    ];
+    if finite { finite_values.boxed() } else { prop_oneof![4 => finite_values, 1 => any::<f64>()].boxed() }
+}
+
+/// Any JSON value, nested up to three deep.
+pub fn value(finite: bool) -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        float(finite).prop_map(Value::from),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map(text(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
 }
