@@ -3,6 +3,7 @@
 //! every canvas panel shares ([`CanvasHost`]): its size, its colours, and
 //! the observers that say when either changes.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -11,7 +12,9 @@ use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Frame;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ResizeObserver};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, IntersectionObserver, IntersectionObserverEntry, ResizeObserver,
+};
 use yew::prelude::*;
 
 use crate::app::Msg;
@@ -111,8 +114,8 @@ pub fn offset_in(e: &MouseEvent) -> Point {
 }
 
 /// What every canvas panel keeps: its element, its size in CSS pixels, the
-/// theme's colours, and the observers that say when the size or the colour
-/// scheme changes (kept alive while held; [`CanvasHost::detach`] ends them).
+/// theme's colours, whether it is on screen, and the observers that say when
+/// any of these changes (kept alive while held; [`CanvasHost::detach`] ends them).
 #[derive(Default)]
 pub struct CanvasHost {
     pub node: NodeRef,
@@ -120,6 +123,10 @@ pub struct CanvasHost {
     pub size: (f64, f64),
     pub palette: Palette,
     observer: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
+    /// Off screen (scrolled away): not drawn, which is most of a frame's work
+    /// saved for a diagram or charts below the fold.
+    hidden: Rc<Cell<bool>>,
+    seen: Option<(IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>)>,
     theme: Option<EventListener>,
 }
 
@@ -143,6 +150,18 @@ impl CanvasHost {
             observer.observe(&canvas);
             self.observer = Some((observer, callback));
         }
+        let (hidden, shown) = (self.hidden.clone(), refit.clone());
+        let seen = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let last = entries.get(entries.length().saturating_sub(1));
+            if let Ok(entry) = last.dyn_into::<IntersectionObserverEntry>() {
+                hidden.set(!entry.is_intersecting());
+                shown.emit(());
+            }
+        });
+        if let Ok(observer) = IntersectionObserver::new(seen.as_ref().unchecked_ref()) {
+            observer.observe(&canvas);
+            self.seen = Some((observer, seen));
+        }
         let query = gloo::utils::window().match_media("(prefers-color-scheme: dark)").ok().flatten();
         self.theme = query.map(|q| EventListener::new(&q, "change", move |_| refit.emit(())));
     }
@@ -162,12 +181,19 @@ impl CanvasHost {
         if let Some((observer, _)) = self.observer.take() {
             observer.disconnect();
         }
+        if let Some((observer, _)) = self.seen.take() {
+            observer.disconnect();
+        }
         self.theme = None;
     }
 
     /// Sizes the backing store to the screen's pixels; its 2D context and
     /// the pixel ratio, to draw in CSS pixels.
+    /// `None` while the canvas is off screen: nothing to draw.
     pub fn context(&self) -> Option<(CanvasRenderingContext2d, f64)> {
+        if self.hidden.get() {
+            return None;
+        }
         let canvas = self.element()?;
         let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
         let (w, h) = ((self.size.0 * ratio).round() as u32, (self.size.1 * ratio).round() as u32);

@@ -349,33 +349,29 @@ fn trace(ctx: &Ctx, shape: Shape) {
 fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     let (g, p) = (scene.geometry, scene.palette);
     let start = history.ticks.partition_point(|t| (t.time as f64) < g.from);
-    ctx.save();
-    ctx.set_line_width(1.0);
-    ctx.set_stroke_style_str(&p.muted);
-    let mut last = (usize::MAX, f64::NAN);
+    let mut last_pixel = vec![f64::NAN; g.lanes];
+    let mut batches = Batches::default();
     for (i, tick) in history.ticks.iter().enumerate().skip(start).take_while(|(_, t)| t.time as f64 <= g.to) {
         let at = g.tick_point(tick.node, tick.time as f64);
-        let key = (tick.node, g.along_of(at).round());
         let noted = scene.noted == Some(i);
-        if key == last && !noted {
+        let Some(slot) = last_pixel.get_mut(tick.node) else { continue };
+        let pixel = g.along_of(at).round();
+        if *slot == pixel && !noted {
             continue;
         }
-        last = key;
-        if noted {
-            ctx.set_line_width(3.0);
-            ctx.set_stroke_style_str(&p.selected);
-        }
+        *slot = pixel;
         let (a, b) = match g.flow {
             Flow::Across => (Point::new(at.x, at.y - 3.0), Point::new(at.x, at.y + 3.0)),
             Flow::Down => (Point::new(at.x - 3.0, at.y), Point::new(at.x + 3.0, at.y)),
         };
-        line(ctx, a, b);
+        let colour = if noted { p.selected.as_str() } else { p.muted.as_str() };
+        batches.add(Look { colour, alpha: 1.0, dashed: false, fill: false }, Shape::Line(a, b));
         if noted {
-            ctx.set_line_width(1.0);
-            ctx.set_stroke_style_str(&p.muted);
+            // Thicker, so the one pointed at shows among its neighbours.
+            batches.add(Look { colour, alpha: 1.0, dashed: false, fill: true }, Shape::Square(at, 2.5));
         }
     }
-    ctx.restore();
+    batches.paint(ctx);
 }
 
 /// Events as dots, shaped and coloured by kind; lit by their relation to the one pointed at.
