@@ -113,6 +113,9 @@ pub fn offset_in(e: &MouseEvent) -> Point {
     Point::new(f64::from(e.offset_x()), f64::from(e.offset_y()))
 }
 
+/// What an intersection observer calls with its entries.
+type OnEntries = dyn FnMut(js_sys::Array);
+
 /// What every canvas panel keeps: its element, its size in CSS pixels, the
 /// theme's colours, whether it is on screen, and the observers that say when
 /// any of these changes (kept alive while held; [`CanvasHost::detach`] ends them).
@@ -126,7 +129,7 @@ pub struct CanvasHost {
     /// Off screen (scrolled away): not drawn, which is most of a frame's work
     /// saved for a diagram or charts below the fold.
     hidden: Rc<Cell<bool>>,
-    seen: Option<(IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>)>,
+    seen: Option<(IntersectionObserver, Closure<OnEntries>)>,
     theme: Option<EventListener>,
 }
 
@@ -151,7 +154,7 @@ impl CanvasHost {
             self.observer = Some((observer, callback));
         }
         let (hidden, shown) = (self.hidden.clone(), refit.clone());
-        let seen = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let seen = Closure::<OnEntries>::new(move |entries: js_sys::Array| {
             let last = entries.get(entries.length().saturating_sub(1));
             if let Ok(entry) = last.dyn_into::<IntersectionObserverEntry>() {
                 hidden.set(!entry.is_intersecting());
