@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Wasm throughput ÷ native throughput on the same scenarios and code (benches/common.rs),
-# at the app's release profile (the simulator at opt-level "s", the rest "z", LTO, 1 codegen
+# at the app's release profile (opt-level "z", the simulator too, LTO, 1 codegen
 # unit, panic = abort) and at
 # opt-level 3; with wasm-opt -O as the app's build applies it, when npm's binaryen is
 # installed (npm ci, or scripts/setup.sh). Builds, then runs run.mjs once per build.
@@ -22,7 +22,7 @@ for profile in release release-o3; do
 done
 
 for profile in release release-o3; do
-    level=$([[ $profile == release ]] && echo '"s"' || echo 3)
+    level=$([[ $profile == release ]] && echo '"z"' || echo 3)
     wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/quorum_wasm_bench.wasm"
     native="$CARGO_TARGET_DIR/$profile/quorum-wasm-bench-native"
     node run.mjs --wasm "$wasm" --native "$native" --samples "$samples" \
