@@ -1,6 +1,7 @@
 // Accessibility: axe-core audits the lab (from npm, injected into the page) in the states a
 // visitor meets: the opening run, a node open in the inspector, a violation shown, each
-// protocol family, the dark theme and the phone layout. No critical or serious finding is allowed.
+// protocol family, the lessons list and a lesson, an event pointed at on the space-time
+// diagram, the dark theme and the phone layout. No critical or serious finding is allowed.
 
 import { auditSerious, choosePreset } from './lab.mjs';
 
@@ -24,6 +25,18 @@ export async function run(h) {
     await expectClean(page, assert, title);
   }
   await h.screenshot('a11y-violation-shown');
+
+  await page.click('[data-testid=lessons-button]');
+  await expectClean(page, assert, 'the lessons list');
+  await page.click('[data-testid=lesson-raft-election]');
+  await page.click('[data-testid=story-next]');
+  await page.click('[data-testid=story-next]');
+  await expectClean(page, assert, 'a lesson asking for a crash');
+  const diagram = page.locator('[data-testid=diagram-canvas]');
+  await diagram.scrollIntoViewIfNeeded();
+  const box = await diagram.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expectClean(page, assert, 'the space-time diagram and the charts');
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await expectClean(page, assert, 'the dark theme');
