@@ -139,6 +139,7 @@ async fn the_canvas_draws_each_arrangement_where_it_places_the_nodes() {
             frame: Rc::new(frame),
             selected: None,
             culprits: None,
+            highlighted: &[],
             reduced_motion: false,
             noun: "node",
             on: Callback::noop(),

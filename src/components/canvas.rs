@@ -126,14 +126,22 @@ pub struct CanvasHost {
     pub size: (f64, f64),
     pub palette: Palette,
     observer: Option<(ResizeObserver, Closure<dyn FnMut()>)>,
-    /// Off screen (scrolled away): not drawn, which is most of a frame's work
-    /// saved for a diagram or charts below the fold.
+    /// Drawn only while on screen: for the diagram and the charts, most of a
+    /// frame's work saved when they are below the fold. The network canvas is
+    /// always drawn (its picture is downloaded, and tests read its pixels).
+    lazy: bool,
+    /// Off screen (scrolled away).
     hidden: Rc<Cell<bool>>,
     seen: Option<(IntersectionObserver, Closure<OnEntries>)>,
     theme: Option<EventListener>,
 }
 
 impl CanvasHost {
+    /// A host whose canvas is drawn only while on screen.
+    pub fn lazy() -> CanvasHost {
+        CanvasHost { lazy: true, ..CanvasHost::default() }
+    }
+
     pub fn element(&self) -> Option<HtmlCanvasElement> {
         self.node.cast::<HtmlCanvasElement>()
     }
@@ -192,9 +200,9 @@ impl CanvasHost {
 
     /// Sizes the backing store to the screen's pixels; its 2D context and
     /// the pixel ratio, to draw in CSS pixels.
-    /// `None` while the canvas is off screen: nothing to draw.
+    /// `None` while a lazy canvas is off screen: nothing to draw.
     pub fn context(&self) -> Option<(CanvasRenderingContext2d, f64)> {
-        if self.hidden.get() {
+        if self.lazy && self.hidden.get() {
             return None;
         }
         let canvas = self.element()?;

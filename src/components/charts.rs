@@ -112,7 +112,7 @@ impl Component for ChartCanvas {
     type Properties = ChartCanvasProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        ChartCanvas { host: CanvasHost::default() }
+        ChartCanvas { host: CanvasHost::lazy() }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, _: Refit) -> bool {

@@ -109,7 +109,7 @@ impl Component for Diagram {
 
     fn create(_ctx: &Context<Self>) -> Self {
         Diagram {
-            host: CanvasHost::default(),
+            host: CanvasHost::lazy(),
             span: DEFAULT_SPAN_MS,
             start: None,
             pointed: None,
