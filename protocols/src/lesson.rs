@@ -129,7 +129,7 @@ pub fn lessons() -> &'static [Lesson] {
     &LESSONS
 }
 
-static LESSONS: [Lesson; 8] = [
+static LESSONS: [Lesson; 10] = [
     Lesson {
         id: "office-majority",
         title: "The office: one officer, a majority of copies",
@@ -195,6 +195,26 @@ static LESSONS: [Lesson; 8] = [
             Step {
                 text: "There it is: two parents hold the same number. Without a majority to agree, each side's \"next number\" was the same one. The invariant bar says which rule broke; its link shows the event.",
                 when: When::Violation("unique-numbers"),
+                highlight: &[],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "office-request-ids",
+        title: "The office without request IDs: a retry is a new request",
+        teaches: "why retries need request IDs to be idempotent (exactly-once is at-least-once plus deduplication)",
+        preset: "office-no-request-id",
+        story: &[
+            Step {
+                text: "This office runs the broken variant no-request-id, over slow links (150 to 300 ms). A parent who hears nothing for 600 ms asks again, but the office cannot tell a retry from a new parent.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "A retry arrived, and was given a second number: one request, two numbers. With a request ID the Main Office would have found the first answer and sent it again; the client's retries would be harmless (idempotent).",
+                when: When::Violation("one-number-per-request"),
                 highlight: &[],
                 ask: None,
             },
@@ -268,6 +288,32 @@ static LESSONS: [Lesson; 8] = [
                 text: "Five seconds in, nothing is chosen, though every node is up: each proposer's prepare, with a higher ballot, arrives before the other's accepts, so the acceptors reject those accepts, and both start again higher. Safety holds (no two values chosen); liveness does not. FLP says no protocol can guarantee both in every schedule: a leader, or a random backoff (the paxos-duel-backoff preset), makes this schedule unlikely.",
                 when: When::At(5_000),
                 highlight: &[0, 1],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "multi-paxos-gaps",
+        title: "Multi-Paxos: a new leader fills the gaps",
+        teaches: "how a new leader learns what its predecessor may have had chosen, and why it fills holes with no-ops",
+        preset: "multi-paxos-leader-crash",
+        story: &[
+            Step {
+                text: "Multi-Paxos: P2 leads, so each client command needs only phase 2 (accept) in the next slot. Two commands are chosen in slots 1 and 2.",
+                when: When::At(2_500),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "P2's links to the acceptors are cut just as it sends the accept for slot 3: that accept is lost. The network heals, slot 4 is chosen, and P2 crashes.",
+                when: When::Fault(FaultKind::Crash),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "P2 has gone silent. P1 times out and runs phase 1 with a higher ballot for every open slot at once. The acceptors' promises report what they accepted: P1 proposes slot 4's command again, and fills slot 3, which nobody accepted, with a no-op, because the replicas cannot apply slot 4 until slot 3 is decided.",
+                when: When::At(4_200),
+                highlight: &[0],
                 ask: None,
             },
         ],
