@@ -129,7 +129,7 @@ pub fn lessons() -> &'static [Lesson] {
     &LESSONS
 }
 
-static LESSONS: [Lesson; 10] = [
+static LESSONS: [Lesson; 11] = [
     Lesson {
         id: "office-majority",
         title: "The office: one officer, a majority of copies",
@@ -268,6 +268,32 @@ static LESSONS: [Lesson; 10] = [
                 text: "The network has healed. With pre-vote, D first asked whether it could win; no one could have voted for it, so it never raised its term, and its return does not depose the leader. Switch Pre-vote off and watch the same return start an election.",
                 when: When::At(10_500),
                 highlight: &[3],
+                ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "raft-figure-8",
+        title: "Raft: Figure 8, and why a leader commits only its own term's entries",
+        teaches: "why counting replicas of an older term's entry is not enough to commit it",
+        preset: "raft-figure-8-bug",
+        story: &[
+            Step {
+                text: "Figure 8 of the Raft paper, with the broken variant commit-old-term: a leader that finds an entry of an older term on a majority counts it as committed. Leaders crash and come back, and terms pass, as in the figure.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "A leader that lacks an entry already counted as committed was elected: a server whose log ends in a later term wins votes from servers holding that older entry. The entry was on a majority, yet was never safe.",
+                when: When::Violation("leader-completeness"),
+                highlight: &[4],
+                ask: None,
+            },
+            Step {
+                text: "Now two servers have applied different values at one index: the old-term entry is overwritten. Raft's rule is to commit an older term's entries only indirectly, by committing an entry of the leader's own term after them (a no-op at the start of its term). The preset raft-figure-8 runs the same steps with the rule, and nothing committed is lost.",
+                when: When::Violation("state-machine-safety"),
+                highlight: &[],
                 ask: None,
             },
         ],
