@@ -713,8 +713,10 @@ impl App {
         }
         lesson.step = step;
         lesson.away = false;
-        if let Some(m) = lesson.moments[step] {
-            session.go_to(m.time as f64, m.event);
+        match lesson.moments[step] {
+            Some(LessonMoment { time, event: Some(event) }) => session.show_moment(time as f64, event),
+            Some(LessonMoment { time, event: None }) => session.go_to_time(time as f64),
+            None => {}
         }
         session.set_playing(false);
     }
@@ -734,12 +736,10 @@ impl App {
     fn return_to_lesson(&mut self) {
         let Some(lesson) = &self.lesson else { return };
         let step = lesson.step;
+        // Rebuilding recomputes the moments on the lesson's own run (`refresh_timeline`).
         if self.session.as_ref().is_some_and(|s| s.scenario() != &lesson.script) {
             let script = lesson.script.clone();
             self.rebuild(script);
-        }
-        if let Some(lesson) = &mut self.lesson {
-            lesson.moments = moments(&lesson.script, lessons()[lesson.lesson].story).unwrap_or_default();
         }
         self.go_to_step(step);
     }

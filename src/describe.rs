@@ -53,6 +53,12 @@ pub fn clock_offset(ms: i64) -> Option<String> {
     (ms != 0).then(|| format!("clock {ms:+} ms"))
 }
 
+/// A metric's name as a label: words, capitalized, without a unit suffix
+/// (`leaderless_ms` is "Leaderless"), as the metrics panel and the charts write it.
+pub fn metric_label(name: &str) -> String {
+    capitalized(&name.strip_suffix("_ms").unwrap_or(name).replace('_', " "))
+}
+
 /// "replica" → "Replica". Only ASCII letters change: the words are the protocols' own
 /// identifiers, and `char::to_uppercase` would ship Unicode's case tables (7 KB gzipped).
 pub fn capitalized(word: &str) -> String {

@@ -257,9 +257,7 @@ impl Session {
         self.go_to(t, Some(event));
     }
 
-    /// Shows time `t`, after event `event` when given (running ahead if the
-    /// run has not been there yet).
-    pub fn go_to(&mut self, t: f64, event: Option<u64>) {
+    fn go_to(&mut self, t: f64, event: Option<u64>) {
         if t.is_nan() {
             return;
         }

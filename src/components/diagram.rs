@@ -137,23 +137,21 @@ impl Component for Diagram {
                     let moved = g.along_of(at) - g.along_of(press.at);
                     press.dragged |= moved.abs() > CLICK_SLOP;
                     if press.dragged {
-                        let per_pixel = (g.to - g.from) / (g.along(g.to) - g.along(g.from)).max(1.0);
-                        self.start = Some((press.from - moved * per_pixel).max(0.0));
+                        self.start = Some((press.from - moved * g.ms_per_pixel()).max(0.0));
                     }
                 }
-                None => {
-                    let history = ctx.props().history.borrow();
-                    self.pointed = g.hit(&history, at);
-                    self.noted = if self.pointed.is_some() { None } else { g.hit_tick(&history, at) };
-                }
+                None => (self.pointed, self.noted) = targets(&g, &ctx.props().history.borrow(), at),
             },
             DiagramMsg::Up(at) => {
-                let clicked = self.press.take().is_some_and(|p| !p.dragged);
-                let history = ctx.props().history.borrow();
-                let dot = g.hit(&history, at).and_then(|i| history.dots.get(i)).map(|d| d.step);
-                let step = dot.or_else(|| g.hit_tick(&history, at).and_then(|i| history.ticks.get(i)).map(|k| k.step));
-                if let Some(step) = step.filter(|_| clicked) {
-                    ctx.props().on.emit(Msg::SeekStep(step));
+                if self.press.take().is_some_and(|p| !p.dragged) {
+                    let history = ctx.props().history.borrow();
+                    let step = match targets(&g, &history, at) {
+                        (Some(dot), _) => history.dots.get(dot).map(|d| d.step),
+                        (None, tick) => tick.and_then(|k| history.ticks.get(k)).map(|k| k.step),
+                    };
+                    if let Some(step) = step {
+                        ctx.props().on.emit(Msg::SeekStep(step));
+                    }
                 }
             }
             DiagramMsg::Leave => {
@@ -164,8 +162,7 @@ impl Component for Diagram {
             DiagramMsg::Wheel(dx, dy, at, shift) => {
                 let (across, along) = if shift { (dy, dx) } else { (dx, dy) };
                 if across.abs() > along.abs() {
-                    let per_pixel = (g.to - g.from) / (g.along(g.to) - g.along(g.from)).max(1.0);
-                    self.start = Some((g.from + across * per_pixel).max(0.0));
+                    self.start = Some((g.from + across * g.ms_per_pixel()).max(0.0));
                 } else {
                     // A notch of a mouse wheel (100) zooms by a fifth; a touchpad's small deltas, smoothly.
                     let factor = 1.0 + (-along / 500.0).clamp(-0.5, 0.5);
@@ -325,6 +322,14 @@ impl Diagram {
             dot.stamp.lamport,
             vector.join(", ")
         )
+    }
+}
+
+/// What is under `at`: the event, or else the log line.
+fn targets(g: &Geometry, history: &History, at: Point) -> (Option<usize>, Option<usize>) {
+    match g.hit(history, at) {
+        Some(dot) => (Some(dot), None),
+        None => (None, g.hit_tick(history, at)),
     }
 }
 

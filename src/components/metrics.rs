@@ -1,6 +1,6 @@
 //! The run's numbers from the clients' side.
 
-use crate::describe;
+use crate::describe::metric_label;
 use quorum_protocols::sim::any::Metrics;
 use quorum_protocols::sim::decimal::Fixed;
 use yew::prelude::*;
@@ -12,11 +12,6 @@ pub struct MetricsProps {
 
 fn latency(ms: Option<u64>) -> String {
     ms.map_or_else(|| "—".into(), |v| format!("{v} ms"))
-}
-
-/// A metric's name as a label: words, capitalized, without a unit suffix.
-fn label(name: &str) -> String {
-    describe::capitalized(&name.strip_suffix("_ms").unwrap_or(name).replace('_', " "))
 }
 
 /// A metric's value: in ms for names ending `_ms`, whole numbers without decimals.
@@ -42,9 +37,12 @@ pub fn MetricsPanel(props: &MetricsProps) -> Html {
     ];
     // The protocol's own numbers after the clients': "leader_changes" reads
     // "Leader changes", "leaderless_ms" "Leaderless" in ms.
-    let own = m.protocol.iter().map(|&(name, v)| (label(name), number(name, v)));
+    let own = m.protocol.iter().map(|&(name, v)| (metric_label(name), number(name, v)));
     let spread = m.distributions.iter().flat_map(|(name, d)| {
-        [(format!("{} p50", label(name)), number(name, d.p50)), (format!("{} p99", label(name)), number(name, d.p99))]
+        [
+            (format!("{} p50", metric_label(name)), number(name, d.p50)),
+            (format!("{} p99", metric_label(name)), number(name, d.p99)),
+        ]
     });
     html! {
         <section class="panel metrics" aria-labelledby="metrics-heading" data-testid="metrics">
@@ -67,8 +65,11 @@ mod tests {
 
     #[test]
     fn a_protocols_metric_reads_as_words_with_its_unit() {
-        assert_eq!(label("leader_changes"), "Leader changes");
-        assert_eq!((label("leaderless_ms"), number("leaderless_ms", 1250.0)), ("Leaderless".into(), "1250 ms".into()));
+        assert_eq!(metric_label("leader_changes"), "Leader changes");
+        assert_eq!(
+            (metric_label("leaderless_ms"), number("leaderless_ms", 1250.0)),
+            ("Leaderless".into(), "1250 ms".into())
+        );
         assert_eq!(number("messages_per_committed", 12.345), "12.3");
         assert_eq!(number("committed", 40.0), "40");
     }

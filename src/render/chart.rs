@@ -9,6 +9,8 @@
 
 use quorum_protocols::sim::any::Series;
 
+use crate::describe::metric_label;
+
 /// The window over which rates are taken, in virtual ms.
 pub const RATE_WINDOW_MS: f64 = 2_000.0;
 
@@ -80,15 +82,12 @@ pub fn charts(series: &[Series]) -> Vec<Chart> {
         Chart {
             title: "Throughput".into(),
             unit: "/s",
-            lines: vec![
-                line("answered", ratio(confirmed, None, 1_000.0)),
-                line("refused", ratio(refused, None, 1_000.0)),
-            ],
+            lines: vec![line("answered", per_second(confirmed)), line("refused", per_second(refused))],
         },
         Chart {
             title: "Yield: requests answered, of answered and refused".into(),
             unit: "%",
-            lines: vec![line("answered", ratio(confirmed, Some(refused), 100.0))],
+            lines: vec![line("answered", share(confirmed, refused))],
         },
         Chart {
             title: "Messages per answer".into(),
@@ -98,9 +97,8 @@ pub fn charts(series: &[Series]) -> Vec<Chart> {
         Chart { title: "Clients waiting".into(), unit: "", lines: vec![line("waiting", plain(find("waiting")))] },
     ];
     for s in series.iter().filter(|s| !ENGINE.contains(&s.name)) {
-        let (name, unit) = s.name.strip_suffix("_ms").map_or((s.name, ""), |n| (n, " ms"));
-        let title = crate::describe::capitalized(&name.replace('_', " "));
-        out.push(Chart { title, unit, lines: vec![line(s.name, plain(&s.points))] });
+        let unit = if s.name.ends_with("_ms") { " ms" } else { "" };
+        out.push(Chart { title: metric_label(s.name), unit, lines: vec![line(s.name, plain(&s.points))] });
     }
     out
 }
@@ -111,37 +109,38 @@ fn window_start(points: &[(u64, f64)], i: usize) -> usize {
     points.partition_point(|p| (p.0 as f64) < from).min(i)
 }
 
-/// How much a running total grew over the window, as a rate per second
-/// times `scale / 1 000` (`others: None`), or as a share of its growth plus
-/// the others' (`Some`), times `scale`.
-fn ratio(total: &[(u64, f64)], others: Option<&[(u64, f64)]>, scale: f64) -> Vec<(f64, f64)> {
-    (0..total.len())
-        .map(|i| {
-            let j = window_start(total, i);
-            let grew = total[i].1 - total[j].1;
-            let value = match others {
-                None if i > j => grew / (total[i].0 - total[j].0) as f64 * scale,
-                None => f64::NAN,
-                Some(others) => {
-                    let other = others.get(i).zip(others.get(j)).map_or(0.0, |(a, b)| a.1 - b.1);
-                    if grew + other > 0.0 { grew / (grew + other) * scale } else { f64::NAN }
-                }
-            };
-            (total[i].0 as f64, value)
-        })
-        .collect()
+/// `value(i, j)` at every sample `i`, `j` being the first sample of its window.
+fn windowed(points: &[(u64, f64)], value: impl Fn(usize, usize) -> f64) -> Vec<(f64, f64)> {
+    (0..points.len()).map(|i| (points[i].0 as f64, value(i, window_start(points, i)))).collect()
+}
+
+/// How much a running total grew from sample `j` to sample `i` (0 past its end).
+fn grew(total: &[(u64, f64)], i: usize, j: usize) -> f64 {
+    total.get(i).zip(total.get(j)).map_or(0.0, |(a, b)| a.1 - b.1)
+}
+
+/// How fast a running total grew over the window, per second.
+fn per_second(total: &[(u64, f64)]) -> Vec<(f64, f64)> {
+    windowed(
+        total,
+        |i, j| if i > j { grew(total, i, j) / (total[i].0 - total[j].0) as f64 * 1_000.0 } else { f64::NAN },
+    )
+}
+
+/// How much of the growth of `total` plus `others` over the window was `total`'s, in percent.
+fn share(total: &[(u64, f64)], others: &[(u64, f64)]) -> Vec<(f64, f64)> {
+    windowed(total, |i, j| {
+        let (mine, theirs) = (grew(total, i, j), grew(others, i, j));
+        if mine + theirs > 0.0 { mine / (mine + theirs) * 100.0 } else { f64::NAN }
+    })
 }
 
 /// How much `top` grew per unit `bottom` grew over the window (`NaN` if `bottom` did not).
 fn per(top: &[(u64, f64)], bottom: &[(u64, f64)]) -> Vec<(f64, f64)> {
-    (0..top.len().min(bottom.len()))
-        .map(|i| {
-            let j = window_start(top, i);
-            let under = bottom[i].1 - bottom[j].1;
-            let value = if under > 0.0 { (top[i].1 - top[j].1) / under } else { f64::NAN };
-            (top[i].0 as f64, value)
-        })
-        .collect()
+    windowed(top, |i, j| {
+        let under = grew(bottom, i, j);
+        if under > 0.0 { grew(top, i, j) / under } else { f64::NAN }
+    })
 }
 
 /// A round number at or above `max` for the top of a scale: 1, 2 or 5 times a power of ten.

@@ -348,10 +348,10 @@ fn trace(ctx: &Ctx, shape: Shape) {
 /// Log lines: a short tick across their node's lane.
 fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     let (g, p) = (scene.geometry, scene.palette);
-    let start = history.ticks.partition_point(|t| (t.time as f64) < g.from);
     let mut last_pixel = vec![f64::NAN; g.lanes];
     let mut batches = Batches::default();
-    for (i, tick) in history.ticks.iter().enumerate().skip(start).take_while(|(_, t)| t.time as f64 <= g.to) {
+    for i in history.ticks_between(g.from, g.to) {
+        let tick = &history.ticks[i];
         let at = g.tick_point(tick.node, tick.time as f64);
         let noted = scene.noted == Some(i);
         let Some(slot) = last_pixel.get_mut(tick.node) else { continue };

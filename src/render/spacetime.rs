@@ -275,8 +275,12 @@ impl History {
 
     /// The dots whose time is in `[from, to]`.
     pub fn dots_between(&self, from: f64, to: f64) -> Range<usize> {
-        let start = self.dots.partition_point(|d| (d.time as f64) < from);
-        start..self.dots.partition_point(|d| d.time as f64 <= to).max(start)
+        within(&self.dots, |d| d.time, from, to)
+    }
+
+    /// The log lines whose time is in `[from, to]`.
+    pub fn ticks_between(&self, from: f64, to: f64) -> Range<usize> {
+        within(&self.ticks, |t| t.time, from, to)
     }
 
     /// The arrows that cross the window `[from, to]`.
@@ -290,6 +294,12 @@ impl History {
     pub fn nodes(&self) -> usize {
         self.nodes
     }
+}
+
+/// The positions in `items` (in time order) whose time is in `[from, to]`.
+fn within<T>(items: &[T], time: impl Fn(&T) -> Time, from: f64, to: f64) -> Range<usize> {
+    let start = items.partition_point(|i| (time(i) as f64) < from);
+    start..items.partition_point(|i| time(i) as f64 <= to).max(start)
 }
 
 /// How an event stands to the one the user points at.
@@ -384,13 +394,29 @@ impl Geometry {
         if self.flow == Flow::Across { p.x } else { p.y }
     }
 
+    /// Virtual ms per CSS pixel along the time axis.
+    pub fn ms_per_pixel(&self) -> f64 {
+        let (start, end) = self.axis();
+        (self.to - self.from) / (end - start).max(1.0)
+    }
+
     /// The dot nearest to `p`, if one is within reach.
     pub fn hit(&self, history: &History, p: Point) -> Option<usize> {
-        let slack = (self.to - self.from) * REACH / (self.axis().1 - self.axis().0).max(1.0);
+        self.nearest(&history.dots, |d| d.time, |d| self.point(d.node, d.time as f64), p)
+    }
+
+    /// The item of `items` (in time order) drawn at `place` nearest to `p`, if within reach.
+    fn nearest<T>(
+        &self,
+        items: &[T],
+        time: impl Fn(&T) -> Time,
+        place: impl Fn(&T) -> Point,
+        p: Point,
+    ) -> Option<usize> {
+        let slack = self.ms_per_pixel() * REACH;
         let t = self.time_at_along(self.along_of(p));
-        history
-            .dots_between(t - slack, t + slack)
-            .map(|i| (i, self.point(history.dots[i].node, history.dots[i].time as f64).distance(p)))
+        within(items, time, t - slack, t + slack)
+            .map(|i| (i, place(&items[i]).distance(p)))
             .filter(|&(_, d)| d <= REACH)
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i)
@@ -423,15 +449,7 @@ impl Geometry {
 
     /// The log line whose tick is nearest to `p`, if one is within reach.
     pub fn hit_tick(&self, history: &History, p: Point) -> Option<usize> {
-        let slack = (self.to - self.from) * REACH / (self.axis().1 - self.axis().0).max(1.0);
-        let t = self.time_at_along(self.along_of(p));
-        let start = history.ticks.partition_point(|k| (k.time as f64) < t - slack);
-        let end = history.ticks.partition_point(|k| k.time as f64 <= t + slack).max(start);
-        (start..end)
-            .map(|i| (i, self.tick_point(history.ticks[i].node, history.ticks[i].time as f64).distance(p)))
-            .filter(|&(_, d)| d <= REACH)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| i)
+        self.nearest(&history.ticks, |k| k.time, |k| self.tick_point(k.node, k.time as f64), p)
     }
 
     /// The window after zooming by `factor` (above 1: closer) around time `t`.
