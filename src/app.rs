@@ -1,7 +1,7 @@
 //! The lab: owns the session, drives the animation clock, routes every
 //! user action to the simulator, and lays out the panels.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -19,6 +19,7 @@ use yew::prelude::*;
 use crate::components::canvas::NetworkCanvas;
 use crate::components::charts::ChartsPanel;
 use crate::components::diagram::{Diagram, Placement};
+use crate::components::embed_dialog::{Asked, EmbedDialog, embed_dialog, start_at};
 use crate::components::inspector::Inspector;
 use crate::components::invariants::{InvariantBar, headline, rule_of};
 use crate::components::key_help::KeyHelp;
@@ -33,10 +34,13 @@ use crate::components::share_box::{Export, ShareBox, ShareLink, ShareState};
 use crate::components::toolbar::Toolbar;
 use crate::components::trace::{TRACE_ROWS_SHOWN, TracePanel};
 use crate::describe;
+use crate::embed::{self, Clicker, Command};
 use crate::render::chart::{Chart, charts};
 use crate::render::spacetime::History;
 use crate::session::Session;
 use crate::share::{self, Moment, Requested, SharedRun};
+
+mod hosted;
 
 /// Everything that can happen to the lab. Panels send these through one callback.
 pub enum Msg {
@@ -107,6 +111,23 @@ pub enum Msg {
         first: usize,
         follow: bool,
     },
+    // Embedding and presenting (see `hosted`).
+    /// A command from the page this embed is in.
+    Host(Command),
+    /// Shows the Embed dialog, with the control that asked for it.
+    ShowEmbed(Option<HtmlElement>),
+    CloseEmbed {
+        refocus: bool,
+    },
+    /// The Embed dialog's form changed: what it now asks (`None`: it could not be read).
+    EmbedAsked(Option<Asked>),
+    /// The Embed dialog's "From now".
+    EmbedFromNow,
+    EmbedCopy,
+    EmbedCopied(Result<(), String>),
+    TogglePresent,
+    FullscreenChanged,
+    Clicker(Clicker),
 }
 
 pub struct App {
@@ -160,6 +181,14 @@ pub struct App {
     /// invariant bar only, and a link to the full lab.
     embed: bool,
     last_frame_ms: Option<f64>,
+    // Embedding and presenting (see `hosted`).
+    /// What the page's query asks for (`?embed&autoplay=0&from=…`, `docs/embed.md`).
+    options: embed::Options,
+    /// The page this embed is in, when it may script it.
+    host: Option<hosted::Host>,
+    /// Presentation mode: full screen, large type, clicker keys (read by the key listener too).
+    present: Rc<Cell<bool>>,
+    embed_dialog: Option<EmbedDialog>,
     /// Dropping the handle cancels the frame: no frames while paused or hidden.
     animation: Option<AnimationFrame>,
     dispatch: Callback<Msg>,
@@ -172,6 +201,8 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let hash = share::current_hash();
+        let (options, problems) = embed::options(&query());
+        let present = Rc::new(Cell::new(query_flag("present")));
         let mut app = App {
             session: None,
             fatal: None,
@@ -193,27 +224,39 @@ impl Component for App {
             history: Rc::default(),
             history_run: 0,
             // An embedded run shows the network alone unless asked (`?embed&diagram`).
-            diagram: if is_embedded() && !query_flag("diagram") { Placement::Hidden } else { Placement::Below },
+            diagram: if is_embedded() && !options.panels.diagram { Placement::Hidden } else { Placement::Below },
             charts: Rc::default(),
             charts_of: (u64::MAX, 0),
             charts_at_ms: f64::NEG_INFINITY,
-            show_charts: !is_embedded() || query_flag("charts"),
+            show_charts: !is_embedded() || options.panels.charts,
             hash: hash.clone(),
             hidden: is_hidden(),
             reduced_motion: prefers_reduced_motion(),
             embed: is_embedded(),
             last_frame_ms: None,
+            host: is_embedded().then(|| hosted::Host::new(ctx.link().clone(), &options.origins)).flatten(),
+            options,
+            _listeners: listeners(ctx, &present),
+            present,
+            embed_dialog: None,
             animation: None,
             dispatch: ctx.link().callback(|m| m),
-            _listeners: listeners(ctx),
         };
         app.open_link(&hash);
+        hosted::apply_theme(app.options.theme);
+        for problem in problems {
+            app.notify(problem);
+        }
+        app.apply_options();
         app.sync_clock(ctx);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let played = matches!(msg, Msg::Frame(_)) && self.session.as_ref().is_some_and(Session::playing);
         let redraw = self.handle(msg);
+        self.hold_range(played);
+        self.report_to_host();
         self.sync_clock(ctx);
         if let Some(session) = self.session.as_ref().filter(|_| self.diagram != Placement::Hidden) {
             self.history.borrow_mut().sync(session.sim(), session.scenario().nodes);
@@ -251,12 +294,7 @@ impl Component for App {
         };
         let sim = session.sim();
         let info = sim.info();
-        let scenario_title = self
-            .preset
-            .and_then(|i| self.presets.get(i))
-            .map(|p| p.title().to_string())
-            .or_else(|| session.scenario().title.clone())
-            .unwrap_or_else(|| "A shared run".into());
+        let scenario_title = self.title(session);
         let frame = Rc::new(session.frame());
         let trace_len = sim.trace_len();
         let first = if self.trace_follow {
@@ -316,7 +354,13 @@ impl Component for App {
         };
 
         html! {
-            <main class={classes!("lab", self.embed.then_some("lab--embed"))}>
+            <main class={classes!("lab", self.embed.then_some("lab--embed"), self.present.get().then_some("lab--present"))}>
+                if self.present.get() {
+                    <button class="button leave-present" data-testid="leave-present" title="Leave presentation mode (Escape)"
+                        onclick={on.reform(|_| Msg::TogglePresent)}>
+                        {"Leave presentation"}
+                    </button>
+                }
                 if self.embed {
                     // The page without its query (`?embed`), with the run's fragment.
                     <a class="open-full" data-testid="open-full" href={share::link("", &share::page_base().1, &self.hash)}
@@ -332,7 +376,7 @@ impl Component for App {
                     params={params}
                     generation={self.generation}
                     seed={scenario.seed}
-                    title={scenario_title}
+                    title={scenario_title.clone()}
                     playing={session.playing()}
                     speed={session.speed()}
                     can_step_back={sim.step_index() > 0}
@@ -341,6 +385,9 @@ impl Component for App {
                 {notices}
                 if let Some(share) = &self.share {
                     <ShareBox share={share.clone()} on={on.clone()} />
+                }
+                if let Some(dialog) = &self.embed_dialog {
+                    { embed_dialog(dialog, &(share::page_base().0 + &share::page_base().1), &scenario_title, session.view_time(), &on) }
                 }
                 if self.keys.is_some() {
                     <KeyHelp on={on.clone()} />
@@ -358,6 +405,7 @@ impl Component for App {
                     lagging={session.lagging()}
                     at_end={session.at_end() && !session.playing()}
                     progress={session.progress()}
+                    window={self.range()}
                     on={on.clone()}
                 />
                 <InvariantBar
@@ -383,7 +431,7 @@ impl Component for App {
                 <div class="stage">
                     <div class="main-column">
                         <div class={classes!("network-row", beside.then_some("network-row--beside"))}>
-                            <section class="canvas-wrap" aria-label="The network">
+                            <section class="canvas-wrap" aria-label="The network" hidden={self.embed && !self.options.panels.canvas}>
                                 <NetworkCanvas
                                     frame={frame.clone()}
                                     selected={self.selected}
@@ -485,7 +533,33 @@ impl App {
                 true
             }
             Msg::CloseKeys { refocus } => self.close_keys(refocus),
-            Msg::Escape => self.close_keys(true) || self.close_lessons(true) || self.close_share(true),
+            Msg::Escape => {
+                self.close_keys(true)
+                    || self.close_lessons(true)
+                    || self.close_share(true)
+                    || self.close_embed(true)
+                    || self.leave_present()
+            }
+            Msg::CloseEmbed { refocus } => self.close_embed(refocus),
+            Msg::TogglePresent => {
+                self.toggle_present();
+                true
+            }
+            Msg::FullscreenChanged => self.fullscreen_changed(),
+            Msg::EmbedAsked(asked) => self.embed_asked(asked),
+            Msg::EmbedFromNow => {
+                let now = self.session.as_ref().map_or(0.0, Session::view_time);
+                self.embed_asked(start_at(now))
+            }
+            Msg::EmbedCopy => {
+                if let (Some(dialog), Some(session)) = (&self.embed_dialog, &self.session) {
+                    let (snippet, _) =
+                        dialog.snippet(&(share::page_base().0 + &share::page_base().1), &self.title(session));
+                    self.copy(snippet, Msg::EmbedCopied);
+                }
+                false
+            }
+            Msg::EmbedCopied(result) => self.embed_copied(result),
             Msg::ShowLessons(opener) => {
                 self.lesson_list.get_or_insert(opener);
                 true
@@ -627,6 +701,9 @@ impl App {
                 self.share_opener = opener;
                 self.share();
             }
+            Msg::ShowEmbed(opener) => self.show_embed(opener),
+            Msg::Host(command) => self.host_command(command),
+            Msg::Clicker(key) => self.clicker(key),
             _ => {}
         }
     }
@@ -818,21 +895,59 @@ impl App {
         );
     }
 
-    fn share(&mut self) {
-        let Some(session) = &self.session else { return };
+    /// What the run on screen is called: its preset's title, the scenario's own, or neither.
+    fn title(&self, session: &Session) -> String {
+        self.preset
+            .and_then(|i| self.presets.get(i))
+            .map(|p| p.title().to_string())
+            .or_else(|| session.scenario().title.clone())
+            .unwrap_or_else(|| "A shared run".into())
+    }
+
+    /// The run as a link carries it, at the moment shown.
+    fn shared_run(&self) -> Option<SharedRun> {
+        let session = self.session.as_ref()?;
         let (sim, step) = (session.sim(), session.sim().step_index());
         let violation =
             self.shown_violation.filter(|&i| sim.recorded_violations().get(i).is_some_and(|v| v.step == step));
         let moment = Moment { time_ms: session.view_time(), event: step, paused: !session.playing(), violation };
-        let run = SharedRun {
+        Some(SharedRun {
             scenario: session.shareable_scenario(),
             moment: Some(moment),
             speed: Some(session.speed()),
             selected: self.selected,
             preset: self.preset.and_then(|i| self.presets.get(i)).map(|p| p.id.to_string()),
-        };
+        })
+    }
+
+    fn share(&mut self) {
+        let Some(run) = self.shared_run() else { return };
         // As on video sites: shared at the very start, the link simply plays.
-        self.publish(run, moment.time_ms > 0.0);
+        let at_moment = run.moment.is_some_and(|m| m.time_ms > 0.0);
+        self.publish(run, at_moment);
+    }
+
+    /// Opens the Embed dialog on the lesson being told, or else the run from its start
+    /// (the dialog's range says where to begin).
+    fn show_embed(&mut self, opener: Option<HtmlElement>) {
+        let fragment = match (&self.lesson, self.shared_run()) {
+            (Some(lesson), _) if !lesson.away => Ok(format!("#lesson={}", lessons()[lesson.lesson].id)),
+            (_, Some(run)) => share::fragment(&SharedRun { moment: None, ..run }),
+            (_, None) => return,
+        };
+        match fragment {
+            Ok(fragment) => self.embed_dialog = Some(EmbedDialog::new(opener, fragment)),
+            Err(e) => self.notify(e),
+        }
+    }
+
+    /// Closes the Embed dialog; true if it was open.
+    fn close_embed(&mut self, refocus: bool) -> bool {
+        let Some(dialog) = self.embed_dialog.take() else { return false };
+        if refocus {
+            give_focus(dialog.opener);
+        }
+        true
     }
 
     /// Saves the run as a scenario file (with everything the user did: `quorum-sim run`
@@ -875,9 +990,14 @@ impl App {
         share::replace_hash(&fragment);
         self.hash = fragment;
         self.share = Some(ShareLink { link: link.clone(), state: ShareState::Copying, run, at_moment });
-        let done = self.dispatch.clone();
+        self.copy(link, Msg::Shared);
+    }
+
+    /// Copies `text` to the clipboard, then sends `done` with how it went.
+    fn copy(&self, text: String, done: fn(Result<(), String>) -> Msg) {
+        let dispatch = self.dispatch.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            done.emit(Msg::Shared(share::copy(&link).await));
+            dispatch.emit(done(share::copy(&text).await));
         });
     }
 
@@ -977,8 +1097,12 @@ fn is_embedded() -> bool {
 
 /// The page's query has `name` (alone or as `name=…`).
 fn query_flag(name: &str) -> bool {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some(name))
+    query().trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some(name))
+}
+
+/// The page's query (`?…`), `""` when there is none.
+fn query() -> String {
+    gloo::utils::window().location().search().unwrap_or_default()
 }
 
 /// The user asked the system for less motion (read once, when the lab opens).
@@ -988,7 +1112,8 @@ pub fn prefers_reduced_motion() -> bool {
 
 /// Page-wide listeners: the tab's visibility, pasted links, the keyboard,
 /// and clicks (which must not leave a button focused).
-fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
+/// `present`: presentation mode is on, and a slide clicker's keys step the story or the run.
+fn listeners(ctx: &Context<App>, present: &Rc<Cell<bool>>) -> Vec<EventListener> {
     let document = gloo::utils::document();
     let window = gloo::utils::window();
     let link = ctx.link().clone();
@@ -997,7 +1122,7 @@ fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
     });
     let link = ctx.link().clone();
     let hash = EventListener::new(&window, "hashchange", move |_| link.send_message(Msg::HashChanged));
-    let link = ctx.link().clone();
+    let (link, present) = (ctx.link().clone(), present.clone());
     // Not passive: space must not also scroll the page.
     let options = EventListenerOptions::enable_prevent_default();
     let keys = EventListener::new_with_options(&document, "keydown", options, move |event| {
@@ -1011,7 +1136,11 @@ fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
         if event.ctrl_key() || event.alt_key() || event.meta_key() || target.is_some_and(|t| keeps_key(&t, &key)) {
             return;
         }
-        let Some(msg) = shortcut(&key, event.shift_key(), || opener(event)) else { return };
+        let clicker = (present.get() && !event.shift_key()).then(|| embed::clicker(&key)).flatten();
+        let Some(msg) = clicker.map(Msg::Clicker).or_else(|| shortcut(&key, event.shift_key(), || opener(event)))
+        else {
+            return;
+        };
         event.prevent_default();
         link.send_message(msg);
     });
@@ -1032,7 +1161,10 @@ fn listeners(ctx: &Context<App>) -> Vec<EventListener> {
             active.blur().ok();
         }
     });
-    vec![visibility, hash, keys, unfocus]
+    let link = ctx.link().clone();
+    let fullscreen =
+        EventListener::new(&document, "fullscreenchange", move |_| link.send_message(Msg::FullscreenChanged));
+    vec![visibility, hash, keys, unfocus, fullscreen]
 }
 
 /// The lab's shortcut for `key` (with or without Shift), if it has one;
@@ -1047,6 +1179,7 @@ fn shortcut(key: &str, shift: bool, opener: impl FnOnce() -> Option<HtmlElement>
         "Home" => Msg::GoToStart,
         "End" => Msg::GoToEnd,
         "?" => Msg::ToggleKeys(opener()),
+        "p" | "P" => Msg::TogglePresent,
         _ => return None,
     })
 }

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod components;
 pub mod describe;
+pub mod embed;
 pub mod render;
 pub mod session;
 pub mod share;

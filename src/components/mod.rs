@@ -5,6 +5,7 @@ pub mod action_form;
 pub mod canvas;
 pub mod charts;
 pub mod diagram;
+pub mod embed_dialog;
 pub mod icons;
 pub mod inspector;
 pub mod invariants;

@@ -35,6 +35,9 @@ pub struct ScrubberProps {
     pub at_end: bool,
     /// A run ahead under way.
     pub progress: Option<Progress>,
+    /// `[from, to]` in ms: an embed locked to a range shows only it.
+    #[prop_or_default]
+    pub window: Option<(Time, Time)>,
     pub on: Callback<Msg>,
 }
 
@@ -82,7 +85,10 @@ fn status(props: &ScrubberProps) -> Html {
 pub fn Scrubber(props: &ScrubberProps) -> Html {
     // The track spans the scenario's planned length, or more once the user
     // has played past it; the simulator runs ahead to any point on it.
-    let span = props.until.max(props.horizon) as f64;
+    // Locked to a range, it spans the range.
+    let (start, end) = props.window.unwrap_or((0, props.until.max(props.horizon)));
+    let (start, span) = (start as f64, end.saturating_sub(start) as f64);
+    let along = move |t: f64| percent_of(t - start, span);
     let hover = use_state(|| None::<f64>);
     let track = use_node_ref();
     let seek =
@@ -99,27 +105,26 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some(rect) = track.cast::<HtmlElement>().map(|t| t.get_bounding_client_rect()) else { return };
             let along = (f64::from(e.client_x()) - rect.left()) / rect.width().max(1.0);
-            hover.set(Some(along.clamp(0.0, 1.0) * span));
+            hover.set(Some(start + along.clamp(0.0, 1.0) * span));
         })
     };
     let leave = {
         let hover = hover.clone();
         Callback::from(move |_: MouseEvent| hover.set(None))
     };
-    let track_style =
-        format!("--played: {}; --time: {}", percent_of(props.horizon as f64, span), percent_of(props.time, span));
+    let track_style = format!("--played: {}; --time: {}", along(props.horizon as f64), along(props.time));
     html! {
         <div class="scrubber">
             <span class="clock" data-testid="clock" aria-live="off">{ describe::time(props.time) }</span>
             <div class="track" style={track_style} ref={track} onmousemove={point} onmouseleave={leave}>
-                <input type="range" min="0" max={Shortest(span).to_string()} step="1" value={Shortest(props.time.round()).to_string()}
+                <input type="range" min={Shortest(start).to_string()} max={Shortest(start + span).to_string()} step="1" value={Shortest(props.time.round()).to_string()}
                     aria-label="Virtual time" aria-valuetext={describe::time(props.time)}
                     data-testid="scrubber" oninput={seek} onkeydown={step_by_key} />
                 <div class="marks">
-                    { for props.marks.iter().map(|m| {
+                    { for props.marks.iter().filter(|m| (start..=start + span).contains(&(m.at_ms as f64))).map(|m| {
                         let at = m.at_ms as f64;
                         html! {
-                            <button class="mark" style={format!("left: {}", percent_of(at, span))}
+                            <button class="mark" style={format!("left: {}", along(at))}
                                 title={format!("{} — {}", describe::time(at), m.label)}
                                 aria-label={format!("Go to {}: {}", describe::time(at), m.label)}
                                 onclick={props.on.reform(move |_| Msg::SeekTime(at))} />
@@ -128,7 +133,7 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
                     { for props.violations.iter().enumerate().map(|(i, v)| {
                         let at = v.at_ms as f64;
                         // Marks close together overlap: the earliest is on top, and takes the click.
-                        let style = format!("left: {}; z-index: {}", percent_of(at, span), props.violations.len() - i);
+                        let style = format!("left: {}; z-index: {}", along(at), props.violations.len() - i);
                         html! {
                             <button class="mark mark--violation" {style}
                                 title={format!("{} — {}", describe::time(at), v.label)}
@@ -138,13 +143,13 @@ pub fn Scrubber(props: &ScrubberProps) -> Html {
                     }) }
                 </div>
                 if let Some(at) = *hover {
-                    <span class="hover-time" data-testid="hover-time" style={format!("left: {}", percent_of(at, span))}>
+                    <span class="hover-time" data-testid="hover-time" style={format!("left: {}", along(at))}>
                         { describe::time(at) }
                     </span>
                 }
             </div>
             <span class="span-info">
-                { format!("of {} · event {}", describe::time(span), props.step) }
+                { format!("of {} · event {}", describe::time(start + span), props.step) }
             </span>
             <span class="status" role="status">{ status(props) }</span>
         </div>

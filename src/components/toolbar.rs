@@ -121,6 +121,14 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 title="Copy a link that reopens this moment of the run">
                 { icon(Icon::Share) }<span>{"Share"}</span>
             </button>
+            <button class="button embed-button" data-testid="embed-button" onclick={on.reform(|e: MouseEvent| Msg::ShowEmbed(opener(&e)))}
+                title="An iframe of this run for a blog post or slides, with its options">
+                {"Embed"}
+            </button>
+            <button class="button present-button" data-testid="present-button" onclick={on.reform(|_| Msg::TogglePresent)}
+                title="Presentation mode: full screen, large type, a clicker's keys step the story or the run (P)">
+                {"Present"}
+            </button>
             <button class="button lessons" data-testid="lessons-button" title="Lessons: runs told step by step"
                 onclick={on.reform(|e: MouseEvent| Msg::ShowLessons(opener(&e)))}>
                 {"Lessons"}
