@@ -248,6 +248,7 @@ impl Component for App {
             app.notify(problem);
         }
         app.apply_options();
+        app.report_to_host();
         app.sync_clock(ctx);
         app
     }

@@ -132,9 +132,11 @@ pub fn embed_dialog(dialog: &EmbedDialog, page: &str, title: &str, now_ms: f64, 
                 { format!("From now ({} ms)", Fixed(now_ms.floor(), 0)) }
             </button>
             if !dialog.asked.problems.is_empty() {
-                <ul class="embed-problems" role="alert" data-testid="embed-problems">
-                    { for dialog.asked.problems.iter().map(|p| html! { <li>{ p }</li> }) }
-                </ul>
+                <div role="alert" data-testid="embed-problems">
+                    <ul class="embed-problems">
+                        { for dialog.asked.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                    </ul>
+                </div>
             }
             <div class="embed-snippet-row">
                 <textarea class="share-link" readonly=true rows="3" aria-label="The iframe to paste" data-testid="embed-code"

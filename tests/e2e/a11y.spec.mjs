@@ -1,7 +1,8 @@
 // Accessibility: axe-core audits the lab (from npm, injected into the page) in the states a
 // visitor meets: the opening run, a node open in the inspector, a violation shown, each
 // protocol family, the lessons list and a lesson, an event pointed at on the space-time
-// diagram, the dark theme and the phone layout. No critical or serious finding is allowed.
+// diagram, the dark theme and the phone layout, the Embed dialog (its form and preview) and
+// presentation mode. No critical or serious finding is allowed.
 
 import { auditSerious, choosePreset } from './lab.mjs';
 
@@ -44,4 +45,20 @@ export async function run(h) {
   await expectClean(page, assert, 'the phone layout, dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await expectClean(page, assert, 'the phone layout');
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.click('[data-testid=embed-button]');
+  await page.frameLocator('[data-testid=embed-preview]').locator('[data-testid=canvas]').waitFor();
+  await page.check('[data-testid=embed-loop]');
+  await page.fill('[data-testid=embed-origin]', 'not an origin');
+  await page.locator('[data-testid=embed-origin]').blur();
+  await page.locator('[data-testid=embed-problems]').waitFor();
+  await expectClean(page, assert, 'the Embed dialog, with a problem shown');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('p');
+  await page.locator('main.lab--present').waitFor();
+  await expectClean(page, assert, 'presentation mode, a lesson told');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectClean(page, assert, 'presentation mode, dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 }
