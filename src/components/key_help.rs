@@ -6,14 +6,16 @@ use super::icons::{Icon, icon};
 use crate::app::Msg;
 
 /// Each shortcut and what it does, in the order the help lists them.
-pub const KEYS: [(&str, &str); 8] = [
+pub const KEYS: [(&str, &str); 10] = [
     ("Space or K", "play or pause"),
     ("→  ←", "step one event forward, back"),
     ("Shift + →  ←", "one second of virtual time forward, back"),
     ("Home  End", "the start, the end of the scenario"),
     ("On the time slider: arrows, Page Up  Page Down", "1%, 10% of the run"),
     ("In the trace: ↑  ↓, Page Up  Page Down, Home  End, Enter", "move the highlighted line; show its event"),
-    ("Escape", "close the share box or this help"),
+    ("Escape", "close the share box or this help; leave presentation mode"),
+    ("P", "presentation mode: full screen, large type"),
+    ("Presenting: Page Down  Page Up, arrows, Space, .", "the story's next, previous step (else one event); play or pause"),
     ("?", "show or hide this help"),
 ];
 
