@@ -15,7 +15,10 @@ pub const KEYS: [(&str, &str); 10] = [
     ("In the trace: ↑  ↓, Page Up  Page Down, Home  End, Enter", "move the highlighted line; show its event"),
     ("Escape", "close the share box or this help; leave presentation mode"),
     ("P", "presentation mode: full screen, large type"),
-    ("Presenting: Page Down  Page Up, arrows, Space, .", "the story's next, previous step (else one event); play or pause"),
+    (
+        "Presenting: Page Down  Page Up, arrows, Space, .",
+        "the story's next, previous step (else one event); play or pause",
+    ),
     ("?", "show or hide this help"),
 ];
 
