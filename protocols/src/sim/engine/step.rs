@@ -108,6 +108,10 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    // From here to the handler a message travels by value; the functions on
+    // its way are inlined, as at opt-level "z" each call would copy it (an
+    // event can be over 100 bytes), and inlined the copies merge.
+    #[inline(always)]
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
         self.world.messages_sent += 1;
         let (first, second) = self.world.network.flights(from, to, &mut self.world.rng_net);
@@ -122,6 +126,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Puts one copy of a message on its way.
+    #[inline(always)]
     fn launch(&mut self, from: NodeId, to: NodeId, flight: Flight, msg: P::Msg) {
         let now = self.world.now;
         let id = self.world.next_msg;
@@ -177,6 +182,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn handle(&mut self, event: Event<P>) {
         match event {
             Event::Arrive(copy) => self.arrive(copy),
@@ -226,6 +232,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn arrive(&mut self, copy: InFlight<P>) {
         let fate = self.fate_now(copy.from, copy.to, copy.fate);
         let slot = &mut self.world.slots[copy.to];
@@ -242,6 +249,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn deliver(&mut self, copy: InFlight<P>) {
         self.rec.deliver(&self.world, &copy);
         self.delivered = Some(copy.id);
