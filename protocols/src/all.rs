@@ -297,8 +297,8 @@ macro_rules! all_protocols {
                             _ => mixed(),
                         };
                         let mut refs: [&<$ty as Protocol>::Node; MAX_NODES] = [first; MAX_NODES];
-                        for (i, node) in all.iter().enumerate() {
-                            refs[i] = match node {
+                        for (r, node) in refs.iter_mut().zip(all.iter()) {
+                            *r = match node {
                                 AllNode::$name(n) => n,
                                 _ => mixed(),
                             };

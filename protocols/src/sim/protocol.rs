@@ -267,8 +267,11 @@ impl<N> Clone for Nodes<'_, N> {
 
 impl<N> Copy for Nodes<'_, N> {}
 
+// Monitors read nodes on every step: at opt-level "z" these would stay calls
+// (an iterator's step calling `get` calling the slice's bounds check), so they
+// are inlined.
 impl<'a, N> Nodes<'a, N> {
-    #[inline]
+    #[inline(always)]
     pub fn len(&self) -> usize {
         match self {
             Nodes::Slice(nodes) => nodes.len(),
@@ -281,7 +284,7 @@ impl<'a, N> Nodes<'a, N> {
     }
 
     /// Node `i`, borrowed for as long as the view's nodes are.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: usize) -> &'a N {
         match *self {
             Nodes::Slice(nodes) => &nodes[i],
@@ -289,10 +292,34 @@ impl<'a, N> Nodes<'a, N> {
         }
     }
 
-    #[inline]
-    pub fn iter(&self) -> impl Iterator<Item = &'a N> + Clone + use<'a, N> {
-        let nodes = *self;
-        (0..self.len()).map(move |i| nodes.get(i))
+    #[inline(always)]
+    pub fn iter(&self) -> NodesIter<'a, N> {
+        NodesIter { nodes: *self, next: 0 }
+    }
+}
+
+/// The nodes of a [`Nodes`] in order.
+pub struct NodesIter<'a, N> {
+    nodes: Nodes<'a, N>,
+    next: usize,
+}
+
+impl<N> Clone for NodesIter<'_, N> {
+    fn clone(&self) -> Self {
+        NodesIter { nodes: self.nodes, next: self.next }
+    }
+}
+
+impl<'a, N> Iterator for NodesIter<'a, N> {
+    type Item = &'a N;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a N> {
+        if self.next == self.nodes.len() {
+            return None;
+        }
+        self.next += 1;
+        Some(self.nodes.get(self.next - 1))
     }
 }
 
