@@ -70,12 +70,13 @@ impl<E> EventQueue<E> {
         self.heap.peek().map(|&Reverse(key)| time_of(key))
     }
 
+    /// Takes the next event out (its time is [`peek_time`](Self::peek_time)'s):
+    /// only the event is returned, so it is moved out of the slab once.
     #[inline(always)]
-    pub fn pop(&mut self) -> Option<(Time, E)> {
+    pub fn pop(&mut self) -> Option<E> {
         let Reverse(key) = self.heap.pop()?;
         self.free.push(slot_of(key) as u32);
-        let event = self.slab[slot_of(key)].take().expect("a queued slot holds its event");
-        Some((time_of(key), event))
+        self.slab[slot_of(key)].take()
     }
 
     /// Every pending event with its time, in no particular order.
@@ -88,13 +89,17 @@ impl<E> EventQueue<E> {
 mod tests {
     use super::*;
 
+    fn timed<E>(q: &mut EventQueue<E>) -> Option<(Time, E)> {
+        Some((q.peek_time()?, q.pop()?))
+    }
+
     #[test]
     fn earlier_times_come_first() {
         let mut q = EventQueue::default();
         q.push(30, "c");
         q.push(10, "a");
         q.push(20, "b");
-        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        let order: Vec<_> = std::iter::from_fn(|| timed(&mut q)).collect();
         assert_eq!(order, vec![(10, "a"), (20, "b"), (30, "c")]);
     }
 
@@ -105,7 +110,7 @@ mod tests {
             q.push(5, name);
         }
         q.push(1, "early");
-        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+        let order: Vec<_> = std::iter::from_fn(|| timed(&mut q)).map(|(_, e)| e).collect();
         assert_eq!(order, vec!["early", "first", "second", "third", "fourth"]);
     }
 
@@ -116,12 +121,12 @@ mod tests {
         q.push(last, "last");
         q.push(7, "a");
         q.push(7, "b");
-        assert_eq!(q.pop(), Some((7, "a")));
+        assert_eq!(timed(&mut q), Some((7, "a")));
         // "c" reuses "a"'s slot but was scheduled after "b".
         q.push(7, "c");
         q.push(last - 1, "second to last");
         assert_eq!(q.peek_time(), Some(7));
-        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        let order: Vec<_> = std::iter::from_fn(|| timed(&mut q)).collect();
         assert_eq!(order, vec![(7, "b"), (7, "c"), (last - 1, "second to last"), (last, "last")]);
     }
 
@@ -132,8 +137,8 @@ mod tests {
             q.push(i % 7, i);
         }
         let mut c = q.clone();
-        let a: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
-        let b: Vec<_> = std::iter::from_fn(|| c.pop()).collect();
+        let a: Vec<_> = std::iter::from_fn(|| timed(&mut q)).collect();
+        let b: Vec<_> = std::iter::from_fn(|| timed(&mut c)).collect();
         assert_eq!(a, b);
     }
 }

@@ -154,11 +154,12 @@ impl<P: Protocol> Sim<P> {
                 self.world.step += 1;
                 self.apply_action(entry.action);
             } else {
-                let (at, event) = self.world.queue.pop().expect("the queue holds the next event");
+                // Not an action's time, so the next event's.
+                let event = self.world.queue.pop().expect("the queue holds the next event");
                 if self.is_stale(&event) {
                     continue;
                 }
-                self.world.now = at;
+                self.world.now = next;
                 self.world.step += 1;
                 self.handle(event);
             }
