@@ -131,10 +131,14 @@ impl<P: Protocol> Sim<P> {
         let now = self.world.now;
         let id = self.world.next_msg;
         self.world.next_msg += 1;
-        let copy = InFlight { id, from, to, sent_at: now, fate: flight.fate, duplicate: flight.duplicate, msg };
         let arrive_at = now + flight.delay;
-        self.rec.send(&self.world, &copy, arrive_at);
-        self.world.queue.push(arrive_at, Event::Arrive(copy));
+        // Built as the event it travels in, so the message is not moved again to wrap it.
+        let event =
+            Event::Arrive(InFlight { id, from, to, sent_at: now, fate: flight.fate, duplicate: flight.duplicate, msg });
+        if let Event::Arrive(copy) = &event {
+            self.rec.send(&self.world, copy, arrive_at);
+        }
+        self.world.queue.push(arrive_at, event);
     }
 
     // ----- the loop ----------------------------------------------------------
