@@ -17,7 +17,7 @@
 use std::hash::{Hash, Hasher};
 
 use crate::sim::any::{ClientActionInfo, Distribution, ProtocolInfo};
-use crate::sim::ctx::{Ctx, Effect};
+use crate::sim::ctx::Ctx;
 use crate::sim::nodes::MAX_NODES;
 use crate::sim::params::Params;
 use crate::sim::protocol::{EndState, Facts, Findings, Monitor, Nodes, Protocol, Request, Start, StepView};
@@ -259,20 +259,14 @@ macro_rules! all_protocols {
             }
         }
 
-        /// Each protocol's effects as `All`'s, through an outbox of its own
-        /// kept for the next handler.
+        /// Each protocol's effects as `All`'s.
         #[allow(non_snake_case)]
         mod wrap {
             use super::*;
 
             $(
                 pub fn $name(ctx: &mut Ctx<All>, handler: impl FnOnce(&mut Ctx<$ty>)) {
-                    thread_local! {
-                        static OUTBOX: std::cell::RefCell<Vec<Effect<$ty>>> = const { std::cell::RefCell::new(Vec::new()) };
-                    }
-                    OUTBOX.with_borrow_mut(|outbox| {
-                        ctx.nest(outbox, |e| e.map(AllMsg::$name, AllTimer::$name, AllReply::$name), handler)
-                    })
+                    ctx.nest(|e| e.map(AllMsg::$name, AllTimer::$name, AllReply::$name), handler)
                 }
             )+
         }
@@ -297,8 +291,8 @@ macro_rules! all_protocols {
                             _ => mixed(),
                         };
                         let mut refs: [&<$ty as Protocol>::Node; MAX_NODES] = [first; MAX_NODES];
-                        for (i, node) in all.iter().enumerate() {
-                            refs[i] = match node {
+                        for (r, node) in refs.iter_mut().zip(all.iter()) {
+                            *r = match node {
                                 AllNode::$name(n) => n,
                                 _ => mixed(),
                             };

@@ -247,11 +247,13 @@ impl Monitor<Office> for Ledger {
     }
 
     fn check(&mut self, _: &Office, step: &StepView<Office>, found: &mut Found) {
+        // Only the branches the step touched can have changed their books.
         let mut changed = false;
-        for (seen, b) in self.last_seen.iter_mut().zip(step.nodes.iter()) {
-            let now = (b.vault.book.len(), b.vault.book.rewrites(), b.vault.book_mandate);
-            changed |= *seen != now;
-            *seen = now;
+        for &c in step.touched {
+            let vault = &step.nodes[c].vault;
+            let now = (vault.book.len(), vault.book.rewrites(), vault.book_mandate);
+            changed |= self.last_seen[c] != now;
+            self.last_seen[c] = now;
         }
         if changed {
             self.discover_issued(step.nodes, found);

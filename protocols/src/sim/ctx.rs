@@ -53,13 +53,30 @@ impl<Q: Protocol> Effect<Q> {
     }
 }
 
+/// Where a handler's effects go: a buffer the engine carries out afterwards,
+/// or, for a protocol run inside another type ([`Ctx::nest`]), straight on
+/// into the outer handler's outbox in the outer type's terms.
+enum Outbox<'a, P: Protocol> {
+    Buffer(Vec<Effect<P>>),
+    Forward(&'a mut dyn FnMut(Effect<P>)),
+}
+
+impl<P: Protocol> Outbox<'_, P> {
+    fn push(&mut self, effect: Effect<P>) {
+        match self {
+            Outbox::Buffer(effects) => effects.push(effect),
+            Outbox::Forward(outer) => outer(effect),
+        }
+    }
+}
+
 /// The handler's view of the world and its outbox.
 pub struct Ctx<'a, P: Protocol> {
     id: NodeId,
     now: Time,
     nodes: usize,
     rng: &'a mut Stream,
-    effects: Vec<Effect<P>>,
+    effects: Outbox<'a, P>,
     persist: bool,
     keep_notes: bool,
 }
@@ -77,30 +94,36 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         keep_notes: bool,
     ) -> Self {
         debug_assert!(effects.is_empty());
-        Ctx { id, now, nodes, rng, effects, persist: false, keep_notes }
+        Ctx { id, now, nodes, rng, effects: Outbox::Buffer(effects), persist: false, keep_notes }
     }
 
     /// Runs a handler of protocol `Q` on this node (same clock, peers and
     /// random stream), and takes what it asked for as this protocol's
-    /// effects through `wrap`: how one type runs every protocol. `buffer`
-    /// is an empty outbox of `Q`'s to reuse (no allocation per handler).
-    pub fn nest<Q: Protocol>(
-        &mut self,
-        buffer: &mut Vec<Effect<Q>>,
-        wrap: impl Fn(Effect<Q>) -> Effect<P>,
-        handler: impl FnOnce(&mut Ctx<Q>),
-    ) {
-        let mut inner = Ctx::new(self.id, self.now, self.nodes, self.rng, std::mem::take(buffer), self.keep_notes);
+    /// effects through `wrap`: how one type runs every protocol. Each
+    /// effect goes into this outbox as it is asked for (no second buffer).
+    pub fn nest<Q: Protocol>(&mut self, wrap: impl Fn(Effect<Q>) -> Effect<P>, handler: impl FnOnce(&mut Ctx<Q>)) {
+        let outer = &mut self.effects;
+        let mut forward = |effect| outer.push(wrap(effect));
+        let mut inner = Ctx {
+            id: self.id,
+            now: self.now,
+            nodes: self.nodes,
+            rng: &mut *self.rng,
+            effects: Outbox::Forward(&mut forward),
+            persist: false,
+            keep_notes: self.keep_notes,
+        };
         handler(&mut inner);
-        let (mut effects, persist) = inner.into_effects();
-        self.effects.extend(effects.drain(..).map(wrap));
-        self.persist |= persist;
-        *buffer = effects;
+        self.persist |= inner.persist;
     }
 
-    /// What the handler asked for, and whether it persisted its durable state.
+    /// What the handler asked for, and whether it persisted its durable state
+    /// (a nested handler's effects went to the outer outbox as they came).
     pub fn into_effects(self) -> (Vec<Effect<P>>, bool) {
-        (self.effects, self.persist)
+        match self.effects {
+            Outbox::Buffer(effects) => (effects, self.persist),
+            Outbox::Forward(_) => (Vec::new(), self.persist),
+        }
     }
 
     /// The node this handler runs on.

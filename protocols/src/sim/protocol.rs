@@ -143,7 +143,20 @@ pub fn majority(nodes: usize) -> usize {
 /// none): how far a log is held by a quorum, given how far each node holds
 /// it. Without allocating: it runs on every acknowledgement.
 pub fn reached_by_quorum(values: impl Iterator<Item = usize> + Clone, quorum: usize) -> usize {
-    values.clone().filter(|&v| values.clone().filter(|&w| w >= v).count() >= quorum).max().unwrap_or(0)
+    // Plain loops: at opt-level "z" each adapter's closure would stay a call.
+    let mut reached = 0;
+    for v in values.clone() {
+        if v > reached {
+            let mut holders = 0;
+            for w in values.clone() {
+                holders += usize::from(w >= v);
+            }
+            if holders >= quorum {
+                reached = v;
+            }
+        }
+    }
+    reached
 }
 
 /// What the simulator knows about the world right now, for judging health.
@@ -267,8 +280,11 @@ impl<N> Clone for Nodes<'_, N> {
 
 impl<N> Copy for Nodes<'_, N> {}
 
+// Monitors read nodes on every step: at opt-level "z" these would stay calls
+// (an iterator's step calling `get` calling the slice's bounds check), so they
+// are inlined.
 impl<'a, N> Nodes<'a, N> {
-    #[inline]
+    #[inline(always)]
     pub fn len(&self) -> usize {
         match self {
             Nodes::Slice(nodes) => nodes.len(),
@@ -281,7 +297,7 @@ impl<'a, N> Nodes<'a, N> {
     }
 
     /// Node `i`, borrowed for as long as the view's nodes are.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: usize) -> &'a N {
         match *self {
             Nodes::Slice(nodes) => &nodes[i],
@@ -289,10 +305,34 @@ impl<'a, N> Nodes<'a, N> {
         }
     }
 
-    #[inline]
-    pub fn iter(&self) -> impl Iterator<Item = &'a N> + Clone + use<'a, N> {
-        let nodes = *self;
-        (0..self.len()).map(move |i| nodes.get(i))
+    #[inline(always)]
+    pub fn iter(&self) -> NodesIter<'a, N> {
+        NodesIter { nodes: *self, next: 0 }
+    }
+}
+
+/// The nodes of a [`Nodes`] in order.
+pub struct NodesIter<'a, N> {
+    nodes: Nodes<'a, N>,
+    next: usize,
+}
+
+impl<N> Clone for NodesIter<'_, N> {
+    fn clone(&self) -> Self {
+        NodesIter { nodes: self.nodes, next: self.next }
+    }
+}
+
+impl<'a, N> Iterator for NodesIter<'a, N> {
+    type Item = &'a N;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<&'a N> {
+        if self.next == self.nodes.len() {
+            return None;
+        }
+        self.next += 1;
+        Some(self.nodes.get(self.next - 1))
     }
 }
 

@@ -108,6 +108,10 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    // From here to the handler a message travels by value; the functions on
+    // its way are inlined, as at opt-level "z" each call would copy it (an
+    // event can be over 100 bytes), and inlined the copies merge.
+    #[inline(always)]
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
         self.world.messages_sent += 1;
         let (first, second) = self.world.network.flights(from, to, &mut self.world.rng_net);
@@ -122,14 +126,19 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Puts one copy of a message on its way.
+    #[inline(always)]
     fn launch(&mut self, from: NodeId, to: NodeId, flight: Flight, msg: P::Msg) {
         let now = self.world.now;
         let id = self.world.next_msg;
         self.world.next_msg += 1;
-        let copy = InFlight { id, from, to, sent_at: now, fate: flight.fate, duplicate: flight.duplicate, msg };
         let arrive_at = now + flight.delay;
-        self.rec.send(&self.world, &copy, arrive_at);
-        self.world.queue.push(arrive_at, Event::Arrive(copy));
+        // Built as the event it travels in, so the message is not moved again to wrap it.
+        let event =
+            Event::Arrive(InFlight { id, from, to, sent_at: now, fate: flight.fate, duplicate: flight.duplicate, msg });
+        if let Event::Arrive(copy) = &event {
+            self.rec.send(&self.world, copy, arrive_at);
+        }
+        self.world.queue.push(arrive_at, event);
     }
 
     // ----- the loop ----------------------------------------------------------
@@ -149,11 +158,12 @@ impl<P: Protocol> Sim<P> {
                 self.world.step += 1;
                 self.apply_action(entry.action);
             } else {
-                let (at, event) = self.world.queue.pop().expect("the queue holds the next event");
+                // Not an action's time, so the next event's.
+                let event = self.world.queue.pop().expect("the queue holds the next event");
                 if self.is_stale(&event) {
                     continue;
                 }
-                self.world.now = at;
+                self.world.now = next;
                 self.world.step += 1;
                 self.handle(event);
             }
@@ -177,6 +187,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn handle(&mut self, event: Event<P>) {
         match event {
             Event::Arrive(copy) => self.arrive(copy),
@@ -226,6 +237,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn arrive(&mut self, copy: InFlight<P>) {
         let fate = self.fate_now(copy.from, copy.to, copy.fate);
         let slot = &mut self.world.slots[copy.to];
@@ -242,6 +254,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(always)]
     fn deliver(&mut self, copy: InFlight<P>) {
         self.rec.deliver(&self.world, &copy);
         self.delivered = Some(copy.id);
