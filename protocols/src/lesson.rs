@@ -129,7 +129,7 @@ pub fn lessons() -> &'static [Lesson] {
     &LESSONS
 }
 
-static LESSONS: [Lesson; 11] = [
+static LESSONS: [Lesson; 17] = [
     Lesson {
         id: "office-majority",
         title: "The office: one officer, a majority of copies",
@@ -171,6 +171,88 @@ static LESSONS: [Lesson; 11] = [
                 when: When::Now,
                 highlight: &[],
                 ask: Some(Ask::Fault(FaultKind::Partition)),
+            },
+        ],
+    },
+    Lesson {
+        id: "office-lease",
+        title: "The office: elections, and a lease against zombies",
+        teaches: "how a new Main Office is elected when the old one goes silent, and why the old one must close when it wakes",
+        preset: "office-zombie",
+        story: &[
+            Step {
+                text: "C was elected Main Office for mandate 1. It holds office on a lease: every branch's answer renews it, and if it has not heard from a majority for longer than the lease, it must close. A branch that hears from no Main Office for an election timeout campaigns for the next mandate.",
+                when: When::At(500),
+                highlight: &[2],
+                ask: None,
+            },
+            Step {
+                text: "C freezes: a long garbage-collection pause, or a virtual machine swapped out. It cannot tell; its clock and timers stop with it, and messages to it wait.",
+                when: When::Fault(FaultKind::Pause),
+                highlight: &[2],
+                ask: None,
+            },
+            Step {
+                text: "The branches hear nothing from C. E's election timer fires first: it campaigns for mandate 2, A, B and D support it, and it opens the Main Office with the book the majority kept. Now two branches believe they are Main Office: E for mandate 2, and C, asleep, for mandate 1.",
+                when: When::At(7_200),
+                highlight: &[2, 4],
+                ask: None,
+            },
+            Step {
+                text: "C wakes. Before anything else it checks its lease: nobody has answered it for seconds, so it closes the Main Office, then takes E's records like any branch. Even without the lease C could not issue: a number needs a majority's copies, and branches in mandate 2 refuse a Main Office of mandate 1. The lease saves the parents from waiting on a zombie.",
+                when: When::At(11_000),
+                highlight: &[2],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: pause the Main Office yourself (select it, then Pause), let the others elect, and resume it.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Pause)),
+            },
+        ],
+    },
+    Lesson {
+        id: "office-pigeon-mail",
+        title: "The office by pigeon mail: slow, never wrong",
+        teaches: "that slow and lossy links cost time, not correctness, and why the tail of the latency matters more than its median",
+        preset: "office-pigeon-mail",
+        story: &[
+            Step {
+                text: "The same office over pigeon mail: every message takes 0.4 to 0.9 s and one in twenty is lost. A parent who hears nothing for eight seconds asks again.",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The first elections fail. A and D campaign almost together and split the supports (C backs A, E backs D), and a lost message costs a whole election timeout, which slow links make long. Until there is a Main Office, parents are turned away: \"office closed until further notice\".",
+                when: When::At(9_500),
+                highlight: &[0, 3],
+                ask: None,
+            },
+            Step {
+                text: "Mandate 3: E wins the support of all four others and opens the Main Office, fifteen seconds in (on a fast network, a third of a second).",
+                when: When::At(15_200),
+                highlight: &[4],
+                ask: None,
+            },
+            Step {
+                text: "The first number is issued: E entered a parent's request in its book, copied it to the branches and issued it once a majority held it. Every number needs the slow network crossed there and back, so a parent waits seconds; but no number is ever given twice or skipped.",
+                when: When::At(20_400),
+                highlight: &[4],
+                ask: None,
+            },
+            Step {
+                text: "Ninety seconds in, every safety property still holds. Half the parents waited under 3 s, but the slowest one in a hundred waited over 20 s: lost messages and retries make a long tail, which an average hides. The latency chart shows p50 and p99 apart.",
+                when: When::At(90_000),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: register a newborn yourself (select a branch, then Register) and count the seconds until its number comes.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Client("register")),
             },
         ],
     },
@@ -247,6 +329,82 @@ static LESSONS: [Lesson; 11] = [
         ],
     },
     Lesson {
+        id: "raft-replication",
+        title: "Raft: replication, and a follower catching up",
+        teaches: "how the leader's log reaches the followers, and how the consistency check repairs a follower that fell behind",
+        preset: "raft-catch-up",
+        story: &[
+            Step {
+                text: "E is elected leader of term 1. Clients' commands go to the leader (a follower sends them there); the leader appends each to its log, sends it in AppendEntries, and applies it and answers once a majority holds it.",
+                when: When::Witness("leader-elected"),
+                highlight: &[4],
+                ask: None,
+            },
+            Step {
+                text: "B crashes. Four of five servers are still a majority, so the leader keeps committing; B's log stays as it was, while the others' grows by five commands a second.",
+                when: When::Fault(FaultKind::Crash),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "Twelve seconds later B restarts, with the log it had written to disk. Each AppendEntries names the index and term of the entry just before its new ones; B lacks that entry, so it refuses (\"✗ try\"), and the leader steps back one entry and tries again.",
+                when: When::At(14_120),
+                highlight: &[1, 4],
+                ask: None,
+            },
+            Step {
+                text: "Step by step, the leader has walked back to index 8, the first entry B lacks. There the check passes: B takes every entry after it in one message, and its log matches the leader's. Logs that agree on one entry's index and term agree on everything before it (the Log Matching property), so one check is enough.",
+                when: When::At(16_040),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: crash a follower yourself (select it, then Crash), restart it later, and watch it catch up.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Crash)),
+            },
+        ],
+    },
+    Lesson {
+        id: "raft-commit-rule",
+        title: "Raft: committed means on a majority",
+        teaches: "why a leader answers only once a majority holds an entry, and why only uncommitted entries are ever overwritten",
+        preset: "raft-stranded-leader",
+        story: &[
+            Step {
+                text: "D leads term 1. A client's put x=1 went into D's log at index 2, and D answered only when a majority of the five servers held it: that is what committed means, and only committed entries are applied.",
+                when: When::At(2_540),
+                highlight: &[3],
+                ask: None,
+            },
+            Step {
+                text: "The network split: D and E on one side, A, B and C on the other. D still believes it leads and appends the next puts (x=2 at index 3, y=3 at 4), but only E can copy them, two of five: not committed, so D answers no one. On the other side A timed out and won term 2 with B's and C's votes.",
+                when: When::At(3_450),
+                highlight: &[3, 4],
+                ask: None,
+            },
+            Step {
+                text: "A commits x=4 at index 4 with B and C: the same index as D's y=3, another entry. That is allowed, because D's entry was never committed.",
+                when: When::At(3_800),
+                highlight: &[0],
+                ask: None,
+            },
+            Step {
+                text: "The network healed. D hears of term 2 and steps down, and D and E delete their entries from index 3 on: they conflict with the leader's log. Only uncommitted entries are ever deleted, since a committed one is on a majority and every new leader needs votes from a majority. The clients who got no answer ask again, at A.",
+                when: When::At(6_320),
+                highlight: &[3, 4],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: put the leader in a minority yourself (Network panel: group it with one follower, then \"Split the network\") and watch its new entries go uncommitted.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Partition)),
+            },
+        ],
+    },
+    Lesson {
         id: "raft-pre-vote",
         title: "Raft: a returning server and pre-vote",
         teaches: "why a server cut off from the others should ask before it raises its term",
@@ -295,6 +453,50 @@ static LESSONS: [Lesson; 11] = [
                 when: When::Violation("state-machine-safety"),
                 highlight: &[],
                 ask: None,
+            },
+        ],
+    },
+    Lesson {
+        id: "paxos-roles",
+        title: "Paxos: proposers, acceptors, learners",
+        teaches: "the two phases of Paxos, and why a value once chosen stays chosen",
+        preset: "paxos-happy-path",
+        story: &[
+            Step {
+                text: "Paxos gives three jobs to three kinds of node: a proposer (P1) puts a value forward, acceptors (A1 to A3) vote, and a learner (L1) finds out what was chosen. A value is chosen once a majority of acceptors accept it under one ballot.",
+                when: When::Now,
+                highlight: &[0],
+                ask: None,
+            },
+            Step {
+                text: "A client asks P1 to propose x. Phase 1: P1 sends prepare with ballot 1.1 (round 1, proposer 1) to every acceptor. Each promises to ignore lower ballots, and reports the value it has accepted, if any: none yet.",
+                when: When::At(260),
+                highlight: &[1, 2, 3],
+                ask: None,
+            },
+            Step {
+                text: "Promises from a majority (two of three) let P1 go on. Nobody reported an accepted value, so P1 may propose its own: phase 2, accept 1.1 x. Had an acceptor reported one, P1 would have had to propose that value instead: this is what keeps a chosen value chosen.",
+                when: When::At(300),
+                highlight: &[0],
+                ask: None,
+            },
+            Step {
+                text: "A3 and A1 have accepted x: two of three, under one ballot. x is chosen at this moment, though nobody knows it yet. Any later ballot's prepare reaches at least one of these two, hears of x, and must propose x.",
+                when: When::Witness("value-chosen"),
+                highlight: &[1, 3],
+                ask: None,
+            },
+            Step {
+                text: "Each acceptor told P1 and L1 what it accepted. Counting two Accepted messages for one ballot, P1 answers its client and L1 learns x: a learner learns a value only after it was chosen.",
+                when: When::At(400),
+                highlight: &[0, 4],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: ask P1 to propose another value (select P1, then Propose). It knows x was chosen and answers x: Paxos decides once.",
+                when: When::Now,
+                highlight: &[0],
+                ask: Some(Ask::Client("propose")),
             },
         ],
     },
@@ -391,6 +593,50 @@ static LESSONS: [Lesson; 11] = [
         ],
     },
     Lesson {
+        id: "crdt-convergence",
+        title: "CRDTs: a counter that counts on both sides of a partition",
+        teaches: "how replicas that never wait for each other still converge, and why their merge must be commutative, associative and idempotent",
+        preset: "crdt-counter-partition",
+        story: &[
+            Step {
+                text: "Four replicas of a PN-counter. Each keeps one count of increments (P) and one of decrements (N) per replica, adds to its own slot only, and answers at once without asking anyone. Every 400 ms each sends its whole state to another replica (gossip).",
+                when: When::Now,
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "The network splits: A and B on one side, C and D on the other. Nobody stops counting: a replica never waits for the others, so it stays available through a partition.",
+                when: When::Fault(FaultKind::Partition),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "Both sides counted: A read 2, and so did C, though six updates have been made in all. Each side misses what the other did: the replicas have diverged, and every answer was immediate.",
+                when: When::At(3_000),
+                highlight: &[0, 2],
+                ask: None,
+            },
+            Step {
+                text: "The network healed, and gossip flows again. A merge keeps, slot by slot, the larger of the two counts: a slot only grows, so the order of merges, a state received twice or late, change nothing (commutative, associative, idempotent).",
+                when: When::At(5_430),
+                highlight: &[],
+                ask: None,
+            },
+            Step {
+                text: "Every replica holds the same state, and B reads 4: five increments less one decrement. No leader, no quorum, no agreed order; the price is that a read may be stale, and only operations that commute can be built this way.",
+                when: When::At(9_050),
+                highlight: &[1],
+                ask: None,
+            },
+            Step {
+                text: "Your turn: split the replicas another way (Network panel), count on both sides, then heal, and watch them converge again.",
+                when: When::Now,
+                highlight: &[],
+                ask: Some(Ask::Fault(FaultKind::Partition)),
+            },
+        ],
+    },
+    Lesson {
         id: "crdt-lww-skew",
         title: "CRDTs: last writer wins, and a fast clock",
         teaches: "that replicas converge without coordination, and what a last-writer-wins register gives up",
@@ -448,6 +694,58 @@ mod tests {
             }
             let ids = lessons().iter().filter(|l| l.id == lesson.id).count();
             assert_eq!(ids, 1, "{}: one lesson per id", lesson.id);
+        }
+    }
+
+    /// A step's text says what the run just did; each row names a trace line
+    /// that must come after the step before and by this step's moment.
+    #[test]
+    fn each_timed_step_shows_what_its_text_says() {
+        let said: &[(&str, usize, &str)] = &[
+            ("office-lease", 1, "C: opens the Main Office for mandate 1"),
+            ("office-lease", 2, "pause C"),
+            ("office-lease", 3, "E: opens the Main Office for mandate 2"),
+            ("office-lease", 4, "C: lost touch with the majority: closes the Main Office"),
+            ("office-pigeon-mail", 2, "E: supports D for mandate 1"),
+            ("office-pigeon-mail", 2, "lost in the network"),
+            ("office-pigeon-mail", 2, "turns parent r1 away: office closed"),
+            ("office-pigeon-mail", 3, "E: opens the Main Office for mandate 3"),
+            ("office-pigeon-mail", 4, "E: issues #1"),
+            ("raft-replication", 1, "E: becomes leader for term 1"),
+            ("raft-replication", 2, "crash B"),
+            ("raft-replication", 3, "B → E: Appended t1 ✗ try"),
+            ("raft-replication", 4, "B → E: Appended t1 ✗ try 8"),
+            ("raft-replication", 4, "E → B: AppendEntries t1 [8.."),
+            ("raft-commit-rule", 1, "D answers client r1: done"),
+            ("raft-commit-rule", 2, "D: appends y=3 at 4"),
+            ("raft-commit-rule", 2, "A: becomes leader for term 2"),
+            ("raft-commit-rule", 3, "A answers client r4: done"),
+            ("raft-commit-rule", 4, "D: deletes entries from 3 on"),
+            ("raft-commit-rule", 4, "E: deletes entries from 3 on"),
+            ("paxos-roles", 2, "A3: promises 1.1"),
+            ("paxos-roles", 3, "P1 → A1: Accept 1.1 x"),
+            ("paxos-roles", 4, "A1: accepts x"),
+            ("paxos-roles", 5, "P1 answers client r1: chosen: x"),
+            ("paxos-roles", 5, "L1: learns x"),
+            ("crdt-convergence", 3, "A answers client r7: value 2"),
+            ("crdt-convergence", 3, "C answers client r8: value 2"),
+            ("crdt-convergence", 4, "D: merges B's"),
+            ("crdt-convergence", 5, "B answers client r9: value 4"),
+        ];
+        let presets = presets();
+        for &(id, step, line) in said {
+            let lesson = lessons().iter().find(|l| l.id == id).unwrap();
+            let scenario = &lesson.preset_in(&presets).unwrap().scenario;
+            let moments = moments(scenario, lesson.story).unwrap();
+            let from = if step == 1 { 0 } else { moments[step - 2].unwrap().time };
+            let to = moments[step - 1].unwrap().time;
+            let mut sim = build_with(scenario, Recording::Full).unwrap();
+            sim.run_until(to, u64::MAX);
+            let rows = sim.trace_rows(0, sim.trace_len());
+            assert!(
+                rows.iter().any(|r| (from..=to).contains(&r.time_ms) && r.text.contains(line)),
+                "{id} step {step}: no \"{line}\" in {from}..={to} ms"
+            );
         }
     }
 

@@ -68,7 +68,7 @@ static PRESETS: [(&str, &str, &str); 50] = [
     ),
     (
         "office-zombie",
-        "The Main Office freezes for five seconds (a long GC pause) and wakes up believing it still rules.",
+        "The Main Office freezes for five seconds (a long GC pause); the others elect a new one, and the old one, waking, finds its lease run out and closes before it can issue.",
         include_str!("../scenarios/office-zombie.json"),
     ),
     (

@@ -85,3 +85,39 @@ fn random_faults_catch_the_no_quorum_variant() {
     });
     assert!(caught >= 10, "split brain caught in only {caught} of 60 random schedules");
 }
+
+/// The zombie preset pauses the Main Office itself: while it sleeps the others
+/// elect a new one, so for a while two branches believe they are Main Office
+/// (in different mandates); waking, the old one finds its lease gone and
+/// closes before it does anything else.
+#[test]
+fn the_zombie_preset_pauses_the_main_office_which_closes_when_it_wakes() {
+    use quorum_protocols::AnySim;
+    use quorum_protocols::office::Office;
+    use quorum_protocols::office::branch::Role;
+    use quorum_protocols::sim::engine::Sim;
+
+    let scenario = preset("office-zombie");
+    let mut sim = Sim::<Office>::new(&scenario).unwrap();
+    let mut main_offices_at = |time| {
+        sim.run_until(time, u64::MAX);
+        let main = sim.nodes().iter().filter(|b| matches!(b.role, Role::MainOffice { .. }));
+        main.map(|b| (b.id, b.vault.mandate)).collect::<Vec<_>>()
+    };
+    assert_eq!(main_offices_at(5_999), [(2, 1)], "C leads before the pause");
+    assert_eq!(main_offices_at(10_999), [(2, 1), (4, 2)], "asleep, C still believes it leads");
+    assert_eq!(main_offices_at(11_000), [(4, 2)], "awake, C closes at once");
+    assert_eq!(main_offices_at(scenario.until_ms), [(4, 2)]);
+}
+
+/// What the pigeon-mail lesson says of its end: half the parents wait under
+/// 3 s, the slowest one in a hundred over 20 s.
+#[test]
+fn pigeon_mail_has_a_long_tail() {
+    let scenario = preset("office-pigeon-mail");
+    let mut sim = build(&scenario).unwrap();
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let latency = sim.metrics().latency_ms;
+    assert!(latency.p50.unwrap() < 3_000, "{latency:?}");
+    assert!(latency.p99.unwrap() > 20_000, "{latency:?}");
+}
