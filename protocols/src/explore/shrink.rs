@@ -1,0 +1,107 @@
+//! Shrinking a failing schedule by delta debugging (Zeller and Hildebrandt,
+//! "Simplifying and Isolating Failure-Inducing Input"): the run stops where
+//! the violation shows, timeline actions are removed one at a time, and the
+//! rest move as early as they can, each change kept only if the same
+//! property is still violated. A fault left without its repair is fine: the
+//! scenario stays valid, and what still fails is the shorter story.
+
+use super::{Counterexample, first_violation};
+use crate::sim::any::PropertyKind;
+use crate::sim::scenario::Scenario;
+use crate::sim::time::Time;
+
+/// Rounds of shortening, removing and advancing, unless one changes nothing first.
+const MAX_ROUNDS: usize = 4;
+
+/// The smallest failing scenario this finds, with its violation.
+pub(super) fn shrink(found: Counterexample) -> Counterexample {
+    let mut best = found;
+    for _ in 0..MAX_ROUNDS {
+        let before = best.scenario.clone();
+        best = advance(remove(shorten(best)));
+        if best.scenario == before {
+            break;
+        }
+    }
+    best
+}
+
+/// `candidate` with its violation, if it still violates the same property.
+fn keeps(best: &Counterexample, candidate: Scenario) -> Option<Counterexample> {
+    let violation = first_violation(&candidate, Some(best.violation.invariant))?;
+    Some(Counterexample { violation, scenario: candidate })
+}
+
+/// Ends the run where the violation shows: at its time for an `always`
+/// property (the run before it is the same), else as early as bisection finds.
+fn shorten(best: Counterexample) -> Counterexample {
+    let from = match best.violation.kind {
+        PropertyKind::Always => best.violation.time_ms.max(1),
+        _ => 1,
+    };
+    let to = best.scenario.until_ms;
+    least(best, from, to, |s, until_ms| Scenario { until_ms, ..s.clone() })
+}
+
+/// Removes timeline actions one at a time, from the last, then two at a
+/// time (a fault and its repair often go, or stay, together).
+fn remove(mut best: Counterexample) -> Counterexample {
+    for i in (0..best.scenario.timeline.len()).rev() {
+        best = without(best, &[i]);
+    }
+    for j in (1..best.scenario.timeline.len()).rev() {
+        for i in (0..j).rev() {
+            best = without(best, &[j, i]);
+        }
+    }
+    best
+}
+
+/// `best` without the timeline actions at `indices` (given high to low),
+/// if it still fails so; else `best`. An index already gone changes nothing.
+fn without(best: Counterexample, indices: &[usize]) -> Counterexample {
+    if indices.iter().any(|&i| i >= best.scenario.timeline.len()) {
+        return best;
+    }
+    let mut candidate = best.scenario.clone();
+    for &i in indices {
+        candidate.timeline.remove(i);
+    }
+    keeps(&best, candidate).unwrap_or(best)
+}
+
+/// Moves each timeline action as early as it can go, in order: never
+/// before the one ahead of it, so the order they run in stays.
+fn advance(mut best: Counterexample) -> Counterexample {
+    for i in 0..best.scenario.timeline.len() {
+        let from = if i == 0 { 0 } else { best.scenario.timeline[i - 1].at_ms };
+        let to = best.scenario.timeline[i].at_ms;
+        best = least(best, from, to, |s, at_ms| {
+            let mut moved = s.clone();
+            moved.timeline[i].at_ms = at_ms;
+            moved
+        });
+    }
+    best
+}
+
+/// The least value in `from..to` at which `set` still makes the scenario
+/// fail, given that it fails at `to` (as `best` does): `from` itself, else
+/// by bisection.
+fn least(best: Counterexample, from: Time, to: Time, set: impl Fn(&Scenario, Time) -> Scenario) -> Counterexample {
+    if from >= to {
+        return best;
+    }
+    if let Some(found) = keeps(&best, set(&best.scenario, from)) {
+        return found;
+    }
+    let (mut lo, mut hi, mut best) = (from, to, best);
+    while lo + 1 < hi {
+        let mid = lo + (hi - lo) / 2;
+        match keeps(&best, set(&best.scenario, mid)) {
+            Some(found) => (best, hi) = (found, mid),
+            None => lo = mid,
+        }
+    }
+    best
+}
