@@ -12,6 +12,8 @@
 mod schedule;
 mod shrink;
 
+pub use shrink::SHORT;
+
 use crate::build_with;
 use crate::sim::any::{Recording, Violation};
 use crate::sim::rng::Stream;

@@ -76,7 +76,7 @@ fn anchor(timeline: &[TimelineEntry], rng: &mut Stream) -> Time {
 /// restart a few milliseconds after its crash is as likely as one seconds
 /// later. Past the horizon, anywhere before it.
 fn soon_after(from: Time, horizon: Time, rng: &mut Stream) -> Time {
-    let scale = 10u64.pow(rng.between(1, 4) as u32);
+    let scale = 10u64.pow(rng.between(0, 4) as u32);
     let at = from + rng.below(scale);
     if at < horizon { at } else { rng.below(horizon) }
 }

@@ -12,13 +12,19 @@ use crate::sim::time::Time;
 
 /// Rounds of shortening, removing and advancing, unless one changes nothing first.
 const MAX_ROUNDS: usize = 4;
+/// A story this short is what the shrinker aims for: every choice of at most
+/// this many of the remaining actions is tried when removing one or two at
+/// a time gets stuck (each removal shifts the timings the rest relied on).
+pub const SHORT: usize = 4;
+/// The most choices of [`SHORT`] actions tried.
+const MAX_CHOICES: u64 = 4_096;
 
 /// The smallest failing scenario this finds, with its violation.
 pub(super) fn shrink(found: Counterexample) -> Counterexample {
     let mut best = found;
     for _ in 0..MAX_ROUNDS {
         let before = best.scenario.clone();
-        best = advance(remove(shorten(best)));
+        best = advance(choose(remove(shorten(best))));
         if best.scenario == before {
             break;
         }
@@ -68,6 +74,45 @@ fn without(best: Counterexample, indices: &[usize]) -> Counterexample {
         candidate.timeline.remove(i);
     }
     keeps(&best, candidate).unwrap_or(best)
+}
+
+/// The first choice of at most [`SHORT`] timeline actions (fewest first,
+/// in the order they run) that still fails, if the actions are too many
+/// and the choices few enough to try.
+fn choose(best: Counterexample) -> Counterexample {
+    let n = best.scenario.timeline.len();
+    if n <= SHORT || (1..=SHORT as u64).map(|k| binomial(n as u64, k)).sum::<u64>() > MAX_CHOICES {
+        return best;
+    }
+    for k in 0..=SHORT {
+        let mut picked: Vec<usize> = (0..k).collect();
+        loop {
+            let mut candidate = best.scenario.clone();
+            candidate.timeline = picked.iter().map(|&i| best.scenario.timeline[i].clone()).collect();
+            if let Some(shorter) = keeps(&best, candidate) {
+                return shorter;
+            }
+            if !next_choice(&mut picked, n) {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// The next choice of `picked.len()` indices below `n` in lexicographic order; false after the last.
+fn next_choice(picked: &mut [usize], n: usize) -> bool {
+    let k = picked.len();
+    let Some(i) = (0..k).rev().find(|&i| picked[i] < n - k + i) else { return false };
+    picked[i] += 1;
+    for j in i + 1..k {
+        picked[j] = picked[j - 1] + 1;
+    }
+    true
+}
+
+fn binomial(n: u64, k: u64) -> u64 {
+    (0..k).fold(1, |c, i| c * (n - i) / (i + 1))
 }
 
 /// Moves each timeline action as early as it can go, in order: never
