@@ -17,7 +17,7 @@ pub use shrink::SHORT;
 use crate::build_with;
 use crate::sim::any::{Recording, Violation};
 use crate::sim::rng::Stream;
-use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::sim::scenario::{Action, MAX_TIMELINE, Scenario, ScenarioError};
 use crate::sim::time::Time;
 
 /// How much a search may try.
@@ -25,7 +25,7 @@ use crate::sim::time::Time;
 pub struct Budget {
     /// Fault schedules to try at most.
     pub tries: u64,
-    /// Most faults in one schedule (each with its repair, if it has one).
+    /// Most faults in one schedule (each may bring its repair; at least one).
     pub faults: usize,
     /// Seeds the search's own stream: the same seed tries the same schedules.
     pub seed: u64,
@@ -53,11 +53,18 @@ pub struct Outcome {
 /// shrinks what it finds.
 pub fn explore(scenario: &Scenario, budget: &Budget, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, ScenarioError> {
     build_with(scenario, Recording::Hash)?;
+    let faults = budget.faults.max(1);
+    let clients = scenario.timeline.iter().filter(|e| matches!(e.action, Action::Client(_))).count();
+    if clients + schedule::entries(faults) > MAX_TIMELINE {
+        return Err(ScenarioError(format!(
+            "{clients} client actions and {faults} faults would not fit in a timeline of {MAX_TIMELINE} entries"
+        )));
+    }
     let mut rng = Stream::new(budget.seed, "explore");
     let mut tried = 0;
     while tried < budget.tries && !stop() {
         tried += 1;
-        let candidate = schedule::draw(scenario, budget.faults.max(1), &mut rng);
+        let candidate = schedule::draw(scenario, faults, &mut rng);
         if let Some(violation) = first_violation(&candidate, None) {
             let mut found = shrink::shrink(Counterexample { violation, scenario: candidate });
             found.scenario.title = Some(format!("{} violated: found by the explorer", found.violation.invariant));
@@ -74,7 +81,7 @@ const LOOK_EVERY_MS: Time = 1_000;
 /// The first violation in a run of `scenario` that is not a known limit
 /// (of `property`, if named): `always` ones as they happen, else one judged
 /// at the end. The scenario must be valid.
-pub fn first_violation(scenario: &Scenario, property: Option<&str>) -> Option<Violation> {
+fn first_violation(scenario: &Scenario, property: Option<&str>) -> Option<Violation> {
     let mut sim = build_with(scenario, Recording::Hash).expect("schedules are valid scenarios");
     let counts = |v: &Violation| !v.known_limit && property.is_none_or(|p| v.invariant == p);
     let mut t = 0;

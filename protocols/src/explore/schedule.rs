@@ -33,6 +33,12 @@ const CALM_MS: Time = 10_000;
 /// Largest clock offset drawn, either way.
 const MAX_SKEW_MS: u64 = 5_000;
 
+/// The most timeline entries a schedule of `faults` faults adds to the
+/// scenario's client actions: each fault, its repair, and the tail's repair.
+pub(super) fn entries(faults: usize) -> usize {
+    3 * faults
+}
+
 /// `base` with its own faults replaced by a schedule of 1 to `faults`
 /// faults drawn from `rng`, within `base.until_ms`, then a calm tail; its
 /// client actions, workload and network stay, its seed is drawn anew (each
@@ -61,7 +67,7 @@ pub(super) fn draw(base: &Scenario, faults: usize, rng: &mut Stream) -> Scenario
 }
 
 /// Where a fault's time is drawn from: the start, a client's action or an
-/// earlier fault, with even odds among them. Failures hide in what happens
+/// earlier fault or repair, with even odds among them. Failures hide in what happens
 /// just after something else (a crash right after a vote), so faults
 /// cluster around the story's moments and each other.
 fn anchor(timeline: &[TimelineEntry], rng: &mut Stream) -> Time {
@@ -72,9 +78,9 @@ fn anchor(timeline: &[TimelineEntry], rng: &mut Stream) -> Time {
 }
 
 /// A time after `from` and before `horizon`, on every scale alike (the
-/// wait is drawn up to 10 ms, 100 ms, 1 s or 10 s, with even odds): a
-/// restart a few milliseconds after its crash is as likely as one seconds
-/// later. Past the horizon, anywhere before it.
+/// wait is drawn below 1 ms, that is none, or 10 ms, 100 ms, 1 s or 10 s,
+/// with even odds): a restart in the same millisecond as its crash is as
+/// likely as one seconds later. Past the horizon, anywhere before it.
 fn soon_after(from: Time, horizon: Time, rng: &mut Stream) -> Time {
     let scale = 10u64.pow(rng.between(0, 4) as u32);
     let at = from + rng.below(scale);
@@ -157,7 +163,7 @@ fn entry(at_ms: Time, fault: Fault) -> TimelineEntry {
 
 /// By time, ties in the order drawn (the order they run in), so the shrunk
 /// scenario reads in order.
-pub(super) fn sorted(mut timeline: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
+fn sorted(mut timeline: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
     timeline.sort_by_key(|e| e.at_ms);
     timeline
 }
