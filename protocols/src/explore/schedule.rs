@@ -167,3 +167,34 @@ fn sorted(mut timeline: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
     timeline.sort_by_key(|e| e.at_ms);
     timeline
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_schedule_keeps_the_clients_and_repairs_everything_at_the_horizon() {
+        let base = Scenario::from_json(
+            r#"{"version":1,"protocol":"office","nodes":5,"seed":1,"until_ms":5000,"timeline":[
+            {"at_ms":10,"action":"crash","node":1},{"at_ms":20,"action":"register","node":2}]}"#,
+        )
+        .unwrap();
+        let mut rng = Stream::new(7, "explore");
+        for _ in 0..200 {
+            let s = draw(&base, 6, &mut rng);
+            crate::build_with(&s, crate::sim::any::Recording::Hash).expect("a valid scenario");
+            let clients: Vec<_> = s.timeline.iter().filter(|e| matches!(e.action, Action::Client(_))).collect();
+            assert_eq!(clients, [&base.timeline[1]], "the client action stays, the crash goes");
+            assert!(s.timeline.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+            assert!(s.timeline.len() <= 1 + entries(6));
+            assert!(s.until_ms > 5000 + CALM_MS);
+            let crashed = s.timeline.iter().filter_map(|e| match e.action {
+                Action::Fault(Fault::Crash { node }) => Some(node),
+                _ => None,
+            });
+            let restarted =
+                |node| s.timeline.iter().any(|e| e.at_ms == 5000 && e.action == Action::Fault(Fault::Restart { node }));
+            assert!(crashed.into_iter().all(restarted), "{}", s.to_json_pretty());
+        }
+    }
+}

@@ -150,3 +150,23 @@ fn least(best: Counterexample, from: Time, to: Time, set: impl Fn(&Scenario, Tim
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_come_in_order_each_once() {
+        let mut seen = Vec::new();
+        let mut picked = vec![0, 1];
+        loop {
+            seen.push(picked.clone());
+            if !next_choice(&mut picked, 4) {
+                break;
+            }
+        }
+        assert_eq!(seen, [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+        assert_eq!(binomial(4, 2), 6);
+        assert_eq!((1..=4).map(|k| binomial(12, k)).sum::<u64>(), 12 + 66 + 220 + 495);
+    }
+}
