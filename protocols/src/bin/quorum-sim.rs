@@ -107,6 +107,7 @@ struct Search {
 /// Most faults a schedule may hold (each may bring its repair and a calm tail).
 const MAX_FAULTS: usize = 100;
 
+/// `--tries`, `--seed`, `--faults` and `--seconds` in any order, each checked.
 fn search_flags(flags: &[String]) -> Result<Search, String> {
     let mut search = Search { budget: Budget { tries: 1_000, faults: 4, seed: 1 }, seconds: None };
     let number = |flag: &str, value: &str| -> Result<u64, String> {

@@ -45,6 +45,7 @@ pub struct Counterexample {
 pub struct Outcome {
     /// Schedules run, the failing one included.
     pub tried: u64,
+    /// The first failure, shrunk; `None` when the tries ran out, or `stop` said so, first.
     pub found: Option<Counterexample>,
 }
 
