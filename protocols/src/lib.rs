@@ -6,6 +6,7 @@
 pub mod all;
 pub mod commit;
 pub mod crdt;
+pub mod explore;
 pub mod lesson;
 pub mod office;
 pub mod paxos;

@@ -63,6 +63,35 @@ fn a_link_runs_the_same_as_its_file() {
 }
 
 #[test]
+fn explore_prints_found_tried_violation_and_a_scenario_that_runs_to_it() {
+    let args = ["explore", SPLIT, "--tries", "50", "--seed", "3", "--faults", "3"];
+    let out = run_json(&args);
+    assert_eq!(out["found"], true, "{out}");
+    assert!(out["tried"].as_u64().unwrap() <= 50);
+    let violation = &out["violation"];
+    for key in ["invariant", "kind", "time_ms", "step", "detail", "culprits"] {
+        assert!(violation.get(key).is_some(), "violation.{key}: {violation}");
+    }
+    let dir = std::env::temp_dir().join(format!("quorum-explore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shrunk = dir.join("shrunk.json");
+    std::fs::write(&shrunk, out["scenario"].to_string()).unwrap();
+    let run = run_json(&["run", shrunk.to_str().unwrap()]);
+    assert!(run["violations"].as_array().unwrap().contains(violation), "{run}");
+    assert!(stdout(&quorum_sim(&["encode", shrunk.to_str().unwrap()])).starts_with("s=1."));
+    std::fs::remove_dir_all(dir).ok();
+    // The same seed and tries print the same bytes; a wall-time cap that is not reached changes nothing.
+    let again = stdout(&quorum_sim(&[&args[..], &["--seconds", "600"]].concat()));
+    assert_eq!(stdout(&quorum_sim(&args)), again);
+}
+
+#[test]
+fn explore_that_finds_nothing_says_so() {
+    let out = run_json(&["explore", SAMPLE, "--tries", "3"]);
+    assert_eq!(out, serde_json::json!({"found": false, "tried": 3, "violation": null, "scenario": null}));
+}
+
+#[test]
 fn trace_prints_readable_lines() {
     let text = stdout(&quorum_sim(&["trace", SAMPLE, "--until", "5000"]));
     assert!(text.contains("opens the Main Office"), "{}", &text[..500.min(text.len())]);
@@ -131,5 +160,12 @@ fn bad_input_gets_one_clear_line_and_exit_status_2() {
     refused(&["run", "http://x/#s=1.AAAA"], "damaged");
     refused(&["decode", "http://x/#s=9.abc"], "cannot read");
     refused(&["decode", "http://x/"], "no scenario");
+    refused(&["explore"], "usage");
+    refused(&["explore", SAMPLE, "--tries"], "usage");
+    refused(&["explore", SAMPLE, "--tries", "many"], "whole number");
+    refused(&["explore", SAMPLE, "--seconds", "-1"], "positive number");
+    refused(&["explore", SAMPLE, "--faults", "0"], "between 1 and");
+    refused(&["explore", SAMPLE, "--exhaustive"], "not built yet");
+    refused(&["explore", "/no/such/file.json"], "cannot read");
     std::fs::remove_dir_all(dir).ok();
 }

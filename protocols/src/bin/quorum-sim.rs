@@ -6,6 +6,10 @@
 //!                                           trace_hash (--record full keeps everything the lab keeps,
 //!                                           to measure it; the outcome is the same)
 //! quorum-sim trace FILE_OR_URL [--until MS] the trace, one line per entry
+//! quorum-sim explore FILE_OR_URL [--tries N] [--seconds S] [--seed N] [--faults K]
+//!                                           searches random fault schedules for a violated
+//!                                           property; one JSON object: found, tried, violation,
+//!                                           scenario (shrunk, ready for `run` and `encode`)
 //! quorum-sim encode FILE                    the share-link fragment (s=1.…)
 //! quorum-sim decode URL                     the scenario JSON inside a link
 //! ```
@@ -14,13 +18,14 @@
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
+use quorum_protocols::explore::{Budget, explore};
 use quorum_protocols::sim::any::Recording;
 use quorum_protocols::sim::scenario::MAX_UNTIL_MS;
 use quorum_protocols::sim::share::{decode_fragment, encode_fragment};
 use quorum_protocols::{AnySim, Scenario, build_with};
 use serde_json::json;
 
-const USAGE: &str = "usage: quorum-sim run FILE_OR_URL [--until MS] [--record full] | trace FILE_OR_URL [--until MS] | encode FILE | decode URL";
+const USAGE: &str = "usage: quorum-sim run FILE_OR_URL [--until MS] [--record full] | trace FILE_OR_URL [--until MS] | explore FILE_OR_URL [--tries N] [--seconds S] [--seed N] [--faults K] | encode FILE | decode URL";
 /// Largest scenario file read.
 const MAX_FILE: u64 = 1024 * 1024;
 
@@ -93,11 +98,72 @@ fn trace(args: &[String]) -> Result<String, String> {
     Ok(rows.iter().map(|r| format!("{:>8} ms  #{:<6} {}", r.time_ms, r.step, r.text)).collect::<Vec<_>>().join("\n"))
 }
 
+/// What `explore` is asked: the search's budget and a wall-time cap.
+struct Search {
+    budget: Budget,
+    seconds: Option<f64>,
+}
+
+/// Most faults a schedule may hold (each may bring its repair and a calm tail).
+const MAX_FAULTS: usize = 100;
+
+/// `--tries`, `--seed`, `--faults` and `--seconds` in any order, each checked.
+fn search_flags(flags: &[String]) -> Result<Search, String> {
+    let mut search = Search { budget: Budget { tries: 1_000, faults: 4, seed: 1 }, seconds: None };
+    let number = |flag: &str, value: &str| -> Result<u64, String> {
+        value.parse().map_err(|_| format!("{flag} takes a whole number, not {value:?}"))
+    };
+    for pair in flags.chunks(2) {
+        match pair {
+            [flag, value] if flag == "--tries" => search.budget.tries = number(flag, value)?,
+            [flag, value] if flag == "--seed" => search.budget.seed = number(flag, value)?,
+            [flag, value] if flag == "--faults" => {
+                let k = number(flag, value)?;
+                if !(1..=MAX_FAULTS as u64).contains(&k) {
+                    return Err(format!("--faults must be between 1 and {MAX_FAULTS}"));
+                }
+                search.budget.faults = k as usize;
+            }
+            [flag, value] if flag == "--seconds" => match value.parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 => search.seconds = Some(s),
+                _ => return Err(format!("--seconds takes a positive number, not {value:?}")),
+            },
+            [flag, ..] if flag == "--exhaustive" => {
+                return Err("--exhaustive is not built yet: only the random search is".into());
+            }
+            _ => return Err(USAGE.into()),
+        }
+    }
+    Ok(search)
+}
+
+/// Searches for a violation; `--seconds` caps the wall time but is not part
+/// of the answer, so the same seed and tries print the same object.
+fn explore_cmd(args: &[String]) -> Result<String, String> {
+    let (source, flags) = args.split_first().ok_or(USAGE)?;
+    let search = search_flags(flags)?;
+    let scenario = load(source)?;
+    let deadline = search.seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s.min(1e9)));
+    let mut stop = || deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    let outcome = explore(&scenario, &search.budget, &mut stop).map_err(|e| e.0)?;
+    let head = json!({
+        "found": outcome.found.is_some(),
+        "tried": outcome.tried,
+        "violation": outcome.found.as_ref().map(|f| &f.violation),
+    });
+    // The scenario is written by its own writer, which keeps every float's
+    // digits exactly (it must replay the same).
+    let scenario = outcome.found.map_or("null".into(), |f| f.scenario.to_json_pretty().replace('\n', "\n  "));
+    let head = serde_json::to_string_pretty(&head).expect("plain JSON");
+    Ok(format!("{},\n  \"scenario\": {scenario}\n}}", head.strip_suffix('}').unwrap_or(&head).trim_end()))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.split_first() {
         Some((cmd, rest)) if cmd == "run" => run(rest),
         Some((cmd, rest)) if cmd == "trace" => trace(rest),
+        Some((cmd, rest)) if cmd == "explore" => explore_cmd(rest),
         Some((cmd, [file])) if cmd == "encode" => load(file).and_then(|s| encode_fragment(&s).map_err(|e| e.0)),
         Some((cmd, [url])) if cmd == "decode" => decode_fragment(url).map(|s| s.to_json_pretty()).map_err(|e| e.0),
         _ => Err(USAGE.into()),
