@@ -152,6 +152,8 @@ impl Settled {
             .map(|d| ((g.from - d.from) / per_pixel, d))
             .filter(|(by, _)| (by - by.round()).abs() < 1e-3);
         let (start, after) = match shift {
+            // Not moved (paused, or zoomed out so far that a frame is less than a pixel): drawn on as it is.
+            Some((by, d)) if by.round() == 0.0 => (d.edge, d.until),
             Some((by, d)) => {
                 let by = by.round();
                 self.layers.swap(0, 1);
