@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::app::Msg;
 use crate::describe;
-use crate::render::draw::{Scene, draw};
+use crate::render::draw::{Scene, context_2d, draw};
 use crate::render::layout::{Arrangement, Layout, Point};
 use crate::render::palette::Palette;
 
@@ -111,6 +111,11 @@ impl NetworkCanvas {
 /// Where a pointer event happened on its target, in CSS pixels.
 pub fn offset_in(e: &MouseEvent) -> Point {
     Point::new(f64::from(e.offset_x()), f64::from(e.offset_y()))
+}
+
+/// Device pixels per CSS pixel (at least 1): canvases are drawn at the screen's density.
+pub fn pixel_ratio() -> f64 {
+    gloo::utils::window().device_pixel_ratio().max(1.0)
 }
 
 /// What an intersection observer calls with its entries.
@@ -206,14 +211,13 @@ impl CanvasHost {
             return None;
         }
         let canvas = self.element()?;
-        let ratio = gloo::utils::window().device_pixel_ratio().max(1.0);
+        let ratio = pixel_ratio();
         let (w, h) = ((self.size.0 * ratio).round() as u32, (self.size.1 * ratio).round() as u32);
         // Setting the size clears the canvas and costs a reallocation: only on change.
         if canvas.width() != w || canvas.height() != h {
             canvas.set_width(w);
             canvas.set_height(h);
         }
-        let context = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-        Some((context, ratio))
+        Some((context_2d(&canvas)?, ratio))
     }
 }

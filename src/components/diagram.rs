@@ -9,9 +9,9 @@ use quorum_protocols::sim::decimal::Fixed;
 use web_sys::{HtmlSelectElement, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use super::canvas::{CanvasHost, offset_in};
+use super::canvas::{CanvasHost, offset_in, pixel_ratio};
 use crate::app::Msg;
-use crate::render::diagram::{DiagramScene, draw_diagram};
+use crate::render::diagram::{DiagramScene, Settled, draw_diagram};
 use crate::render::layout::Point;
 use crate::render::spacetime::{DotKind, Flow, Geometry, History, Relation, following, relation};
 
@@ -101,6 +101,8 @@ pub struct Diagram {
     /// The log line pointed at, when no event is.
     noted: Option<usize>,
     press: Option<Press>,
+    /// The picture's settled part, kept between frames (`None` if no canvas could be made for it).
+    settled: Option<Settled>,
 }
 
 impl Component for Diagram {
@@ -115,6 +117,7 @@ impl Component for Diagram {
             pointed: None,
             noted: None,
             press: None,
+            settled: Settled::new(),
         }
     }
 
@@ -123,6 +126,7 @@ impl Component for Diagram {
         if ctx.props().version.0 != old.version.0 || ctx.props().version.1 != old.version.1 {
             self.pointed = None;
             self.noted = None;
+            self.forget_settled();
         }
         true
     }
@@ -130,7 +134,10 @@ impl Component for Diagram {
     fn update(&mut self, ctx: &Context<Self>, msg: DiagramMsg) -> bool {
         let g = self.geometry(ctx.props());
         match msg {
-            DiagramMsg::Refit => self.host.refit(),
+            DiagramMsg::Refit => {
+                self.host.refit();
+                self.forget_settled();
+            }
             DiagramMsg::Down(at) => self.press = Some(Press { at, from: g.from, dragged: false }),
             DiagramMsg::Move(at) => match &mut self.press {
                 Some(press) => {
@@ -255,7 +262,21 @@ impl Diagram {
             None => following(props.now, self.span),
         };
         let lanes = props.history.borrow().nodes().max(props.names.len());
-        Geometry { width: self.host.size.0, height: self.host.size.1, flow: props.placement.flow(), lanes, from, to }
+        let g = Geometry {
+            width: self.host.size.0,
+            height: self.host.size.1,
+            flow: props.placement.flow(),
+            lanes,
+            from,
+            to,
+        };
+        if self.start.is_none() { g.snapped(pixel_ratio()) } else { g }
+    }
+
+    fn forget_settled(&mut self) {
+        if let Some(settled) = &mut self.settled {
+            settled.forget();
+        }
     }
 
     fn zoom(&mut self, g: &Geometry, factor: f64, around: f64) {
@@ -266,7 +287,7 @@ impl Diagram {
         }
     }
 
-    fn paint(&self, props: &DiagramProps) {
+    fn paint(&mut self, props: &DiagramProps) {
         let Some((context, ratio)) = self.host.context() else { return };
         let geometry = self.geometry(props);
         let scene = DiagramScene {
@@ -279,7 +300,14 @@ impl Diagram {
             noted: self.noted,
             pixel_ratio: ratio,
         };
-        draw_diagram(&context, &scene, &props.history.borrow());
+        let history = props.history.borrow();
+        // Pointing at an event lights up its causal cone across the whole picture: drawn in full.
+        let settled = self.settled.as_mut().filter(|_| self.pointed.is_none() && self.noted.is_none());
+        let settled = settled.map(|s| {
+            s.update(&scene, &history);
+            &*s
+        });
+        draw_diagram(&context, &scene, &history, settled);
     }
 
     /// The event pointed at in words, with its clocks and how much of the run it could have touched.

@@ -143,7 +143,9 @@ impl Component for TracePanel {
         if props.follow
             && let Some(list) = self.list.cast::<HtmlElement>()
         {
-            list.set_scroll_top(list.scroll_height());
+            // Past the end: the browser stops at the bottom. (Reading the list's
+            // height instead would lay the page out in the middle of a render.)
+            list.set_scroll_top((props.len as f64 * ROW_HEIGHT) as i32);
         }
     }
 }

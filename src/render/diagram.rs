@@ -5,16 +5,20 @@
 //! However far the user zooms out, the work per frame stays bounded: at most
 //! one event per lane and pixel, and one arrow per pair of lanes and pixel,
 //! is drawn (the rest would land on the same pixels), and shapes that look
-//! alike go to the canvas as one path.
+//! alike go to the canvas as one path. While it plays, what has settled (the
+//! lanes and everything up to just before the playhead) is kept in a
+//! [`Settled`] picture and shifted along with the window: a frame draws only
+//! what settled since the last one and what is still to settle.
 
 use std::f64::consts::TAU;
 
 use quorum_protocols::sim::decimal::Fixed;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Fate;
-use web_sys::CanvasRenderingContext2d as Ctx;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
 
-use super::draw::{fit, line, set_dash, text};
+use super::draw::{context_2d, fit, line, set_dash, set_font, text};
 use super::layout::Point;
 use super::palette::Palette;
 use super::spacetime::{Arrow, DotKind, Flow, Geometry, History, NAME_SPACE, Relation, relation};
@@ -27,6 +31,10 @@ const LOST_AT: f64 = 0.8;
 const FUTURE_ALPHA: f64 = 0.35;
 /// Events outside the causal cone of the one pointed at are drawn this faint.
 const UNRELATED_ALPHA: f64 = 0.2;
+/// How far an event's shape reaches along the time axis past its time (a lost
+/// message's bar, a dot), in CSS pixels: the settled picture takes an event only
+/// once this much before its edge, so what is drawn later never goes under it.
+const REACH_PAST: f64 = 8.0;
 
 /// Everything one drawing needs besides the history.
 pub struct DiagramScene<'a> {
@@ -43,20 +51,161 @@ pub struct DiagramScene<'a> {
     pub pixel_ratio: f64,
 }
 
-/// Clears the canvas and draws the window of `history` the geometry shows.
-pub fn draw_diagram(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+/// Clears the canvas and draws the window of `history` the geometry shows;
+/// the part `settled` holds (brought up to this scene by [`Settled::update`]) is copied from it.
+pub fn draw_diagram(ctx: &Ctx, scene: &DiagramScene, history: &History, settled: Option<&Settled>) {
     let g = scene.geometry;
-    let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
+    let ratio = scene.pixel_ratio;
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, g.width, g.height);
-    ctx.set_font(&format!("12px {}", scene.palette.font));
+    set_font(ctx, scene.palette, "12px ");
     draw_future(ctx, scene);
+    draw_names(ctx, scene);
+    let held = settled.and_then(|s| Some((&s.layers[0].0, s.drawn.as_ref()?)));
+    let (edge, items) = held.map_or((0.0, ALL), |(_, d)| (d.edge / ratio, (d.until, f64::INFINITY)));
+    draw_ground(ctx, scene, history, edge, axis_end(g));
+    if let Some((layer, _)) = held {
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        let _ = ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0);
+        let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    }
+    draw_items(ctx, scene, history, items);
+    draw_playhead(ctx, scene);
+}
+
+/// Arrows, log ticks and events, in that order.
+fn draw_items(ctx: &Ctx, scene: &DiagramScene, history: &History, items: Items) {
+    draw_arrows(ctx, scene, history, items);
+    draw_ticks(ctx, scene, history, items);
+    draw_dots(ctx, scene, history, items);
+}
+
+/// The far end of the canvas along the time axis, in CSS pixels.
+fn axis_end(g: &Geometry) -> f64 {
+    if g.flow == Flow::Across { g.width } else { g.height }
+}
+
+/// Which arrows, log ticks and events to draw: those that settle (are drawn
+/// as they will stay) after the first time and by the second. Something that
+/// may yet change settles at infinity.
+type Items = (f64, f64);
+
+const ALL: Items = (f64::NEG_INFINITY, f64::INFINITY);
+
+fn wanted((after, until): Items, time: f64) -> bool {
+    after < time && time <= until
+}
+
+/// The settled part of the diagram, kept between frames: the ground (lanes,
+/// gaps, the time axis, faults) before an edge just short of the playhead,
+/// and the arrows, ticks and events that can no longer change, up to a time
+/// a little before that edge. As the window follows the playhead by whole
+/// device pixels, the picture is shifted by as many and only what settled
+/// since is drawn on it: a frame then draws a few new shapes instead of
+/// every one in the window (hundreds of arrows, at 4× in Raft).
+pub struct Settled {
+    /// The picture, and a spare to shift it into: canvases not in the page, in device pixels.
+    layers: [(HtmlCanvasElement, Ctx); 2],
+    drawn: Option<Drawn>,
+}
+
+/// What the picture holds.
+struct Drawn {
+    /// The window it was drawn for, from time 0, and the pixel ratio: any change starts afresh.
+    shape: (Geometry, f64),
+    from: f64,
+    /// The ground drawn before here along the time axis (device pixels, whole).
+    edge: f64,
+    /// What settled by this time.
+    until: f64,
+}
+
+impl Settled {
+    pub fn new() -> Option<Settled> {
+        let layer = || {
+            let canvas: HtmlCanvasElement = gloo::utils::document().create_element("canvas").ok()?.dyn_into().ok()?;
+            let ctx = context_2d(&canvas)?;
+            Some((canvas, ctx))
+        };
+        Some(Settled { layers: [layer()?, layer()?], drawn: None })
+    }
+
+    /// Drops the picture: the next update draws it afresh (the run, the names or the colours changed).
+    pub fn forget(&mut self) {
+        self.drawn = None;
+    }
+
+    /// Brings the picture up to `scene`'s window and playhead: shifted with the
+    /// window and what settled since drawn on, or drawn afresh when the window
+    /// changed otherwise or went back.
+    pub fn update(&mut self, scene: &DiagramScene, history: &History) {
+        let (g, ratio) = (scene.geometry, scene.pixel_ratio);
+        let length = (axis_end(g) * ratio).round();
+        let edge = (g.along(scene.now) * ratio).floor().max(0.0).min(length);
+        let until = g.time_at_along(edge / ratio - REACH_PAST);
+        let shape = (Geometry { from: 0.0, to: g.to - g.from, ..*g }, ratio);
+        let per_pixel = g.ms_per_pixel() / ratio;
+        let shift = self
+            .drawn
+            .take()
+            .filter(|d| d.shape == shape && g.from >= d.from && until >= d.until)
+            .map(|d| ((g.from - d.from) / per_pixel, d))
+            .filter(|(by, _)| (by - by.round()).abs() < 1e-3);
+        let (start, after) = match shift {
+            // Not moved (paused, or zoomed out so far that a frame is less than a pixel): drawn on as it is.
+            Some((by, d)) if by.round() == 0.0 => (d.edge, d.until),
+            Some((by, d)) => {
+                let by = by.round();
+                self.layers.swap(0, 1);
+                let (front, back) = (&self.layers[0], &self.layers[1]);
+                let _ = front.1.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+                front.1.clear_rect(0.0, 0.0, f64::from(front.0.width()), f64::from(front.0.height()));
+                let (dx, dy) = if g.flow == Flow::Across { (-by, 0.0) } else { (0.0, -by) };
+                let _ = front.1.draw_image_with_html_canvas_element(&back.0, dx, dy);
+                (d.edge - by, d.until)
+            }
+            None => {
+                // Setting the size clears the canvas and its settings.
+                for (canvas, _) in &self.layers {
+                    canvas.set_width((g.width * ratio).round() as u32);
+                    canvas.set_height((g.height * ratio).round() as u32);
+                }
+                (0.0, f64::NEG_INFINITY)
+            }
+        };
+        let ctx = &self.layers[0].1;
+        let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+        set_font(ctx, scene.palette, "12px ");
+        draw_ground(ctx, scene, history, start.max(0.0) / ratio, edge / ratio);
+        draw_items(ctx, scene, history, (after, until));
+        // Before the window's start the names go, and nothing of what ended
+        // there is drawn: what was shifted there goes too.
+        match g.flow {
+            Flow::Across => ctx.clear_rect(0.0, 0.0, NAME_SPACE, g.height),
+            Flow::Down => ctx.clear_rect(0.0, 0.0, g.width, NAME_SPACE),
+        }
+        self.drawn = Some(Drawn { shape, from: g.from, edge, until });
+    }
+}
+
+/// The time axis's marks, network-wide faults, lanes and gaps, where the
+/// time axis is between `start` and `end` (CSS pixels).
+fn draw_ground(ctx: &Ctx, scene: &DiagramScene, history: &History, start: f64, end: f64) {
+    let g = scene.geometry;
+    if end <= start {
+        return;
+    }
+    ctx.save();
+    ctx.begin_path();
+    match g.flow {
+        Flow::Across => ctx.rect(start, 0.0, end - start, g.height),
+        Flow::Down => ctx.rect(0.0, start, g.width, end - start),
+    }
+    ctx.clip();
     draw_ticks_axis(ctx, scene);
     draw_marks(ctx, scene, history);
     draw_lanes(ctx, scene, history);
-    draw_arrows(ctx, scene, history);
-    draw_ticks(ctx, scene, history);
-    draw_dots(ctx, scene, history);
-    draw_playhead(ctx, scene);
+    ctx.restore();
 }
 
 /// The time after the playhead, shaded: what is drawn there has not happened yet.
@@ -95,7 +244,7 @@ fn draw_ticks_axis(ctx: &Ctx, scene: &DiagramScene) {
     ctx.set_line_width(1.0);
     ctx.set_stroke_style_str(&p.border);
     ctx.set_fill_style_str(&p.muted);
-    ctx.set_font(&format!("10px {}", p.font));
+    set_font(ctx, p, "10px ");
     for t in ticks {
         let (a, b) = stretch(g, g.point(0, t), g.point(0, t));
         line(ctx, a, b);
@@ -139,15 +288,11 @@ fn stretch(g: &Geometry, a: Point, b: Point) -> (Point, Point) {
     }
 }
 
-/// Each node's lane with its name; down and paused stretches drawn as gaps.
-fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
-    let (g, p) = (scene.geometry, scene.palette);
-    ctx.save();
+/// Each node's name at the start of its lane.
+fn draw_names(ctx: &Ctx, scene: &DiagramScene) {
+    let g = scene.geometry;
+    ctx.set_fill_style_str(&scene.palette.text);
     for node in 0..g.lanes {
-        ctx.set_line_width(1.5);
-        ctx.set_stroke_style_str(&p.link);
-        line(ctx, g.point(node, g.from), g.point(node, g.to));
-        ctx.set_fill_style_str(&p.text);
         let name = scene.names.get(node).map_or("", String::as_str);
         let at = g.point(node, g.from);
         match g.flow {
@@ -155,13 +300,25 @@ fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
             Flow::Down => text(ctx, &fit(ctx, name, 40.0), Point::new(at.x - 6.0, 16.0)),
         }
     }
+}
+
+/// Each node's lane; down and paused stretches drawn as gaps.
+fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+    let (g, p) = (scene.geometry, scene.palette);
+    ctx.save();
+    ctx.set_line_width(1.5);
+    ctx.set_stroke_style_str(&p.link);
+    for node in 0..g.lanes {
+        line(ctx, g.point(node, g.from), g.point(node, g.to));
+    }
     for gap in &history.gaps {
-        let from = (gap.from as f64).max(g.from);
         let to = gap.to.map_or(g.to, |t| (t as f64).min(g.to));
-        if from > to {
+        if (gap.from as f64).max(g.from) > to {
             continue;
         }
-        let (a, b) = (g.point(gap.node, from), g.point(gap.node, to));
+        // From its very start, even before the window: its dashes then stay
+        // in place as the window moves, in the settled picture as in the rest.
+        let (a, b) = (g.point(gap.node, gap.from as f64), g.point(gap.node, to));
         // The lane is wiped out, then drawn thin and dashed: nothing happens there.
         ctx.set_line_width(5.0);
         ctx.set_stroke_style_str(&p.surface);
@@ -180,20 +337,25 @@ fn draw_lanes(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     ctx.restore();
 }
 
-/// Every message copy crossing the window, one per pair of lanes and pixel.
-fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+/// The `items` among the message copies crossing the window, one per pair of lanes and pixel.
+fn draw_arrows(ctx: &Ctx, scene: &DiagramScene, history: &History, items: Items) {
     let (g, p) = (scene.geometry, scene.palette);
     let pointed = scene.pointed.and_then(|i| history.dots.get(i));
     let mut last_pixel = vec![f64::NAN; g.lanes * g.lanes];
     let mut batches = Batches::default();
     for arrow in history.arrows_between(g.from, g.to) {
+        let end = arrow.end(history) as f64;
+        // A delivered message not yet received (by a paused node) will end later.
+        let fixed = arrow.receive.is_some() || arrow.fate != Fate::Delivered;
+        if !wanted(items, if fixed { end } else { f64::INFINITY }) {
+            continue;
+        }
         let pixel = g.along(arrow.sent as f64).round();
         let Some(slot) = last_pixel.get_mut(arrow.from * g.lanes + arrow.to) else { continue };
         if *slot == pixel && pointed.is_none() {
             continue;
         }
         *slot = pixel;
-        let end = arrow.end(history) as f64;
         let (cone, alpha) = match pointed {
             Some(at) => {
                 let of = |i: usize| history.dot(i).map(|d| relation(&at.stamp, &d.stamp));
@@ -345,13 +507,16 @@ fn trace(ctx: &Ctx, shape: Shape) {
     }
 }
 
-/// Log lines: a short tick across their node's lane.
-fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+/// The `items` among the log lines: a short tick across their node's lane.
+fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History, items: Items) {
     let (g, p) = (scene.geometry, scene.palette);
     let mut last_pixel = vec![f64::NAN; g.lanes];
     let mut batches = Batches::default();
-    for i in history.ticks_between(g.from, g.to) {
+    for i in history.ticks_between(items.0.max(g.from), items.1.min(g.to)) {
         let tick = &history.ticks[i];
+        if !wanted(items, tick.time as f64) {
+            continue;
+        }
         let at = g.tick_point(tick.node, tick.time as f64);
         let noted = scene.noted == Some(i);
         let Some(slot) = last_pixel.get_mut(tick.node) else { continue };
@@ -374,13 +539,18 @@ fn draw_ticks(ctx: &Ctx, scene: &DiagramScene, history: &History) {
     batches.paint(ctx);
 }
 
-/// Events as dots, shaped and coloured by kind; lit by their relation to the one pointed at.
-fn draw_dots(ctx: &Ctx, scene: &DiagramScene, history: &History) {
+/// The `items` among the events, as dots shaped and coloured by kind; lit by
+/// their relation to the one pointed at. (An event before the playhead has
+/// happened: its look is fixed once its time is past.)
+fn draw_dots(ctx: &Ctx, scene: &DiagramScene, history: &History, items: Items) {
     let (g, p) = (scene.geometry, scene.palette);
     let pointed = scene.pointed.and_then(|i| history.dots.get(i));
     let mut last_pixel = vec![f64::NAN; g.lanes];
     let mut batches = Batches::default();
-    for dot in &history.dots[history.dots_between(g.from, g.to)] {
+    for dot in &history.dots[history.dots_between(items.0.max(g.from), items.1.min(g.to))] {
+        if !wanted(items, dot.time as f64) {
+            continue;
+        }
         let at = g.point(dot.node, dot.time as f64);
         let relation = pointed.map(|pointed| relation(&pointed.stamp, &dot.stamp));
         let Some(slot) = last_pixel.get_mut(dot.node) else { continue };

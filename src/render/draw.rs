@@ -10,8 +10,8 @@ use std::f64::consts::TAU;
 use quorum_protocols::sim::any::Culprits;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::{Accent, Fate, Frame, Item, ItemState, Liveness, MessageFrame, NodeFrame};
-use wasm_bindgen::JsValue;
-use web_sys::CanvasRenderingContext2d as Ctx;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
 
 use super::layout::{Layout, NODE_RADIUS, NodePlace, Point, Rect, hull};
 use super::palette::Palette;
@@ -213,7 +213,7 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, label
     if m.duplicate {
         label.push_str(" · copy");
     }
-    ctx.set_font(&format!("11px {}", scene.palette.font));
+    set_font(ctx, scene.palette, "11px ");
     ctx.set_text_align("left");
     ctx.set_text_baseline("middle");
     let spot = Rect { x: at.x + 9.0, y: at.y - 16.0, w: text_width(ctx, &label), h: 14.0 };
@@ -280,7 +280,7 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
 
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
-    ctx.set_font(&format!("600 20px {}", p.font));
+    set_font(ctx, p, "600 20px ");
     ctx.set_fill_style_str(if node.liveness == Liveness::Crashed { &p.crashed } else { &p.text });
     text(ctx, &node.name, Point::new(c.x, c.y + 1.0));
 
@@ -362,7 +362,7 @@ fn columns(ctx: &Ctx, scene: &Scene, frame: &Frame) -> Columns {
     if !items().all(|i| i.index.is_some()) {
         return Columns::Newest;
     }
-    ctx.set_font(&format!("600 10.5px {}", scene.palette.font));
+    set_font(ctx, scene.palette, "600 10.5px ");
     let row = scene.layout.nodes.iter().map(|n| n.card.w - 16.0 - EARLIER_MARK).fold(f64::INFINITY, f64::min);
     let width = items().map(|i| text_width(ctx, &i.text) + 10.0).fold(0.0, f64::max).min(row.max(0.0));
     let fits = ((row + ITEM_GAP) / (width + ITEM_GAP)).floor().max(1.0) as usize;
@@ -396,7 +396,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
     let mut y = card.y + 17.0;
     let mut heading_room = inner;
     if let Some(clock) = describe::clock_offset(node.clock_offset_ms) {
-        ctx.set_font(&format!("600 10.5px {}", p.font));
+        set_font(ctx, p, "600 10.5px ");
         ctx.set_fill_style_str(&p.paused);
         ctx.set_text_align("right");
         text(ctx, &clock, Point::new(left + inner, y));
@@ -408,7 +408,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
         Liveness::Paused => (p.paused.as_str(), " · paused"),
         Liveness::Crashed => (p.crashed.as_str(), " · crashed"),
     };
-    ctx.set_font(&format!("600 12.5px {}", p.font));
+    set_font(ctx, p, "600 12.5px ");
     ctx.set_fill_style_str(role_colour);
     // The name is in the circle; the card leads with the role, and names
     // its node too when it is not beside it.
@@ -419,7 +419,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
     };
     text(ctx, &fit(ctx, &heading, heading_room), Point::new(left, y));
 
-    ctx.set_font(&format!("11.5px {}", p.font));
+    set_font(ctx, p, "11.5px ");
     ctx.set_fill_style_str(&p.text);
     // Every fact, wrapped, as far as the card reaches with its row of items below.
     let fact_room = ((card.y + card.h - 5.0 - y - 25.0) / 15.0).floor().max(1.0) as usize;
@@ -431,7 +431,7 @@ fn draw_card(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace, colu
     draw_items(ctx, scene, node, Rect { x: left, y, w: inner, h: 17.0 }, columns);
     y += 17.0;
 
-    ctx.set_font(&format!("10.5px {}", p.font));
+    set_font(ctx, p, "10.5px ");
     ctx.set_fill_style_str(&p.muted);
     // The newest log entries that fit whole, wrapped, after the facts: the
     // inspector has the rest.
@@ -458,11 +458,11 @@ fn draw_items(ctx: &Ctx, scene: &Scene, node: &NodeFrame, row: Rect, columns: Co
     let items = &node.view.items;
     if items.is_empty() {
         ctx.set_fill_style_str(&p.muted);
-        ctx.set_font(&format!("italic 10.5px {}", p.font));
+        set_font(ctx, p, "italic 10.5px ");
         text(ctx, "holds nothing yet", Point::new(row.x, row.y + 12.5));
         return;
     }
-    ctx.set_font(&format!("600 10.5px {}", p.font));
+    set_font(ctx, p, "600 10.5px ");
     let slots: Vec<(Rect, Option<&Item>)> = match columns {
         Columns::ByIndex { first, count, width } => (0..count)
             .map(|col| {
@@ -557,6 +557,15 @@ fn draw_item(ctx: &Ctx, p: &Palette, item: &Item, chip: Rect) {
 }
 
 // ---- small helpers -------------------------------------------------------
+
+/// Sets the text's size (with its weight or style, if any: `"600 12px "`) in the theme's font.
+pub(super) fn set_font(ctx: &Ctx, palette: &Palette, size: &str) {
+    ctx.set_font(&[size, &palette.font].concat());
+}
+
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<Ctx> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
 
 pub(super) fn text(ctx: &Ctx, s: &str, at: Point) {
     let _ = ctx.fill_text(s, at.x, at.y);

@@ -7,7 +7,7 @@ use quorum_protocols::sim::decimal::Fixed;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::chart::Chart;
-use super::draw::{line, set_dash, text};
+use super::draw::{line, set_dash, set_font, text};
 use super::layout::Point;
 use super::palette::Palette;
 
@@ -50,7 +50,7 @@ impl PlotArea {
 pub fn draw_chart(ctx: &Ctx, chart: &Chart, frame: &PlotArea, marks: &[f64], palette: &Palette, pixel_ratio: f64) {
     let _ = ctx.set_transform(pixel_ratio, 0.0, 0.0, pixel_ratio, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, frame.width, frame.height);
-    ctx.set_font(&format!("11px {}", palette.font));
+    set_font(ctx, palette, "11px ");
     ctx.set_line_width(1.0);
     // The scale: the top value and zero, with a faint line at each.
     ctx.set_stroke_style_str(&palette.border);

@@ -400,6 +400,15 @@ impl Geometry {
         (self.to - self.from) / (end - start).max(1.0)
     }
 
+    /// The window moved back to start on a whole device pixel (`ratio` of them
+    /// per CSS pixel): as it follows the playhead, the picture then moves by
+    /// whole pixels, and what is settled in it can be shifted rather than drawn again.
+    pub fn snapped(self, ratio: f64) -> Geometry {
+        let per_pixel = self.ms_per_pixel() / ratio;
+        let from = (self.from / per_pixel).floor() * per_pixel;
+        Geometry { from, to: from + (self.to - self.from), ..self }
+    }
+
     /// The dot nearest to `p`, if one is within reach.
     pub fn hit(&self, history: &History, p: Point) -> Option<usize> {
         self.nearest(&history.dots, |d| d.time, |d| self.point(d.node, d.time as f64), p)
@@ -497,6 +506,19 @@ mod tests {
         let mut history = History::default();
         history.sync(sim, 3);
         history
+    }
+
+    #[test]
+    fn a_snapped_window_moves_by_whole_device_pixels() {
+        let g = Geometry { width: 300.0, height: 500.0, flow: Flow::Down, lanes: 5, from: 0.0, to: 4_000.0 };
+        let ratio = 1.5;
+        let per_pixel = g.ms_per_pixel() / ratio;
+        let at = |from: f64| Geometry { from, to: from + 4_000.0, ..g }.snapped(ratio);
+        let (a, b) = (at(1_234.5), at(1_301.7));
+        assert!(a.from <= 1_234.5 && 1_234.5 - a.from < per_pixel, "moved back by less than a pixel: {}", a.from);
+        assert_eq!(a.to - a.from, 4_000.0, "the span is kept");
+        let shift = (b.from - a.from) / per_pixel;
+        assert!((shift - shift.round()).abs() < 1e-6, "{shift} device pixels apart");
     }
 
     #[test]
