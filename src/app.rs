@@ -334,12 +334,8 @@ impl Component for App {
             format!("{}-{lo}-{hi}-{}-{}", self.generation, network.drop.to_bits(), network.duplicate.to_bits());
         let on = self.dispatch.clone();
         let beside = self.diagram == Placement::Beside;
-        let highlighted = self
-            .lesson
-            .as_ref()
-            .filter(|l| !l.away)
-            .and_then(|l| lessons()[l.lesson].story.get(l.step))
-            .map_or(&[][..], |s| s.highlight);
+        let step = self.lesson.as_ref().filter(|l| !l.away).and_then(|l| lessons()[l.lesson].story.get(l.step));
+        let (highlighted, highlighted_messages) = step.map_or((&[][..], &[][..]), |s| (s.highlight, s.messages));
         // Hidden, the full lab keeps the diagram's bar (to show it again); an embed drops it.
         let below = !(beside || self.embed && self.diagram == Placement::Hidden);
         let diagram = html! {
@@ -438,6 +434,7 @@ impl Component for App {
                                     selected={self.selected}
                                     culprits={culprits}
                                     highlighted={highlighted}
+                                    {highlighted_messages}
                                     reduced_motion={self.reduced_motion}
                                     noun={info.node_noun}
                                     on={on.clone()}
@@ -806,7 +803,11 @@ impl App {
         let next = lesson.step + 1;
         let due = lesson.moments.get(next).copied().flatten().is_some_and(|m| session.view_time() >= m.time as f64);
         if due && !matches!(self.challenge(), Some(Challenge::Waiting(_))) {
-            self.go_to_step(next);
+            match lessons()[lesson.lesson].story[next].pause {
+                true => self.go_to_step(next),
+                // A caption: its text shows and the run plays on under it.
+                false => self.lesson.as_mut().expect("open").step = next,
+            }
         }
     }
 

@@ -140,6 +140,7 @@ async fn the_canvas_draws_each_arrangement_where_it_places_the_nodes() {
             selected: None,
             culprits: None,
             highlighted: &[],
+            highlighted_messages: &[],
             reduced_motion: false,
             noun: "node",
             on: Callback::noop(),

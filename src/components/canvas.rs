@@ -31,6 +31,8 @@ pub struct CanvasProps {
     pub culprits: Option<Culprits>,
     /// Nodes a lesson's step points at.
     pub highlighted: &'static [NodeId],
+    /// Kinds of message a lesson's step points at.
+    pub highlighted_messages: &'static [&'static str],
     /// Draw messages still, half way along their link (see [`Scene::reduced_motion`]).
     pub reduced_motion: bool,
     /// What the protocol calls a node, for the canvas's accessible label.
@@ -101,6 +103,7 @@ impl NetworkCanvas {
             selected: props.selected,
             culprits: props.culprits.as_ref(),
             highlighted: props.highlighted,
+            highlighted_messages: props.highlighted_messages,
             reduced_motion: props.reduced_motion,
             pixel_ratio: ratio,
         };

@@ -7,6 +7,7 @@
 
 use std::f64::consts::TAU;
 
+use quorum_protocols::lesson::of_kind;
 use quorum_protocols::sim::any::Culprits;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::{Accent, Fate, Frame, Item, ItemState, Liveness, MessageFrame, NodeFrame};
@@ -35,6 +36,8 @@ pub struct Scene<'a> {
     pub culprits: Option<&'a Culprits>,
     /// Nodes a lesson's step points at: ringed with a dashed halo.
     pub highlighted: &'a [NodeId],
+    /// Kinds of message a lesson's step points at (see [`of_kind`]): ringed likewise.
+    pub highlighted_messages: &'a [&'a str],
     /// The user prefers less motion: messages wait half way along their
     /// link instead of gliding, and dropped ones do not fall.
     pub reduced_motion: bool,
@@ -180,6 +183,9 @@ fn draw_message(ctx: &Ctx, scene: &Scene, frame: &Frame, m: &MessageFrame, label
     if scene.culprits.is_some_and(|c| c.messages.contains(&m.id)) {
         culprit_ring(ctx, scene.palette, at, 11.0);
     }
+    if scene.highlighted_messages.iter().any(|kind| of_kind(&m.label, kind)) {
+        highlight_ring(ctx, scene.palette, at, 10.0);
+    }
     let colour = if dropped {
         &scene.palette.lost
     } else if m.duplicate {
@@ -239,12 +245,7 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
         culprit_ring(ctx, p, c, NODE_RADIUS + 4.5);
     }
     if scene.highlighted.contains(&node.id) {
-        ctx.set_stroke_style_str(&p.secondary);
-        ctx.set_line_width(3.0);
-        set_dash(ctx, &[6.0, 4.0]);
-        circle(ctx, c, NODE_RADIUS + 11.0);
-        ctx.stroke();
-        set_dash(ctx, &[]);
+        highlight_ring(ctx, p, c, NODE_RADIUS + 11.0);
     }
     if scene.selected == Some(node.id) {
         ctx.set_stroke_style_str(&p.selected);
@@ -291,6 +292,17 @@ fn draw_node(ctx: &Ctx, scene: &Scene, node: &NodeFrame, place: &NodePlace) {
         Liveness::Crashed => cross_badge(ctx, p, badge),
         Liveness::Up => {}
     }
+    ctx.restore();
+}
+
+/// The dashed halo of what a lesson's step points at.
+fn highlight_ring(ctx: &Ctx, p: &Palette, at: Point, radius: f64) {
+    ctx.save();
+    ctx.set_stroke_style_str(&p.secondary);
+    ctx.set_line_width(3.0);
+    set_dash(ctx, &[6.0, 4.0]);
+    circle(ctx, at, radius);
+    ctx.stroke();
     ctx.restore();
 }
 

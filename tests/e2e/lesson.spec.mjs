@@ -1,7 +1,8 @@
 // Lessons: the list opens a lesson at its first step with its link in the address bar;
 // Next and Back go to each step's moment in the run; playing stops at the next step; a
 // challenge waits for the student's own action; leaving the story and coming back
-// replays the lesson's own run; a lesson's link opens it.
+// replays the lesson's own run; a lesson's link opens it; a caption step does not stop
+// the run.
 
 import { playing, viewMs } from './lab.mjs';
 
@@ -67,6 +68,24 @@ export async function run(h) {
   await page.click('[data-testid=play]');
   await page.waitForFunction(() => document.querySelector('[data-testid=story-step]')?.textContent === 'Step 2 of 3');
   assert.match(await page.innerText('[data-testid=story-text]'), /A leader is elected/);
+
+  // A step can ring the messages it speaks of, and a caption step lets the run play on
+  // under it: in Paxos' roles, playing from the prepares passes the promises (a caption)
+  // and stops at the accepts.
+  await page.goto(h.url('/#lesson=paxos-roles'));
+  await page.reload();
+  await page.locator('[data-testid=story]').waitFor();
+  await page.click('[data-testid=story-next]');
+  assert.equal(await step(page), 'Step 2 of 7');
+  assert.equal(await viewMs(page), 200, 'right after P1 sends its prepares');
+  await h.screenshot('lesson-messages');
+  await page.click('[data-testid=play]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=story-step]')?.textContent === 'Step 4 of 7');
+  assert.ok(!(await playing(page)), 'playback stopped at the accepts');
+  assert.equal(await viewMs(page), 298);
+  await page.click('[data-testid=story-back]');
+  assert.equal(await step(page), 'Step 3 of 7', 'Back shows the caption step');
+  assert.match(await page.innerText('[data-testid=story-text]'), /promises/);
 
   // A link to a lesson this lab does not have says so and opens the lab.
   await page.goto(h.url('/#lesson=no-such-lesson'));
