@@ -56,7 +56,8 @@ pub enum When {
     Violation(&'static str),
     /// Right after the script's next fault of this kind (after the previous step).
     Fault(FaultKind),
-    /// Right after the next message of this kind leaves its node (after the previous step).
+    /// When the next message of this kind to leave its node (after the
+    /// previous step) is half way along its link, where its ring shows best.
     Message(&'static str),
 }
 
@@ -106,14 +107,14 @@ pub fn moments(scenario: &Scenario, story: &[Step]) -> Result<Vec<Option<Moment>
                 .iter()
                 .find(|e| e.at_ms >= last.time && matches!(&e.action, Action::Fault(f) if f.kind() == Some(kind)))
                 .map(|e| Moment { time: e.at_ms, event: None }),
-            When::Message(kind) => events
-                .iter()
-                .find(|e| {
-                    e.time_ms >= last.time
-                        && e.step > last.event.unwrap_or(0)
-                        && matches!(&e.what, EventKind::Send { label, .. } if of_kind(label, kind))
-                })
-                .map(|e| Moment { time: e.time_ms, event: Some(e.step) }),
+            When::Message(kind) => events.iter().find_map(|e| match &e.what {
+                EventKind::Send { label, arrive_ms, .. }
+                    if e.time_ms >= last.time && e.step > last.event.unwrap_or(0) && of_kind(label, kind) =>
+                {
+                    Some(Moment { time: e.time_ms + arrive_ms.saturating_sub(e.time_ms) / 2, event: None })
+                }
+                _ => None,
+            }),
         };
         if let Some(m) = moment {
             last = m;
@@ -983,9 +984,10 @@ mod tests {
         let step = |when| Step { text: "", when, highlight: &[], messages: &[], pause: true, ask: None };
         let story = [step(When::Message("Accept")), step(When::Message("Accept")), step(When::Message("Nothing"))];
         let got = moments(happy, &story).unwrap();
-        // P1 sends its three accepts in one event (#6, at 298 ms): the second step waits for a later one.
-        assert_eq!(got[0], Some(Moment { time: 298, event: Some(6) }));
-        assert_eq!(got[1], None, "no accept is sent after that event");
+        // P1 sends its three accepts at 298 ms; the first reaches A1 at 347 ms. The second
+        // step waits for an accept sent after the first step's moment: there is none.
+        assert_eq!(got[0], Some(Moment { time: 322, event: None }));
+        assert_eq!(got[1], None, "no accept is sent after that");
         assert_eq!(got[2], None);
     }
 

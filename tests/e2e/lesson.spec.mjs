@@ -77,12 +77,12 @@ export async function run(h) {
   await page.locator('[data-testid=story]').waitFor();
   await page.click('[data-testid=story-next]');
   assert.equal(await step(page), 'Step 2 of 7');
-  assert.equal(await viewMs(page), 200, 'right after P1 sends its prepares');
+  assert.equal(await viewMs(page), 220, 'P1\'s first prepare half way to A1');
   await h.screenshot('lesson-messages');
   await page.click('[data-testid=play]');
   await page.waitForFunction(() => document.querySelector('[data-testid=story-step]')?.textContent === 'Step 4 of 7');
   assert.ok(!(await playing(page)), 'playback stopped at the accepts');
-  assert.equal(await viewMs(page), 298);
+  assert.equal(await viewMs(page), 322, 'the first accept half way to A1');
   await page.click('[data-testid=story-back]');
   assert.equal(await step(page), 'Step 3 of 7', 'Back shows the caption step');
   assert.match(await page.innerText('[data-testid=story-text]'), /promises/);
