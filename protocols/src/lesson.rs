@@ -918,6 +918,11 @@ mod tests {
         }
     }
 
+    /// A step that only shows, `when` it says.
+    fn quiet(when: When) -> Step {
+        Step { text: "", when, highlight: &[], messages: &[], pause: true, ask: None }
+    }
+
     /// The labels of every message sent in `scenario`'s run.
     fn sends(scenario: &Scenario) -> Vec<String> {
         let mut sim = build_with(scenario, Recording::Full).unwrap();
@@ -934,38 +939,10 @@ mod tests {
         let presets = presets();
         let tour = &presets.iter().find(|p| p.id == "office-tour").unwrap().scenario;
         let story = [
-            Step {
-                text: "",
-                when: When::Witness("number-issued"),
-                highlight: &[],
-                messages: &[],
-                pause: true,
-                ask: None,
-            },
-            Step {
-                text: "",
-                when: When::Witness("no-such-thing"),
-                highlight: &[],
-                messages: &[],
-                pause: true,
-                ask: None,
-            },
-            Step {
-                text: "",
-                when: When::Fault(FaultKind::Partition),
-                highlight: &[],
-                messages: &[],
-                pause: true,
-                ask: None,
-            },
-            Step {
-                text: "",
-                when: When::Fault(FaultKind::Partition),
-                highlight: &[],
-                messages: &[],
-                pause: true,
-                ask: None,
-            },
+            quiet(When::Witness("number-issued")),
+            quiet(When::Witness("no-such-thing")),
+            quiet(When::Fault(FaultKind::Partition)),
+            quiet(When::Fault(FaultKind::Partition)),
         ];
         let got = moments(tour, &story).unwrap();
         let first = got[0].unwrap();
@@ -981,8 +958,7 @@ mod tests {
         assert!(!of_kind("Accepted 1.1 x", "Accept"), "a kind is a whole word");
         let presets = presets();
         let happy = &presets.iter().find(|p| p.id == "paxos-happy-path").unwrap().scenario;
-        let step = |when| Step { text: "", when, highlight: &[], messages: &[], pause: true, ask: None };
-        let story = [step(When::Message("Accept")), step(When::Message("Accept")), step(When::Message("Nothing"))];
+        let story = [quiet(When::Message("Accept")), quiet(When::Message("Accept")), quiet(When::Message("Nothing"))];
         let got = moments(happy, &story).unwrap();
         // P1 sends its three accepts at 298 ms; the first reaches A1 at 347 ms. The second
         // step waits for an accept sent after the first step's moment: there is none.
