@@ -19,7 +19,7 @@ use yew::prelude::*;
 
 use crate::app::Msg;
 use crate::describe;
-use crate::render::draw::{Scene, context_2d, draw};
+use crate::render::draw::{Backdrop, Scene, context_2d, draw};
 use crate::render::layout::{Arrangement, Layout, Point};
 use crate::render::palette::Palette;
 
@@ -46,6 +46,7 @@ pub struct Refit;
 
 pub struct NetworkCanvas {
     host: CanvasHost,
+    backdrop: Option<Backdrop>,
 }
 
 impl Component for NetworkCanvas {
@@ -53,7 +54,7 @@ impl Component for NetworkCanvas {
     type Properties = CanvasProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        NetworkCanvas { host: CanvasHost::default() }
+        NetworkCanvas { host: CanvasHost::default(), backdrop: Backdrop::new() }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, _: Refit) -> bool {
@@ -94,9 +95,9 @@ impl NetworkCanvas {
     }
 
     /// Sizes the backing store to the screen's pixels and draws the frame.
-    fn paint(&self, props: &CanvasProps) {
-        let Some((context, ratio)) = self.host.context() else { return };
+    fn paint(&mut self, props: &CanvasProps) {
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
+        let (Some((context, ratio)), Some(backdrop)) = (self.host.context(), self.backdrop.as_mut()) else { return };
         let scene = Scene {
             layout: &layout,
             palette: &self.host.palette,
@@ -107,7 +108,7 @@ impl NetworkCanvas {
             reduced_motion: props.reduced_motion,
             pixel_ratio: ratio,
         };
-        draw(&context, &scene, &props.frame);
+        draw(&context, &scene, &props.frame, backdrop);
     }
 }
 

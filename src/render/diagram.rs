@@ -15,10 +15,9 @@ use std::f64::consts::TAU;
 use quorum_protocols::sim::decimal::Fixed;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Fate;
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
 
-use super::draw::{context_2d, fit, line, set_dash, set_font, text};
+use super::draw::{fit, line, offscreen, set_dash, set_font, text};
 use super::layout::Point;
 use super::palette::Palette;
 use super::spacetime::{Arrow, DotKind, Flow, Geometry, History, NAME_SPACE, Relation, relation};
@@ -122,12 +121,7 @@ struct Drawn {
 
 impl Settled {
     pub fn new() -> Option<Settled> {
-        let layer = || {
-            let canvas: HtmlCanvasElement = gloo::utils::document().create_element("canvas").ok()?.dyn_into().ok()?;
-            let ctx = context_2d(&canvas)?;
-            Some((canvas, ctx))
-        };
-        Some(Settled { layers: [layer()?, layer()?], drawn: None })
+        Some(Settled { layers: [offscreen()?, offscreen()?], drawn: None })
     }
 
     /// Drops the picture: the next update draws it afresh (the run, the names or the colours changed).

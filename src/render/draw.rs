@@ -45,27 +45,112 @@ pub struct Scene<'a> {
     pub pixel_ratio: f64,
 }
 
-/// Clears the canvas and draws the frame.
-pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame) {
-    let layout = scene.layout;
+/// Clears the canvas and draws the frame: what changes only when the nodes,
+/// the network's splits or the marks on them do copied from `backdrop`
+/// (drawn on it first if that changed), the messages drawn over it.
+pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame, backdrop: &mut Backdrop) {
+    backdrop.update(scene, frame);
+    let (width, height) = (backdrop.layer.0.width(), backdrop.layer.0.height());
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    let _ = ctx.draw_image_with_html_canvas_element(&backdrop.layer.0, 0.0, 0.0);
     let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
-    ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
-    draw_groups(ctx, scene, frame);
-    draw_links(ctx, scene, frame);
-    draw_cuts(ctx, scene, frame);
-    let columns = columns(ctx, scene, frame);
-    for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
-        draw_node(ctx, scene, node, place);
-        draw_card(ctx, scene, node, place, columns);
-    }
     // Messages go over the nodes and cards, so no label is ever hidden
     // under one. Labels are placed greedily: a label that would cover a
     // node or a label already drawn is left out (its dot still shows), so
     // busy links stay readable.
-    let mut labels: Vec<Rect> = layout.nodes.iter().map(NodePlace::circle_box).collect();
+    let mut labels: Vec<Rect> = scene.layout.nodes.iter().map(NodePlace::circle_box).collect();
     for m in &frame.messages {
         draw_message(ctx, scene, frame, m, &mut labels);
     }
+}
+
+/// The network without its messages: groups, links, cuts, nodes and their
+/// cards (most of the drawing, and all of its text), kept in a canvas off
+/// the page and drawn again only when what it shows changed. While a run
+/// plays, messages move every frame but a node's card changes only when
+/// the node does.
+pub struct Backdrop {
+    layer: (HtmlCanvasElement, Ctx),
+    drawn: Option<Shown>,
+}
+
+/// What the backdrop was drawn from.
+#[derive(PartialEq)]
+struct Shown {
+    nodes: Vec<NodeFrame>,
+    partitions: Vec<Vec<NodeId>>,
+    cuts: Vec<(NodeId, NodeId)>,
+    selected: Option<NodeId>,
+    culprits: Vec<NodeId>,
+    highlighted: Vec<NodeId>,
+    layout: Layout,
+    palette: Palette,
+    pixel_ratio: f64,
+}
+
+impl Shown {
+    /// Whether this is what `scene` and `frame` would draw (without copying them to find out).
+    fn is(&self, scene: &Scene, frame: &Frame) -> bool {
+        self.nodes == frame.nodes
+            && self.partitions == frame.partitions
+            && self.cuts == frame.cuts
+            && self.selected == scene.selected
+            && self.culprits == scene.culprits.map_or(&[][..], |c| &c.nodes[..])
+            && self.highlighted == scene.highlighted
+            && self.layout == *scene.layout
+            && self.palette == *scene.palette
+            && self.pixel_ratio == scene.pixel_ratio
+    }
+}
+
+impl Backdrop {
+    pub fn new() -> Option<Backdrop> {
+        Some(Backdrop { layer: offscreen()?, drawn: None })
+    }
+
+    /// Draws the backdrop afresh if `scene` or `frame` shows something else than it does.
+    fn update(&mut self, scene: &Scene, frame: &Frame) {
+        if self.drawn.as_ref().is_some_and(|d| d.is(scene, frame)) {
+            return;
+        }
+        let (canvas, ctx) = &self.layer;
+        let layout = scene.layout;
+        let (w, h) =
+            ((layout.width * scene.pixel_ratio).round() as u32, (layout.height * scene.pixel_ratio).round() as u32);
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
+        let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
+        draw_groups(ctx, scene, frame);
+        draw_links(ctx, scene, frame);
+        draw_cuts(ctx, scene, frame);
+        let columns = columns(ctx, scene, frame);
+        for (node, place) in frame.nodes.iter().zip(&layout.nodes) {
+            draw_node(ctx, scene, node, place);
+            draw_card(ctx, scene, node, place, columns);
+        }
+        self.drawn = Some(Shown {
+            nodes: frame.nodes.clone(),
+            partitions: frame.partitions.clone(),
+            cuts: frame.cuts.clone(),
+            selected: scene.selected,
+            culprits: scene.culprits.map(|c| c.nodes.clone()).unwrap_or_default(),
+            highlighted: scene.highlighted.to_vec(),
+            layout: layout.clone(),
+            palette: scene.palette.clone(),
+            pixel_ratio: scene.pixel_ratio,
+        });
+    }
+}
+
+/// A canvas that is not in the page, to draw on and copy from.
+pub(super) fn offscreen() -> Option<(HtmlCanvasElement, Ctx)> {
+    let canvas: HtmlCanvasElement = gloo::utils::document().create_element("canvas").ok()?.dyn_into().ok()?;
+    let ctx = context_2d(&canvas)?;
+    Some((canvas, ctx))
 }
 
 /// Which partition group a node is in, if the network is split.
