@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use crate::components::announcer::{Alert, announcer, event_words, violation_words};
 use crate::components::canvas::NetworkCanvas;
 use crate::components::charts::ChartsPanel;
 use crate::components::diagram::{Diagram, Placement};
@@ -126,6 +127,8 @@ pub enum Msg {
     EmbedCopy,
     EmbedCopied(Result<(), String>),
     TogglePresent,
+    /// A: reads each event aloud as the user steps (the live region), or stops.
+    ToggleAnnounce,
     FullscreenChanged,
     Clicker(Clicker),
 }
@@ -177,6 +180,12 @@ pub struct App {
     hidden: bool,
     /// The user prefers less motion: nothing plays until asked, and messages do not glide.
     reduced_motion: bool,
+    /// Each event stepped to is put in words for screen readers (A).
+    announce_events: bool,
+    /// The event at which A was last pressed: the live region says it was, until the next.
+    announce_toggled_at: Option<u64>,
+    /// The violation the alert region said last.
+    alert: Alert,
     /// Opened with `?embed` (in an iframe of a blog or slides): the canvas, playback and the
     /// invariant bar only, and a link to the full lab.
     embed: bool,
@@ -232,6 +241,9 @@ impl Component for App {
             hash: hash.clone(),
             hidden: is_hidden(),
             reduced_motion: prefers_reduced_motion(),
+            announce_events: false,
+            announce_toggled_at: None,
+            alert: Alert::default(),
             embed: is_embedded(),
             last_frame_ms: None,
             host: is_embedded().then(|| hosted::Host::new(ctx.link().clone(), &options.origins)).flatten(),
@@ -322,6 +334,9 @@ impl Component for App {
             None => headline(&violations),
         };
         let witnesses = Rc::new(sim.witnesses().to_vec());
+        let alert =
+            self.alert.said(violations.len(), || violations.last().map(|v| violation_words(info.properties, v)));
+        let spoken_event = self.spoken_event(session, &names);
         let end: Option<Rc<Vec<Violation>>> = session.at_end().then(|| Rc::new(sim.judge_end()));
         let selected_node = self.selected.and_then(|id| frame.nodes.iter().find(|n| n.id == id).cloned());
         let scenario = session.scenario();
@@ -380,6 +395,7 @@ impl Component for App {
                     on={on.clone()}
                 />
                 {notices}
+                { announcer(alert, spoken_event) }
                 if let Some(share) = &self.share {
                     <ShareBox share={share.clone()} on={on.clone()} />
                 }
@@ -541,6 +557,11 @@ impl App {
             Msg::CloseEmbed { refocus } => self.close_embed(refocus),
             Msg::TogglePresent => {
                 self.toggle_present();
+                true
+            }
+            Msg::ToggleAnnounce => {
+                self.announce_events = !self.announce_events;
+                self.announce_toggled_at = self.session.as_ref().map(|s| s.sim().step_index());
                 true
             }
             Msg::FullscreenChanged => self.fullscreen_changed(),
@@ -1022,6 +1043,24 @@ impl App {
         true
     }
 
+    /// What the live region says about the event in view (see [`announcer`]):
+    /// that A was just pressed, or, while events are read and the run is
+    /// not playing (a word per frame would drown the reader), the event.
+    fn spoken_event(&self, session: &Session, names: &[String]) -> Option<Rc<str>> {
+        let sim = session.sim();
+        let step = sim.step_index();
+        match (self.announce_events, self.announce_toggled_at == Some(step)) {
+            (true, true) => Some("Each event you step to is read aloud now.".into()),
+            (false, true) => Some("Events are no longer read aloud.".into()),
+            (true, false) if !session.playing() => {
+                // An event writes a few lines at most: the last ones hold all of this one's.
+                let len = sim.trace_len();
+                event_words(&sim.trace_rows(len.saturating_sub(16), len), step, names)
+            }
+            _ => None,
+        }
+    }
+
     fn notify(&mut self, text: String) {
         self.next_notice += 1;
         self.notices.push(Notice { id: self.next_notice, text });
@@ -1182,6 +1221,7 @@ fn shortcut(key: &str, shift: bool, opener: impl FnOnce() -> Option<HtmlElement>
         "End" => Msg::GoToEnd,
         "?" => Msg::ToggleKeys(opener()),
         "p" | "P" => Msg::TogglePresent,
+        "a" | "A" => Msg::ToggleAnnounce,
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@ use super::icons::{Icon, icon};
 use crate::app::Msg;
 
 /// Each shortcut and what it does, in the order the help lists them.
-pub const KEYS: [(&str, &str); 10] = [
+pub const KEYS: [(&str, &str); 11] = [
     ("Space or K", "play or pause"),
     ("→  ←", "step one event forward, back"),
     ("Shift + →  ←", "one second of virtual time forward, back"),
@@ -15,6 +15,7 @@ pub const KEYS: [(&str, &str); 10] = [
     ("In the trace: ↑  ↓, Page Up  Page Down, Home  End, Enter", "move the highlighted line; show its event"),
     ("Escape", "close the share box or this help; leave presentation mode"),
     ("P", "presentation mode: full screen, large type"),
+    ("A", "read each event aloud as you step (screen readers); again to stop"),
     (
         "Presenting: Page Down  Page Up, arrows, Space, .",
         "the story's next, previous step (else one event); play or pause",

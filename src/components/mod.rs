@@ -2,6 +2,7 @@
 //! [`crate::app::Msg`] back to the app; none of them holds the simulator.
 
 pub mod action_form;
+pub mod announcer;
 pub mod canvas;
 pub mod charts;
 pub mod diagram;

@@ -40,7 +40,7 @@ pub struct TracePanel {
     active: Option<usize>,
 }
 
-fn kind_word(kind: TraceKind) -> &'static str {
+pub fn kind_word(kind: TraceKind) -> &'static str {
     match kind {
         TraceKind::Send => "send",
         TraceKind::Deliver => "deliver",
