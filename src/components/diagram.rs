@@ -75,9 +75,12 @@ impl PartialEq for DiagramProps {
 pub enum DiagramMsg {
     /// The canvas changed size, or the colour scheme did.
     Refit,
-    Down(Point),
-    Move(Point),
-    Up(Point),
+    /// A pointer (mouse, pen or finger, by its id) pressed, moved or lifted at a point.
+    Down(i32, Point),
+    Move(i32, Point),
+    Up(i32, Point),
+    /// The browser took a pointer over (a scroll began): no click, no drag.
+    Cancel(i32),
     Leave,
     /// Wheel deltas (x, y) at a point: y zooms, x (or y with Shift) moves in time.
     Wheel(f64, f64, Point, bool),
@@ -101,6 +104,8 @@ pub struct Diagram {
     /// The log line pointed at, when no event is.
     noted: Option<usize>,
     press: Option<Press>,
+    /// Fingers on the canvas, by pointer id, where each last was: two of them pinch to zoom.
+    fingers: Vec<(i32, Point)>,
     /// The picture's settled part, kept between frames (`None` if no canvas could be made for it).
     settled: Option<Settled>,
 }
@@ -117,6 +122,7 @@ impl Component for Diagram {
             pointed: None,
             noted: None,
             press: None,
+            fingers: Vec::new(),
             settled: Settled::new(),
         }
     }
@@ -138,8 +144,14 @@ impl Component for Diagram {
                 self.host.refit();
                 self.forget_settled();
             }
-            DiagramMsg::Down(at) => self.press = Some(Press { at, from: g.from, dragged: false }),
-            DiagramMsg::Move(at) => match &mut self.press {
+            DiagramMsg::Down(id, at) => {
+                self.fingers.retain(|&(f, _)| f != id);
+                self.fingers.push((id, at));
+                // A second finger turns the press into a pinch: no click, no drag.
+                self.press = (self.fingers.len() == 1).then_some(Press { at, from: g.from, dragged: false });
+            }
+            DiagramMsg::Move(id, at) if self.fingers.len() > 1 => self.pinch(&g, id, at),
+            DiagramMsg::Move(_, at) => match &mut self.press {
                 Some(press) => {
                     let moved = g.along_of(at) - g.along_of(press.at);
                     press.dragged |= moved.abs() > CLICK_SLOP;
@@ -149,7 +161,8 @@ impl Component for Diagram {
                 }
                 None => (self.pointed, self.noted) = targets(&g, &ctx.props().history.borrow(), at),
             },
-            DiagramMsg::Up(at) => {
+            DiagramMsg::Up(id, at) => {
+                self.fingers.retain(|&(f, _)| f != id);
                 if self.press.take().is_some_and(|p| !p.dragged) {
                     let history = ctx.props().history.borrow();
                     let step = match targets(&g, &history, at) {
@@ -161,10 +174,15 @@ impl Component for Diagram {
                     }
                 }
             }
+            DiagramMsg::Cancel(id) => {
+                self.fingers.retain(|&(f, _)| f != id);
+                self.press = None;
+            }
             DiagramMsg::Leave => {
                 self.pointed = None;
                 self.noted = None;
                 self.press = None;
+                self.fingers.clear();
             }
             DiagramMsg::Wheel(dx, dy, at, shift) => {
                 let (across, along) = if shift { (dy, dx) } else { (dx, dy) };
@@ -189,9 +207,10 @@ impl Component for Diagram {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
         let link = ctx.link();
-        let onpointerdown = link.callback(|e: PointerEvent| DiagramMsg::Down(offset_in(&e)));
-        let onpointermove = link.callback(|e: PointerEvent| DiagramMsg::Move(offset_in(&e)));
-        let onpointerup = link.callback(|e: PointerEvent| DiagramMsg::Up(offset_in(&e)));
+        let onpointerdown = link.callback(|e: PointerEvent| DiagramMsg::Down(e.pointer_id(), offset_in(&e)));
+        let onpointermove = link.callback(|e: PointerEvent| DiagramMsg::Move(e.pointer_id(), offset_in(&e)));
+        let onpointerup = link.callback(|e: PointerEvent| DiagramMsg::Up(e.pointer_id(), offset_in(&e)));
+        let onpointercancel = link.callback(|e: PointerEvent| DiagramMsg::Cancel(e.pointer_id()));
         let onpointerleave = link.callback(|_: PointerEvent| DiagramMsg::Leave);
         let onwheel = link.callback(|e: WheelEvent| {
             e.prevent_default();
@@ -236,7 +255,8 @@ impl Component for Diagram {
                 if shown {
                     <canvas ref={self.host.node.clone()} class="diagram-canvas" data-testid="diagram-canvas" style={height}
                         role="img" aria-label="Messages between the nodes over time. The event pointed at is described below."
-                        {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {onwheel} />
+                        {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {onpointerleave} {onwheel}
+                        data-span-ms={Fixed(self.span, 0).to_string()} />
                     <p class="diagram-readout" data-testid="diagram-readout" aria-live="polite">
                         { self.readout(props) }
                     </p>
@@ -276,6 +296,22 @@ impl Diagram {
     fn forget_settled(&mut self) {
         if let Some(settled) = &mut self.settled {
             settled.forget();
+        }
+    }
+
+    /// Finger `id` moved to `at` while another is down: the window zooms by
+    /// how much further apart (or closer) they are along the time axis,
+    /// around the time between them.
+    fn pinch(&mut self, g: &Geometry, id: i32, at: Point) {
+        let Some(moved) = self.fingers.iter().position(|&(f, _)| f == id) else { return };
+        let apart = |fingers: &[(i32, Point)]| (g.along_of(fingers[0].1) - g.along_of(fingers[1].1)).abs();
+        let before = apart(&self.fingers);
+        self.fingers[moved].1 = at;
+        let after = apart(&self.fingers);
+        // Fingers one above the other say nothing about time: wait until they part along it.
+        if before > CLICK_SLOP && after > CLICK_SLOP {
+            let middle = (g.along_of(self.fingers[0].1) + g.along_of(self.fingers[1].1)) / 2.0;
+            self.zoom(g, after / before, g.time_at_along(middle));
         }
     }
 
