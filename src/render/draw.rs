@@ -6,6 +6,7 @@
 //! dropped in the small helpers below rather than at every call.
 
 use std::f64::consts::TAU;
+use std::rc::Rc;
 
 use quorum_protocols::lesson::of_kind;
 use quorum_protocols::sim::any::Culprits;
@@ -48,7 +49,7 @@ pub struct Scene<'a> {
 /// Clears the canvas and draws the frame: what changes only when the nodes,
 /// the network's splits or the marks on them do copied from `backdrop`
 /// (drawn on it first if that changed), the messages drawn over it.
-pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Frame, backdrop: &mut Backdrop) {
+pub fn draw(ctx: &Ctx, scene: &Scene, frame: &Rc<Frame>, backdrop: &mut Backdrop) {
     backdrop.update(scene, frame);
     let (width, height) = (backdrop.layer.0.width(), backdrop.layer.0.height());
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -76,11 +77,9 @@ pub struct Backdrop {
 }
 
 /// What the backdrop was drawn from.
-#[derive(PartialEq)]
 struct Shown {
-    nodes: Vec<NodeFrame>,
-    partitions: Vec<Vec<NodeId>>,
-    cuts: Vec<(NodeId, NodeId)>,
+    /// The frame it was drawn from (its nodes, splits and cuts; not its messages).
+    frame: Rc<Frame>,
     selected: Option<NodeId>,
     culprits: Vec<NodeId>,
     highlighted: Vec<NodeId>,
@@ -92,9 +91,9 @@ struct Shown {
 impl Shown {
     /// Whether this is what `scene` and `frame` would draw (without copying them to find out).
     fn is(&self, scene: &Scene, frame: &Frame) -> bool {
-        self.nodes == frame.nodes
-            && self.partitions == frame.partitions
-            && self.cuts == frame.cuts
+        self.frame.nodes == frame.nodes
+            && self.frame.partitions == frame.partitions
+            && self.frame.cuts == frame.cuts
             && self.selected == scene.selected
             && self.culprits == scene.culprits.map_or(&[][..], |c| &c.nodes[..])
             && self.highlighted == scene.highlighted
@@ -110,7 +109,7 @@ impl Backdrop {
     }
 
     /// Draws the backdrop afresh if `scene` or `frame` shows something else than it does.
-    fn update(&mut self, scene: &Scene, frame: &Frame) {
+    fn update(&mut self, scene: &Scene, frame: &Rc<Frame>) {
         if self.drawn.as_ref().is_some_and(|d| d.is(scene, frame)) {
             return;
         }
@@ -133,9 +132,7 @@ impl Backdrop {
             draw_card(ctx, scene, node, place, columns);
         }
         self.drawn = Some(Shown {
-            nodes: frame.nodes.clone(),
-            partitions: frame.partitions.clone(),
-            cuts: frame.cuts.clone(),
+            frame: frame.clone(),
             selected: scene.selected,
             culprits: scene.culprits.map(|c| c.nodes.clone()).unwrap_or_default(),
             highlighted: scene.highlighted.to_vec(),
