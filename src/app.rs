@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use crate::clip::{Clip, MAX_CLIP_MS};
 use crate::components::announcer::{Alert, announcer, event_words, violation_words};
 use crate::components::canvas::NetworkCanvas;
 use crate::components::charts::ChartsPanel;
@@ -129,6 +130,8 @@ pub enum Msg {
     TogglePresent,
     /// A: reads each event aloud as the user steps (the live region), or stops.
     ToggleAnnounce,
+    /// Starts recording a clip of the canvas (and plays), or stops and saves it.
+    Clip,
     FullscreenChanged,
     Clicker(Clicker),
 }
@@ -186,6 +189,8 @@ pub struct App {
     announce_toggled_at: Option<u64>,
     /// The violation the alert region said last.
     alert: Alert,
+    /// A clip of the canvas being recorded while the run plays.
+    clip: Option<Clip>,
     /// Opened with `?embed` (in an iframe of a blog or slides): the canvas, playback and the
     /// invariant bar only, and a link to the full lab.
     embed: bool,
@@ -244,6 +249,7 @@ impl Component for App {
             announce_events: false,
             announce_toggled_at: None,
             alert: Alert::default(),
+            clip: None,
             embed: is_embedded(),
             last_frame_ms: None,
             host: is_embedded().then(|| hosted::Host::new(ctx.link().clone(), &options.origins)).flatten(),
@@ -268,6 +274,7 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let played = matches!(msg, Msg::Frame(_)) && self.session.as_ref().is_some_and(Session::playing);
         let redraw = self.handle(msg);
+        self.end_clip_when_done();
         self.hold_range(played);
         self.report_to_host();
         self.sync_clock(ctx);
@@ -397,7 +404,7 @@ impl Component for App {
                 {notices}
                 { announcer(alert, spoken_event) }
                 if let Some(share) = &self.share {
-                    <ShareBox share={share.clone()} on={on.clone()} />
+                    <ShareBox share={share.clone()} recording={self.clip.is_some()} on={on.clone()} />
                 }
                 if let Some(dialog) = &self.embed_dialog {
                     { embed_dialog(dialog, &(share::page_base().0 + &share::page_base().1), &scenario_title, session.view_time(), &on) }
@@ -649,6 +656,13 @@ impl App {
             }
             Msg::PlaceDiagram(placement) => {
                 self.diagram = placement;
+                true
+            }
+            Msg::Clip => {
+                match self.clip.take() {
+                    Some(clip) => clip.finish(self.file_name("webm")),
+                    None => self.start_clip(),
+                }
                 true
             }
             msg => {
@@ -977,27 +991,52 @@ impl App {
     /// replays it), or the canvas as it is drawn now (at the screen's pixel density).
     fn download(&self, what: Export) -> Result<(), String> {
         let Some(session) = &self.session else { return Ok(()) };
-        let name = self.preset.and_then(|i| self.presets.get(i)).map_or("quorum", |p| p.id);
         let (href, file) = match what {
             Export::Scenario => {
                 let json = session.shareable_scenario().to_json_pretty();
                 let href = format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&json));
-                (href, format!("{name}.json"))
+                (href, self.file_name("json"))
             }
             Export::Picture => {
-                let canvas = gloo::utils::document()
-                    .query_selector("[data-testid=canvas]")
-                    .ok()
-                    .flatten()
-                    .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-                    .ok_or("no canvas is drawn")?;
-                (canvas.to_data_url().map_err(|_| "the canvas cannot be read")?, format!("{name}.png"))
+                let canvas = network_canvas().ok_or("no canvas is drawn")?;
+                (canvas.to_data_url().map_err(|_| "the canvas cannot be read")?, self.file_name("png"))
             }
         };
         let link = gloo::utils::document().create_element("a").map_err(|_| "no link")?;
         link.set_attribute("href", &href).and_then(|_| link.set_attribute("download", &file)).map_err(|_| "no link")?;
         link.dyn_into::<HtmlElement>().map_err(|_| "no link")?.click();
         Ok(())
+    }
+
+    /// A file of the run's: named after its preset, with `extension`.
+    fn file_name(&self, extension: &str) -> String {
+        let name = self.preset.and_then(|i| self.presets.get(i)).map_or("quorum", |p| p.id);
+        format!("{name}.{extension}")
+    }
+
+    /// Starts a clip of the canvas and plays the run, which the clip is of.
+    fn start_clip(&mut self) {
+        let Some(canvas) = network_canvas() else { return };
+        match Clip::start(&canvas, js_sys::Date::now()) {
+            Ok(clip) => {
+                self.clip = Some(clip);
+                if let Some(session) = self.session.as_mut().filter(|s| !s.playing()) {
+                    session.set_playing(true);
+                }
+            }
+            Err(reason) => self.notify(format!("Could not record a clip: {reason}.")),
+        }
+    }
+
+    /// A clip ends when the run stops playing (paused, or at its end) or has run its longest.
+    fn end_clip_when_done(&mut self) {
+        let playing = self.session.as_ref().is_some_and(Session::playing);
+        if self.clip.as_ref().is_some_and(|c| !playing || js_sys::Date::now() - c.began_ms > MAX_CLIP_MS) {
+            let name = self.file_name("webm");
+            if let Some(clip) = self.clip.take() {
+                clip.finish(name);
+            }
+        }
     }
 
     /// Puts `run` in the address bar and the share box and copies it;
@@ -1206,6 +1245,11 @@ fn listeners(ctx: &Context<App>, present: &Rc<Cell<bool>>) -> Vec<EventListener>
     let fullscreen =
         EventListener::new(&document, "fullscreenchange", move |_| link.send_message(Msg::FullscreenChanged));
     vec![visibility, hash, keys, unfocus, fullscreen]
+}
+
+/// The network canvas in the page, if it is drawn.
+fn network_canvas() -> Option<web_sys::HtmlCanvasElement> {
+    gloo::utils::document().query_selector("[data-testid=canvas]").ok()??.dyn_into().ok()
 }
 
 /// The lab's shortcut for `key` (with or without Shift), if it has one;

@@ -6,6 +6,7 @@
 //! [`share`] puts runs into links. No protocol logic lives here.
 
 pub mod app;
+pub mod clip;
 pub mod components;
 pub mod describe;
 pub mod embed;

@@ -39,6 +39,8 @@ pub enum ShareState {
 #[derive(Properties, PartialEq)]
 pub struct ShareBoxProps {
     pub share: ShareLink,
+    /// A clip of the canvas is being recorded.
+    pub recording: bool,
     pub on: Callback<Msg>,
 }
 
@@ -89,6 +91,10 @@ pub fn ShareBox(props: &ShareBoxProps) -> Html {
                 title="The run as a scenario file, with everything you did (quorum-sim run replays it)">{"Scenario file"}</button>
             <button class="button" data-testid="download-picture" onclick={props.on.reform(|_| Msg::Download(Export::Picture))}
                 title="The canvas as it is now, as a PNG picture">{"Picture"}</button>
+            <button class="button" data-testid="record-clip" aria-pressed={props.recording.to_string()} onclick={props.on.reform(|_| Msg::Clip)}
+                title="A WebM video of the canvas while the run plays, for slides: press again or pause to stop and save it (30 s at most)">
+                { if props.recording { "Stop the clip" } else { "Clip" } }
+            </button>
             <button class="icon-button" aria-label="Close" title="Close" onclick={props.on.reform(|e: MouseEvent| Msg::CloseShare { refocus: e.detail() == 0 })}>
                 { icon(Icon::Close) }
             </button>
