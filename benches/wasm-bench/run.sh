@@ -2,7 +2,7 @@
 # Wasm throughput ÷ native throughput on the same scenarios and code (benches/common.rs),
 # at the app's release profile (opt-level "z", the simulator too, LTO, 1 codegen
 # unit, panic = abort) and at
-# opt-level 3; with wasm-opt -O as the app's build applies it, when npm's binaryen is
+# opt-level 3; with wasm-opt -O --converge as the app's build applies it, when npm's binaryen is
 # installed (npm ci, or scripts/setup.sh). Builds, then runs run.mjs once per build.
 #
 #   benches/wasm-bench/run.sh [ROUNDS]      (default 7; about 3 minutes after the builds)
@@ -29,11 +29,11 @@ for profile in release release-o3; do
         --label "opt-level $level, LTO, native and wasm ($(wc -c <"$wasm") B wasm)"
     echo
     if [[ -x $wasm_opt ]]; then
-        "$wasm_opt" -O --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        "$wasm_opt" -O --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-mutable-globals --enable-multivalue --enable-reference-types \
             "$wasm" -o "${wasm%.wasm}.opt.wasm"
         node run.mjs --wasm "${wasm%.wasm}.opt.wasm" --native "$native" --samples "$samples" \
-            --label "opt-level $level, LTO, then wasm-opt -O on the wasm ($(wc -c <"${wasm%.wasm}.opt.wasm") B)"
+            --label "opt-level $level, LTO, then wasm-opt -O --converge on the wasm ($(wc -c <"${wasm%.wasm}.opt.wasm") B)"
         echo
     fi
 done
