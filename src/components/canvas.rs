@@ -8,15 +8,18 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use quorum_protocols::sim::any::Culprits;
+use quorum_protocols::sim::scenario::Action;
 use quorum_protocols::sim::time::NodeId;
 use quorum_protocols::sim::view::Frame;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{
-    CanvasRenderingContext2d, HtmlCanvasElement, IntersectionObserver, IntersectionObserverEntry, ResizeObserver,
+    CanvasRenderingContext2d, HtmlCanvasElement, IntersectionObserver, IntersectionObserverEntry, PointerEvent,
+    ResizeObserver,
 };
 use yew::prelude::*;
 
+use super::network_panel::regroup;
 use crate::app::Msg;
 use crate::describe;
 use crate::render::draw::{Backdrop, Scene, context_2d, draw};
@@ -40,47 +43,84 @@ pub struct CanvasProps {
     pub on: Callback<Msg>,
 }
 
-/// A canvas panel's size changed (or the pixel ratio did), or the colour
-/// scheme did: either way it is measured and its colours read again.
-pub struct Refit;
+/// What happens on the network canvas.
+pub enum CanvasMsg {
+    /// Its size changed (or the pixel ratio did), or the colour scheme did:
+    /// either way it is measured and its colours read again.
+    Refit,
+    /// A press (mouse, pen or finger) began or ended here.
+    Down(Point),
+    Up(Point),
+    Click(Point),
+}
+
+/// A press that moves less than this (CSS pixels) is a click, not a drag.
+const DRAG_SLOP: f64 = 8.0;
 
 pub struct NetworkCanvas {
     host: CanvasHost,
     backdrop: Option<Backdrop>,
+    /// The node pressed on, and where: dragged off, it leaves its side of the network.
+    pressed: Option<(NodeId, Point)>,
+    /// The press just ended as a drag: the click that follows it selects nothing.
+    dragged: bool,
 }
 
 impl Component for NetworkCanvas {
-    type Message = Refit;
+    type Message = CanvasMsg;
     type Properties = CanvasProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        NetworkCanvas { host: CanvasHost::default(), backdrop: Backdrop::new() }
+        NetworkCanvas { host: CanvasHost::default(), backdrop: Backdrop::new(), pressed: None, dragged: false }
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, _: Refit) -> bool {
-        self.host.refit();
-        true
+    fn update(&mut self, ctx: &Context<Self>, msg: CanvasMsg) -> bool {
+        let props = ctx.props();
+        let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
+        match msg {
+            CanvasMsg::Refit => {
+                self.host.refit();
+                return true;
+            }
+            CanvasMsg::Down(at) => self.pressed = layout.hit(at).map(|node| (node, at)),
+            CanvasMsg::Up(at) => {
+                let Some((node, _)) = self.pressed.take().filter(|&(_, from)| from.distance(at) > DRAG_SLOP) else {
+                    return false;
+                };
+                self.dragged = true;
+                let count = props.frame.nodes.len();
+                if let Some(fault) = regroup(count, &props.frame.partitions, node, layout.hit(at)) {
+                    props.on.emit(Msg::Act(Action::Fault(fault)));
+                }
+            }
+            CanvasMsg::Click(at) if !std::mem::take(&mut self.dragged) => props.on.emit(Msg::Select(layout.hit(at))),
+            CanvasMsg::Click(_) => {}
+        }
+        false
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
         let layout = self.layout(&props.frame.layout, props.frame.nodes.len());
         let centers = layout.centers_json();
-        let on = props.on.clone();
-        let onclick = Callback::from(move |e: MouseEvent| on.emit(Msg::Select(layout.hit(offset_in(&e)))));
+        let link = ctx.link();
+        let onclick = link.callback(|e: MouseEvent| CanvasMsg::Click(offset_in(&e)));
+        let onpointerdown = link.callback(|e: PointerEvent| CanvasMsg::Down(offset_in(&e)));
+        let onpointerup = link.callback(|e: PointerEvent| CanvasMsg::Up(offset_in(&e)));
         let label = format!(
-            "The network of {} {}. Select one in the list beside it, or click it here.",
+            "The network of {} {}. Select one in the list beside it, or click it here; drag one off to cut it off \
+             from the others, or onto another to put it on that one's side.",
             props.frame.nodes.len(),
             describe::plural(props.noun)
         );
         html! {
             <canvas ref={self.host.node.clone()} class="network" data-testid="canvas" role="img" aria-label={label}
-                data-node-centers={centers} {onclick} />
+                data-node-centers={centers} {onclick} {onpointerdown} {onpointerup} />
         }
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, _first_render: bool) {
-        self.host.attach(ctx.link().callback(|()| Refit));
+        self.host.attach(ctx.link().callback(|()| CanvasMsg::Refit));
         self.paint(ctx.props());
     }
 

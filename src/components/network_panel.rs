@@ -64,6 +64,31 @@ pub fn partition(assignment: &[usize]) -> Result<Fault, String> {
     Ok(Fault::Partition { groups })
 }
 
+/// What dragging `node` on the canvas does: dropped on another node, it
+/// joins that node's side; dropped elsewhere, it is cut off on a side of
+/// its own. A split left with one side heals. `None` when nothing changes.
+pub fn regroup(count: usize, partitions: &[Vec<NodeId>], node: NodeId, onto: Option<NodeId>) -> Option<Fault> {
+    let mut groups: Vec<Vec<NodeId>> =
+        if partitions.is_empty() { vec![(0..count).collect()] } else { partitions.to_vec() };
+    let before = groups.clone();
+    for group in &mut groups {
+        group.retain(|&n| n != node);
+    }
+    match onto.filter(|&o| o != node).and_then(|o| groups.iter_mut().find(|g| g.contains(&o))) {
+        Some(group) => group.insert(group.partition_point(|&n| n < node), node),
+        None => groups.push(vec![node]),
+    }
+    groups.retain(|g| !g.is_empty());
+    // Back on its own side (or alone again): nothing to do.
+    let mut same = groups.len() == before.len() && groups.iter().all(|g| before.contains(g));
+    same |= onto == Some(node);
+    match groups.len() {
+        _ if same => None,
+        1 => Some(Fault::Heal),
+        _ => Some(Fault::Partition { groups }),
+    }
+}
+
 /// Where the group picker starts: the partition in force, or else the
 /// first ⌊n/2⌋ nodes against the rest.
 fn initial_assignment(count: usize, partitions: &[Vec<NodeId>]) -> Vec<usize> {
@@ -216,6 +241,24 @@ mod tests {
         assert_eq!(partition(&[2, 0, 2]), Ok(Fault::Partition { groups: vec![vec![1], vec![0, 2]] }));
         assert!(partition(&[1, 1, 1]).is_err());
         assert!(partition(&[]).is_err());
+    }
+
+    #[test]
+    fn dragging_a_node_cuts_it_off_or_moves_it_to_another_side() {
+        let split =
+            |groups: &[&[NodeId]]| Some(Fault::Partition { groups: groups.iter().map(|g| g.to_vec()).collect() });
+        assert_eq!(regroup(3, &[], 1, None), split(&[&[0, 2], &[1]]), "dragged away from a whole network: cut off");
+        assert_eq!(regroup(3, &[], 1, Some(2)), None, "onto its own side: nothing");
+        assert_eq!(regroup(3, &[], 1, Some(1)), None, "onto itself: nothing");
+        let halves = [vec![0, 1], vec![2, 3, 4]];
+        assert_eq!(regroup(5, &halves, 1, Some(3)), split(&[&[0], &[1, 2, 3, 4]]), "joins the other side, in order");
+        assert_eq!(regroup(5, &halves, 4, None), split(&[&[0, 1], &[2, 3], &[4]]), "a third side");
+        assert_eq!(
+            regroup(5, &[vec![0, 1, 2, 3], vec![4]], 4, Some(0)),
+            Some(Fault::Heal),
+            "the last one back: healed"
+        );
+        assert_eq!(regroup(5, &[vec![0, 1, 2, 3], vec![4]], 4, None), None, "already alone");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 // The lab on a phone (390×844): node cards below the nodes, none covering a node; the
-// violation card whole and on screen; nothing moves when a badge appears. Screenshots of
+// violation card whole and on screen; nothing moves when a badge appears; nothing is wider
+// than the screen. Screenshots of
 // the violation card and of the node cards go to target/e2e/.
 
 import path from 'node:path';
@@ -29,6 +30,9 @@ const coveredRims = () => {
 export async function run(h) {
   const { page, assert } = h;
   await badgeKeepsItsRoom(h);
+  // Nothing is wider than the phone: the scenario menu (as wide as the longest preset's
+  // name on a wide screen) once pushed the page sideways.
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling');
 
   await choosePreset(page, /^Split brain/);
   await page.locator('body').click({ position: { x: 2, y: 2 } });

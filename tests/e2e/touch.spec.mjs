@@ -1,7 +1,14 @@
-// Touch, on a phone: a tap on a node selects it and shows its actions; two fingers
-// pinch the space-time diagram's timeline, apart to zoom in and together to zoom out.
+// Touch, on a phone: a tap on a node selects it and shows its actions; a finger drags a
+// node off to cut it off from the others, and (as the mouse does too) onto another node to
+// put it back on that one's side, which heals a split of two; two fingers pinch the
+// space-time diagram's timeline, apart to zoom in and together to zoom out.
 
 export const contextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
+
+import { playing } from './lab.mjs';
+
+// The faults in the trace so far, in words.
+const faults = (page) => page.$$eval('.trace-row--fault .text', (rows) => rows.map((r) => r.textContent));
 
 const span = async (page) => Number(await page.getAttribute('[data-testid=diagram-canvas]', 'data-span-ms'));
 
@@ -27,14 +34,37 @@ export async function run(h) {
   await page.locator('[data-testid=node-list] li').first().waitFor();
 
   // A tap on C's circle selects C: the inspector offers C's actions.
+  if (await playing(page)) await page.click('[data-testid=play]');
   const canvas = page.locator('[data-testid=canvas]');
+  await canvas.scrollIntoViewIfNeeded(); // a finger touches what is on screen
   const [cx, cy] = JSON.parse(await canvas.getAttribute('data-node-centers'))[2];
   const box = await canvas.boundingBox();
   await page.touchscreen.tap(box.x + cx, box.y + cy);
   await page.locator('[data-testid=crash]').waitFor();
   assert.match(await page.innerText('[data-testid=crash]'), /C$/, 'the tapped node’s crash button');
 
+  // A finger drags B sideways off its place: B is cut off (the trace says so, and the
+  // network panel's Heal button is what undoes it); a tap is not a drag, and after the
+  // drag C stays the one selected.
   const cdp = await page.context().newCDPSession(page);
+  const centers = JSON.parse(await canvas.getAttribute('data-node-centers'));
+  const at = ([x, y]) => ({ x: box.x + x, y: box.y + y, id: 1 });
+  const [bx, by] = centers[1];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at([bx, by])] });
+  for (let i = 1; i <= 6; i += 1) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at([bx - 12 * i, by + 2 * i])] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await faults(page), ['split A C D E | B'], 'B dragged off is cut off');
+  assert.match(await page.innerText('[data-testid=crash]'), /C$/, 'a drag selects nothing');
+
+  // The mouse drags B onto A: back on the only other side, the network heals.
+  await page.mouse.move(box.x + bx, box.y + by);
+  await page.mouse.down();
+  await page.mouse.move(box.x + centers[0][0], box.y + centers[0][1], { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await faults(page), ['split A C D E | B', 'heal the network'], 'B dropped on A heals the split');
+
   await page.locator('[data-testid=diagram-canvas]').scrollIntoViewIfNeeded();
   const before = await span(page);
   await pinch(page, cdp, 30, 120);
