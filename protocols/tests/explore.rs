@@ -47,11 +47,11 @@ fn close_elections(variant: &str, until_ms: u64, timeline: &str) -> Scenario {
 
 /// [`close_elections`] with one put, which its client retries every 300 ms
 /// at another server: Figure 8 in three partitions, each cutting off a
-/// server just after something happened there. The leader cut off with
-/// the put, the next leader cut off before the retry reaches it (it
-/// appends the put in its own term), the first again elected and
-/// committing its term's copy on a majority, cut off before a later
-/// leader, which holds the later term's copy, overwrites it.
+/// server just after something happened there. The leader cut off just
+/// after it appends the put, the next one just after it appends the retry
+/// in its own term, the first again elected and committing its term's
+/// copy on a majority, cut off before a later leader, which holds the
+/// later term's copy, overwrites it.
 fn figure_eight() -> Scenario {
     let put = r#"{"at_ms":400,"action":"put","node":0,"key":"x","value":1}"#;
     let mut scenario = close_elections("commit-old-term", 2_000, put);
