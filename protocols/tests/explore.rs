@@ -63,9 +63,9 @@ fn figure_eight() -> Scenario {
 /// Every broken variant the search finds: protocol, variant, its default
 /// scenario, the search's seed and the try at which it finds the failure.
 /// Seed 1 unless it finds a longer story than [`SHORT`] (the forgetful
-/// acceptor: eight actions in Paxos and Multi-Paxos) or nothing in 10 000
-/// tries (Figure 8, `commit-old-term`: a few schedules in 100 000 have the
-/// three leaders, each losing or gaining the put at the right moment).
+/// acceptor: eight actions in Paxos and Multi-Paxos; Figure 8, which about
+/// four schedules in 100 000 show, in six actions at try 16 047 of seed 1
+/// and seven at try 8 621 of seed 2).
 fn found_variants() -> Vec<(&'static str, &'static str, Scenario, u64, u64)> {
     let propose = |value| format!(r#""action":"propose","value":"{value}""#);
     let put = |value| format!(r#""action":"put","key":"k","value":{value}"#);
