@@ -1,10 +1,17 @@
 //! One try's fault schedule, drawn swarm-style (Groce et al., "Swarm
 //! Testing"): the try first draws which kinds of fault it may use, so rare
 //! combinations come up as often as common ones, then up to the budget of
-//! faults at random times, some repaired at once and the rest in a calm,
-//! healed tail long enough for retries to settle (so `eventually`
-//! properties are judged too).
+//! faults, some repaired at once and the rest in a calm, healed tail long
+//! enough for retries to settle (so `eventually` properties are judged too).
+//! Each fault follows a moment of the run as the faults drawn before it
+//! leave it (an election, a client's request, an earlier fault), and
+//! strikes the node that moment happened at: failures hide just after
+//! something else (a leader cut off right after it was elected).
 
+use std::collections::BTreeMap;
+
+use crate::build_with;
+use crate::sim::any::{EventKind, Recording};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{Action, Fault, MAX_UNTIL_MS, Scenario, TimelineEntry};
 use crate::sim::time::{NodeId, Time};
@@ -42,39 +49,71 @@ pub(super) fn entries(faults: usize) -> usize {
 /// `base` with its own faults replaced by a schedule of 1 to `faults`
 /// faults drawn from `rng`, within `base.until_ms`, then a calm tail; its
 /// client actions, workload and network stay, its seed is drawn anew (each
-/// try sees other timings too).
+/// try sees other timings too). Each fault costs a run, recorded in full,
+/// of the schedule drawn before it: where its moments come from.
 pub(super) fn draw(base: &Scenario, faults: usize, rng: &mut Stream) -> Scenario {
     let kinds = swarm(base.nodes, rng);
     let horizon = base.until_ms;
-    let mut timeline: Vec<TimelineEntry> =
-        base.timeline.iter().filter(|e| matches!(e.action, Action::Client(_))).cloned().collect();
-    let mut repairs = Vec::new();
+    let clients = base.timeline.iter().filter(|e| matches!(e.action, Action::Client(_))).cloned();
+    let mut scenario = Scenario { seed: rng.next_u64(), timeline: clients.collect(), ..base.clone() };
+    let (mut repairs, mut last_ms) = (Vec::new(), 0);
     for _ in 0..rng.between(1, faults as u64) {
         let kind = kinds[rng.below(kinds.len() as u64) as usize];
-        let at_ms = soon_after(anchor(&timeline, rng), horizon, rng);
-        let (fault, repair) = kind.draw(base.nodes, rng);
-        timeline.push(entry(at_ms, fault));
+        let moment = anchor(&moments(&scenario, last_ms), rng);
+        let at_ms = soon_after(moment.at_ms, horizon, rng);
+        let (fault, repair) = kind.draw(base.nodes, moment.node, rng);
+        scenario.timeline.push(entry(at_ms, fault));
+        last_ms = at_ms;
         if rng.chance(0.5) {
-            timeline.push(entry(soon_after(at_ms, horizon, rng), repair.clone()));
+            scenario.timeline.push(entry(soon_after(at_ms, horizon, rng), repair.clone()));
         }
+        // In order: the next fault's run is built from it.
+        scenario.timeline = sorted(std::mem::take(&mut scenario.timeline));
         repairs.push(repair);
     }
-    timeline.extend(calm(repairs).into_iter().map(|f| entry(horizon, f)));
-    let until_ms = (horizon + tail_ms(base)).min(MAX_UNTIL_MS);
-    let mut scenario = Scenario { seed: rng.next_u64(), until_ms, timeline: Vec::new(), ..base.clone() };
-    scenario.timeline = sorted(timeline);
+    scenario.timeline.extend(calm(repairs).into_iter().map(|f| entry(horizon, f)));
+    scenario.until_ms = (horizon + tail_ms(base)).min(MAX_UNTIL_MS);
     scenario
 }
 
-/// Where a fault's time is drawn from: the start, a client's action or an
-/// earlier fault or repair, with even odds among them. Failures hide in what happens
-/// just after something else (a crash right after a vote), so faults
-/// cluster around the story's moments and each other.
-fn anchor(timeline: &[TimelineEntry], rng: &mut Stream) -> Time {
-    match rng.below(timeline.len() as u64 + 1) as usize {
-        0 => 0,
-        i => timeline[i - 1].at_ms,
+/// Something that happened in a run, which a fault may follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Moment {
+    at_ms: Time,
+    /// Where it happened; `None` for a fault and for where the faults so far reach.
+    node: Option<NodeId>,
+}
+
+/// The moments of a run of `scenario` (faults drawn so far, no tail) from
+/// `from_ms` on, the last fault's time (a story goes forward), by what
+/// happened: `from_ms` itself, each fault, each client request's arrival,
+/// and each protocol log line by its first word ("becomes", "votes").
+fn moments(scenario: &Scenario, from_ms: Time) -> BTreeMap<String, Vec<Moment>> {
+    let mut sim = build_with(scenario, Recording::Full).expect("schedules are valid scenarios");
+    sim.run_until(scenario.until_ms, u64::MAX);
+    let mut moments: BTreeMap<String, Vec<Moment>> = BTreeMap::new();
+    // Where this fault's part of the story starts (the run's start for the first).
+    moments.insert("start".into(), vec![Moment { at_ms: from_ms, node: None }]);
+    for event in sim.events(0, sim.trace_len()) {
+        let (what, node) = match event.what {
+            EventKind::Fault { .. } => ("fault".to_string(), None),
+            EventKind::Invoke { node, .. } => ("request".to_string(), Some(node)),
+            EventKind::Note { node, text } => (text.split(' ').next().unwrap_or_default().to_string(), Some(node)),
+            _ => continue,
+        };
+        if event.time_ms < from_ms {
+            continue;
+        }
+        moments.entry(what).or_default().push(Moment { at_ms: event.time_ms, node });
     }
+    moments
+}
+
+/// A moment to follow: what happened first, each with even odds (an
+/// election as likely as one of a thousand appends), then one of its times.
+fn anchor(moments: &BTreeMap<String, Vec<Moment>>, rng: &mut Stream) -> Moment {
+    let of_a_kind = moments.values().nth(rng.below(moments.len() as u64) as usize).expect("`from_ms` is a moment");
+    of_a_kind[rng.below(of_a_kind.len() as u64) as usize]
 }
 
 /// A time after `from` and before `horizon`, on every scale alike (the
@@ -96,9 +135,11 @@ fn swarm(nodes: usize, rng: &mut Stream) -> Vec<Kind> {
 }
 
 impl Kind {
-    /// A fault of this kind on `nodes` nodes, and the action that repairs it.
-    fn draw(self, nodes: usize, rng: &mut Stream) -> (Fault, Fault) {
-        let mut node = || rng.below(nodes as u64) as NodeId;
+    /// A fault of this kind on `nodes` nodes, and the action that repairs
+    /// it: at `at` if named (a crash of, a cut from, a partition cutting
+    /// off the node a moment happened at), else at a node drawn.
+    fn draw(self, nodes: usize, at: Option<NodeId>, rng: &mut Stream) -> (Fault, Fault) {
+        let mut node = || at.unwrap_or_else(|| rng.below(nodes as u64) as NodeId);
         match self {
             Kind::Crash => {
                 let node = node();
@@ -108,9 +149,9 @@ impl Kind {
                 let node = node();
                 (Fault::Pause { node }, Fault::Resume { node })
             }
-            Kind::Partition => (Fault::Partition { groups: split(nodes, rng) }, Fault::Heal),
+            Kind::Partition => (Fault::Partition { groups: split(nodes, at, rng) }, Fault::Heal),
             Kind::Cut => {
-                let from = rng.below(nodes as u64) as NodeId;
+                let from = node();
                 let to = (from + 1 + rng.below(nodes as u64 - 1) as NodeId) % nodes;
                 (Fault::Cut { from, to }, Fault::Heal)
             }
@@ -132,9 +173,13 @@ impl Kind {
     }
 }
 
-/// Two groups, neither empty.
-fn split(nodes: usize, rng: &mut Stream) -> Vec<Vec<NodeId>> {
-    let side = rng.between(1, (1 << nodes) - 2);
+/// Two groups, neither empty; `node`, if named, in one of at most half
+/// the nodes (cut off from the majority that goes on without it).
+fn split(nodes: usize, node: Option<NodeId>, rng: &mut Stream) -> Vec<Vec<NodeId>> {
+    let side = match node {
+        None => rng.between(1, (1 << nodes) - 2),
+        Some(node) => (0..rng.below(nodes as u64 / 2)).fold(1 << node, |side, _| side | 1 << rng.below(nodes as u64)),
+    };
     let (a, b): (Vec<NodeId>, Vec<NodeId>) = (0..nodes).partition(|n| side >> n & 1 == 1);
     vec![a, b]
 }
@@ -195,6 +240,20 @@ mod tests {
             let restarted =
                 |node| s.timeline.iter().any(|e| e.at_ms == 5000 && e.action == Action::Fault(Fault::Restart { node }));
             assert!(crashed.into_iter().all(restarted), "{}", s.to_json_pretty());
+        }
+    }
+
+    #[test]
+    fn a_partition_at_a_node_cuts_it_off_with_at_most_half_the_nodes() {
+        let mut rng = Stream::new(7, "explore");
+        for nodes in 2..=7 {
+            for node in 0..nodes {
+                for _ in 0..20 {
+                    let groups = split(nodes, Some(node), &mut rng);
+                    let with = groups.iter().find(|g| g.contains(&node)).expect("the node is in a group");
+                    assert!(with.len() <= nodes / 2 && groups.iter().all(|g| !g.is_empty()), "{groups:?}");
+                }
+            }
         }
     }
 }
