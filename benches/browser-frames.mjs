@@ -93,7 +93,7 @@ async function measure(page) {
   await page.locator('[data-testid=diagram-canvas]').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=scrubber]').value) > 20_000, null, { timeout: 60_000 });
   await page.evaluate(() => (window.__frames = []));
-  await page.waitForFunction((n) => window.__frames.length >= n, 60, { timeout: 60_000 });
+  await page.waitForFunction((n) => window.__frames.length >= n, FRAMES, { timeout: 60_000 });
   const frames = await page.evaluate(() => window.__frames);
   const lines = await page.innerText('#trace-heading .count');
   rows.push({ name: `A day at the office, zoomed out to 10 min (${lines.replace(/ .*/, '')} lines) | below | fastest`, frames });
