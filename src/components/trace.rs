@@ -124,7 +124,8 @@ impl Component for TracePanel {
                 if props.len == 0 {
                     <p class="hint empty">{"Nothing has happened yet. Press play, or step (→)."}</p>
                 }
-                <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace"
+                // Empty, the list is not shown: the hint above says why.
+                <div class="trace" ref={self.list.clone()} {onscroll} data-testid="trace" hidden={props.len == 0}
                     role="listbox" tabindex="0" aria-labelledby="trace-heading"
                     aria-activedescendant={active.map(|a| format!("trace-{a}"))}
                     onkeydown={ctx.link().callback(|key| key)}
