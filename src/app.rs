@@ -1002,10 +1002,7 @@ impl App {
                 (canvas.to_data_url().map_err(|_| "the canvas cannot be read")?, self.file_name("png"))
             }
         };
-        let link = gloo::utils::document().create_element("a").map_err(|_| "no link")?;
-        link.set_attribute("href", &href).and_then(|_| link.set_attribute("download", &file)).map_err(|_| "no link")?;
-        link.dyn_into::<HtmlElement>().map_err(|_| "no link")?.click();
-        Ok(())
+        Ok(share::save_as(&href, &file)?)
     }
 
     /// A file of the run's: named after its preset, with `extension`.
@@ -1031,11 +1028,10 @@ impl App {
     /// A clip ends when the run stops playing (paused, or at its end) or has run its longest.
     fn end_clip_when_done(&mut self) {
         let playing = self.session.as_ref().is_some_and(Session::playing);
-        if self.clip.as_ref().is_some_and(|c| !playing || js_sys::Date::now() - c.began_ms > MAX_CLIP_MS) {
-            let name = self.file_name("webm");
-            if let Some(clip) = self.clip.take() {
-                clip.finish(name);
-            }
+        if self.clip.as_ref().is_some_and(|c| !playing || js_sys::Date::now() - c.began_ms > MAX_CLIP_MS)
+            && let Some(clip) = self.clip.take()
+        {
+            clip.finish(self.file_name("webm"));
         }
     }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobEvent, HtmlCanvasElement, HtmlElement, MediaRecorder, Url};
+use web_sys::{Blob, BlobEvent, HtmlCanvasElement, MediaRecorder, Url};
 
 /// The longest clip, in real milliseconds: a clip is for a slide, and its
 /// pieces are held in memory until it is saved.
@@ -60,10 +60,7 @@ impl Clip {
 fn save(parts: &js_sys::Array, name: &str) -> Option<()> {
     let blob = Blob::new_with_blob_sequence(parts).ok()?;
     let url = Url::create_object_url_with_blob(&blob).ok()?;
-    let link = gloo::utils::document().create_element("a").ok()?;
-    link.set_attribute("href", &url).ok()?;
-    link.set_attribute("download", name).ok()?;
-    link.dyn_into::<HtmlElement>().ok()?.click();
+    crate::share::save_as(&url, name).ok()?;
     // The download has its own copy once it began; a minute is ample.
     gloo::timers::callback::Timeout::new(60_000, move || {
         let _ = Url::revoke_object_url(&url);

@@ -149,7 +149,7 @@ pub fn link(origin: &str, pathname: &str, fragment: &str) -> String {
 pub use browser::*;
 
 mod browser {
-    use wasm_bindgen::JsValue;
+    use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
     /// The page's fragment, `""` when there is none or no window.
@@ -182,6 +182,14 @@ mod browser {
         let (_, path) = page_base();
         let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
         replace_hash(&format!("{path}{search}"));
+    }
+
+    /// Downloads what `href` points at (a `data:` or `blob:` URL) as a file named `name`.
+    pub fn save_as(href: &str, name: &str) -> Result<(), &'static str> {
+        let link = gloo::utils::document().create_element("a").map_err(|_| "no link")?;
+        link.set_attribute("href", href).and_then(|_| link.set_attribute("download", name)).map_err(|_| "no link")?;
+        link.dyn_into::<web_sys::HtmlElement>().map_err(|_| "no link")?.click();
+        Ok(())
     }
 
     /// Copies `text` to the clipboard; `Err` says why it could not, so the

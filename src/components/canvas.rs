@@ -22,7 +22,7 @@ use yew::prelude::*;
 use super::network_panel::regroup;
 use crate::app::Msg;
 use crate::describe;
-use crate::render::draw::{Backdrop, Scene, context_2d, draw};
+use crate::render::draw::{Backdrop, Scene, context_2d, draw, size_backing};
 use crate::render::layout::{Arrangement, Layout, Point};
 use crate::render::palette::Palette;
 
@@ -256,12 +256,7 @@ impl CanvasHost {
         }
         let canvas = self.element()?;
         let ratio = pixel_ratio();
-        let (w, h) = ((self.size.0 * ratio).round() as u32, (self.size.1 * ratio).round() as u32);
-        // Setting the size clears the canvas and costs a reallocation: only on change.
-        if canvas.width() != w || canvas.height() != h {
-            canvas.set_width(w);
-            canvas.set_height(h);
-        }
+        size_backing(&canvas, self.size, ratio);
         Some((context_2d(&canvas)?, ratio))
     }
 }

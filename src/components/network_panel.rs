@@ -68,25 +68,25 @@ pub fn partition(assignment: &[usize]) -> Result<Fault, String> {
 /// joins that node's side; dropped elsewhere, it is cut off on a side of
 /// its own. A split left with one side heals. `None` when nothing changes.
 pub fn regroup(count: usize, partitions: &[Vec<NodeId>], node: NodeId, onto: Option<NodeId>) -> Option<Fault> {
+    if onto == Some(node) {
+        return None;
+    }
     let mut groups: Vec<Vec<NodeId>> =
         if partitions.is_empty() { vec![(0..count).collect()] } else { partitions.to_vec() };
     let before = groups.clone();
     for group in &mut groups {
         group.retain(|&n| n != node);
     }
-    match onto.filter(|&o| o != node).and_then(|o| groups.iter_mut().find(|g| g.contains(&o))) {
+    match onto.and_then(|o| groups.iter_mut().find(|g| g.contains(&o))) {
         Some(group) => group.insert(group.partition_point(|&n| n < node), node),
         None => groups.push(vec![node]),
     }
     groups.retain(|g| !g.is_empty());
     // Back on its own side (or alone again): nothing to do.
-    let mut same = groups.len() == before.len() && groups.iter().all(|g| before.contains(g));
-    same |= onto == Some(node);
-    match groups.len() {
-        _ if same => None,
-        1 => Some(Fault::Heal),
-        _ => Some(Fault::Partition { groups }),
+    if groups.len() == before.len() && groups.iter().all(|g| before.contains(g)) {
+        return None;
     }
+    Some(if groups.len() == 1 { Fault::Heal } else { Fault::Partition { groups } })
 }
 
 /// Where the group picker starts: the partition in force, or else the

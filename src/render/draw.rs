@@ -115,12 +115,7 @@ impl Backdrop {
         }
         let (canvas, ctx) = &self.layer;
         let layout = scene.layout;
-        let (w, h) =
-            ((layout.width * scene.pixel_ratio).round() as u32, (layout.height * scene.pixel_ratio).round() as u32);
-        if canvas.width() != w || canvas.height() != h {
-            canvas.set_width(w);
-            canvas.set_height(h);
-        }
+        size_backing(canvas, (layout.width, layout.height), scene.pixel_ratio);
         let _ = ctx.set_transform(scene.pixel_ratio, 0.0, 0.0, scene.pixel_ratio, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
         draw_groups(ctx, scene, frame);
@@ -140,6 +135,16 @@ impl Backdrop {
             palette: scene.palette.clone(),
             pixel_ratio: scene.pixel_ratio,
         });
+    }
+}
+
+/// Sizes `canvas`'s backing store to `css` pixels at `ratio` device pixels
+/// each. Setting the size clears the canvas and costs a reallocation: only on change.
+pub fn size_backing(canvas: &HtmlCanvasElement, css: (f64, f64), ratio: f64) {
+    let (w, h) = ((css.0 * ratio).round() as u32, (css.1 * ratio).round() as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
     }
 }
 
