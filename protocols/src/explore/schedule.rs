@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::build_with;
-use crate::sim::any::{EventKind, Recording};
+use crate::sim::any::{EventKind, Recording, SimEvent};
 use crate::sim::rng::Stream;
 use crate::sim::scenario::{Action, Fault, MAX_UNTIL_MS, Scenario, TimelineEntry};
 use crate::sim::time::{NodeId, Time};
@@ -59,7 +59,7 @@ pub(super) fn draw(base: &Scenario, faults: usize, rng: &mut Stream) -> Scenario
     let (mut repairs, mut last_ms) = (Vec::new(), 0);
     for _ in 0..rng.between(1, faults as u64) {
         let kind = kinds[rng.below(kinds.len() as u64) as usize];
-        let moment = anchor(&moments(&scenario, last_ms), rng);
+        let moment = anchor(&moments(&events_of(&scenario), last_ms), rng);
         let at_ms = soon_after(moment.at_ms, horizon, rng);
         let (fault, repair) = kind.draw(base.nodes, moment.node, rng);
         scenario.timeline.push(entry(at_ms, fault));
@@ -84,26 +84,28 @@ struct Moment {
     node: Option<NodeId>,
 }
 
-/// The moments of a run of `scenario` (faults drawn so far, no tail) from
-/// `from_ms` on, the last fault's time (a story goes forward), by what
-/// happened: `from_ms` itself, each fault, each client request's arrival,
-/// and each protocol log line by its first word ("becomes", "votes").
-fn moments(scenario: &Scenario, from_ms: Time) -> BTreeMap<String, Vec<Moment>> {
+/// What happens in a run of `scenario` (the faults drawn so far, no tail).
+fn events_of(scenario: &Scenario) -> Vec<SimEvent> {
     let mut sim = build_with(scenario, Recording::Full).expect("schedules are valid scenarios");
     sim.run_until(scenario.until_ms, u64::MAX);
-    let mut moments: BTreeMap<String, Vec<Moment>> = BTreeMap::new();
+    sim.events(0, sim.trace_len())
+}
+
+/// The moments among `events` from `from_ms` on, the last fault's time (a
+/// story goes forward), by what happened: `from_ms` itself, each fault, each
+/// client request's arrival, and each protocol log line by its first word
+/// ("becomes", "votes").
+fn moments(events: &[SimEvent], from_ms: Time) -> BTreeMap<&str, Vec<Moment>> {
+    let mut moments: BTreeMap<&str, Vec<Moment>> = BTreeMap::new();
     // Where this fault's part of the story starts (the run's start for the first).
-    moments.insert("start".into(), vec![Moment { at_ms: from_ms, node: None }]);
-    for event in sim.events(0, sim.trace_len()) {
-        let (what, node) = match event.what {
-            EventKind::Fault { .. } => ("fault".to_string(), None),
-            EventKind::Invoke { node, .. } => ("request".to_string(), Some(node)),
-            EventKind::Note { node, text } => (text.split(' ').next().unwrap_or_default().to_string(), Some(node)),
+    moments.insert("start", vec![Moment { at_ms: from_ms, node: None }]);
+    for event in events.iter().filter(|e| e.time_ms >= from_ms) {
+        let (what, node) = match &event.what {
+            EventKind::Fault { .. } => ("fault", None),
+            EventKind::Invoke { node, .. } => ("request", Some(*node)),
+            EventKind::Note { node, text } => (text.split(' ').next().unwrap_or_default(), Some(*node)),
             _ => continue,
         };
-        if event.time_ms < from_ms {
-            continue;
-        }
         moments.entry(what).or_default().push(Moment { at_ms: event.time_ms, node });
     }
     moments
@@ -111,7 +113,7 @@ fn moments(scenario: &Scenario, from_ms: Time) -> BTreeMap<String, Vec<Moment>> 
 
 /// A moment to follow: what happened first, each with even odds (an
 /// election as likely as one of a thousand appends), then one of its times.
-fn anchor(moments: &BTreeMap<String, Vec<Moment>>, rng: &mut Stream) -> Moment {
+fn anchor(moments: &BTreeMap<&str, Vec<Moment>>, rng: &mut Stream) -> Moment {
     let of_a_kind = moments.values().nth(rng.below(moments.len() as u64) as usize).expect("`from_ms` is a moment");
     of_a_kind[rng.below(of_a_kind.len() as u64) as usize]
 }
